@@ -1,0 +1,104 @@
+"""``drill list``, ``drill validate``, ``drill schema``: the data files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..spec import catalog
+from ..spec.loader import load_plan_file, load_scenario_file, validate_paths
+from ..spec.plan import Plan
+from ..spec.scenario import Scenario
+from .base import EXIT_USAGE, lang_option, pick_lang, print_problems
+
+
+def schemas() -> dict[str, dict]:
+    return {
+        "plan.schema.json": Plan.model_json_schema(by_alias=True),
+        "scenario.schema.json": Scenario.model_json_schema(by_alias=True),
+    }
+
+
+def register(group: click.Group) -> None:
+    group.add_command(list_cmd)
+    group.add_command(validate_cmd)
+    group.add_command(schema_cmd)
+
+
+@click.command("list")
+@lang_option
+@click.pass_context
+def list_cmd(ctx: click.Context, sub_lang: str | None) -> None:
+    """List the shipped plans and scenarios."""
+    from rich.console import Console
+    from rich.table import Table
+
+    lang = pick_lang(ctx, sub_lang)
+    zh = lang == "zh"
+    console = Console()
+    plans = Table(title="预案 Plans" if zh else "Plans", title_justify="left")
+    for col in ("id", "单位" if zh else "unit", "来源" if zh else "source", "级别" if zh else "levels"):
+        plans.add_column(col)
+    for pid in catalog.shipped_plan_ids():
+        plan, _ = load_plan_file(catalog.plan_path(pid))
+        plans.add_row(pid, f"{plan.unit.zh}\n{plan.unit.en}", plan.source, " ".join(plan.levels))
+    console.print(plans)
+    scen = Table(title="情景 Scenarios" if zh else "Scenarios", title_justify="left")
+    for col in (
+        "id",
+        "标题" if zh else "title",
+        "来源" if zh else "source",
+        "默认预案" if zh else "default plan",
+        "预期级别" if zh else "expected level",
+    ):
+        scen.add_column(col)
+    for sid in catalog.shipped_scenario_ids():
+        scenario, _ = load_scenario_file(catalog.scenario_path(sid))
+        scen.add_row(
+            sid,
+            f"{scenario.title.zh}\n{scenario.title.en}",
+            scenario.source,
+            ", ".join(scenario.plans()),
+            scenario.expected_level,
+        )
+    console.print(scen)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate_cmd(paths: tuple[Path, ...]) -> None:
+    """Check plan and scenario files; print every problem as file:line field: message.
+
+    Exit status 0 when every file is valid (warnings allowed), 2 otherwise.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")) + sorted((path / "plans").glob("*.yaml")))
+        else:
+            files.append(path)
+    problems = validate_paths(files)
+    print_problems(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    bad = {p.file for p in errors}
+    click.echo(f"{len(files) - len(bad)} of {len(files)} files valid", err=bool(errors))
+    if errors:
+        raise click.exceptions.Exit(EXIT_USAGE)
+
+
+@click.command("schema")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write plan.schema.json and scenario.schema.json into.",
+)
+def schema_cmd(out: Path) -> None:
+    """Write the JSON Schema of plan and scenario files (for editors)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, schema in schemas().items():
+        (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(str(out / name))

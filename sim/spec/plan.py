@@ -1,0 +1,347 @@
+"""The unit's emergency plan (``scenarios/plans/<unit>.yaml``) as typed data.
+
+A plan says who the unit has (teams, officials), where it receives people
+(venues, reception channels, outlying sites), how an alert is assessed, and
+for each response level IV..I: when it applies, what the plan prescribes, and
+which time limits (milestones) it promises.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .common import Cited, Dist, Id, Source, Strict, Text, dist_from_number
+
+LEVELS = ("IV", "III", "II", "I")  # lowest to highest
+LevelName = Literal["IV", "III", "II", "I"]
+
+
+class Duty(str, Enum):
+    """What a team can be asked to do; a team may carry several duties."""
+
+    reception = "reception"  # hear claims, register, explain policy
+    order = "order"  # site order, cordon, barriers
+    public_info = "public_info"  # authoritative public statements
+    medical = "medical"
+    psychology = "psychology"  # crisis negotiation, counselling
+    legal_aid = "legal_aid"
+    logistics = "logistics"
+    policy = "policy"  # drafts the initial reply and the package solution
+    liaison = "liaison"  # calls in the petitioners' employer or family
+    security = "security"  # an enterprise's own guards and vehicles
+
+
+class Team(Cited):
+    label: Text
+    duties: list[Duty] = Field(min_length=1)
+    size_people: int = Field(ge=1, le=5000)
+    on_duty_people: int = Field(ge=0, le=5000)
+    call_in_min: Dist
+    external: bool = False  # called from another agency: dispatched on request only
+
+    _coerce = field_validator("call_in_min", mode="before")(dist_from_number)
+
+    @model_validator(mode="after")
+    def _on_duty_within_size(self) -> Team:
+        if self.on_duty_people > self.size_people:
+            raise ValueError(
+                f"on_duty_people ({self.on_duty_people}) exceeds size_people ({self.size_people})"
+            )
+        return self
+
+
+class Official(Cited):
+    label: Text
+    arrival_min: Dist  # minutes from being summoned to being on site
+    on_site_at_start: bool = False
+
+    _coerce = field_validator("arrival_min", mode="before")(dist_from_number)
+
+
+class VenueKind(str, Enum):
+    reception_room = "reception_room"
+    hall = "hall"
+    meeting_room = "meeting_room"
+    outdoor = "outdoor"
+
+
+class Venue(Cited):
+    label: Text
+    kind: VenueKind
+    capacity_people: int = Field(ge=1, le=100000)
+    open_at_start: bool = False
+    open_min: Dist = Field(default_factory=lambda: {"dist": "fixed", "value": 0})
+
+    _coerce = field_validator("open_min", mode="before")(dist_from_number)
+
+
+class Site(Cited):
+    """A place away from the unit's base (a higher office, a transport hub)."""
+
+    label: Text
+    travel_min: Dist
+
+    _coerce = field_validator("travel_min", mode="before")(dist_from_number)
+
+
+class Channel(Cited):
+    """A reception channel: one staff member of ``team`` serves one person at a time."""
+
+    label: Text
+    team: Id
+    service_min: Dist
+    share: float = Field(gt=0, le=1)  # fraction of claims that go through this channel
+
+    _coerce = field_validator("service_min", mode="before")(dist_from_number)
+
+
+class AlertStep(Cited):
+    step: Literal["screen", "verify", "decide"]
+    label: Text
+    by: Id  # an official or a team of the plan
+    duration_min: Dist
+    limit_min: float = Field(gt=0, le=10080)
+
+    _coerce = field_validator("duration_min", mode="before")(dist_from_number)
+
+
+class Trigger(Cited):
+    """Conditions that all hold; a level applies when any of its triggers holds."""
+
+    head_count_at_least_people: int | None = Field(default=None, ge=1)
+    agitation_at_least: float | None = Field(default=None, gt=0, le=1)
+    self_harm_signs: bool | None = None
+    heat_at_least: float | None = Field(default=None, gt=0)
+    intent_to_escalate: bool | None = None  # stated intent to go higher or online
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Trigger:
+        fields = (
+            self.head_count_at_least_people,
+            self.agitation_at_least,
+            self.self_harm_signs,
+            self.heat_at_least,
+            self.intent_to_escalate,
+        )
+        if all(f is None for f in fields):
+            raise ValueError("a trigger needs at least one condition")
+        return self
+
+
+# --- actions a plan prescribes (templates of engine decisions) -------------------
+
+
+class _Action(Strict):
+    pass
+
+
+class CallInAction(_Action):
+    do: Literal["call_in"]
+    team: Id
+
+
+class SummonAction(_Action):
+    do: Literal["summon"]
+    official: Id
+
+
+class OpenVenueAction(_Action):
+    do: Literal["open_venue"]
+    venue: Id
+
+
+class DispatchAction(_Action):
+    """Send members of a team to every active incident."""
+
+    do: Literal["dispatch"]
+    team: Id
+    people: int = Field(ge=1, le=500)
+
+
+class IncidentAction(_Action):
+    """An action taken for every active incident it applies to."""
+
+    do: Literal[
+        "initial_reply",
+        "package_solution",
+        "set_cordon",
+        "medical_standby",
+        "legal_aid",
+        "contact_family",
+        "ask_representatives",
+        "start_dialogue",
+    ]
+
+
+class UnitAction(_Action):
+    do: Literal["public_statement", "request_support"]
+
+
+Action = Annotated[
+    CallInAction | SummonAction | OpenVenueAction | DispatchAction | IncidentAction | UnitAction,
+    Field(discriminator="do"),
+]
+
+
+# --- milestones -----------------------------------------------------------------
+
+
+class _Measure(Strict):
+    pass
+
+
+class AlertStepDone(_Measure):
+    kind: Literal["alert_step"]
+    step: Literal["screen", "verify", "decide"]
+
+
+class OfficialOnSite(_Measure):
+    kind: Literal["official_on_site"]
+    official: Id
+
+
+class TeamOnSite(_Measure):
+    """``people`` members of ``team`` at the incidents' location (all if omitted)."""
+
+    kind: Literal["team_on_site"]
+    team: Id
+    people: int | None = Field(default=None, ge=1)
+
+
+class TeamsAllOnDuty(_Measure):
+    kind: Literal["teams_all_on_duty"]
+    teams: list[Id] = Field(min_length=1)
+
+
+class VenueOpen(_Measure):
+    kind: Literal["venue_open"]
+    venue: Id
+
+
+class IncidentFlag(_Measure):
+    """Done for every incident it applies to."""
+
+    kind: Literal[
+        "reply_issued",
+        "package_signed",
+        "cordon_set",
+        "medical_standby",
+        "legal_aid_started",
+        "safe_resolution",
+    ]
+
+
+class StatementPublished(_Measure):
+    kind: Literal["statement_published"]
+
+
+class ResponseStarted(_Measure):
+    kind: Literal["response_started"]
+    level_at_least: LevelName = "IV"
+
+
+class HeadCountBelow(_Measure):
+    kind: Literal["head_count_below"]
+    people: int = Field(ge=1)
+
+
+class CrowdAndHeatDown(_Measure):
+    """Head count on site and online heat both below ``1 - fraction`` of their peaks."""
+
+    kind: Literal["crowd_and_heat_down"]
+    fraction: float = Field(gt=0, lt=1)
+
+
+class BeyondModel(_Measure):
+    """A limit measured in days, after the drill's horizon: listed, not simulated."""
+
+    kind: Literal["beyond_model"]
+    what: Text
+
+
+Measure = Annotated[
+    AlertStepDone
+    | OfficialOnSite
+    | TeamOnSite
+    | TeamsAllOnDuty
+    | VenueOpen
+    | IncidentFlag
+    | StatementPublished
+    | ResponseStarted
+    | HeadCountBelow
+    | CrowdAndHeatDown
+    | BeyondModel,
+    Field(discriminator="kind"),
+]
+
+# previous_step: the end of the preceding alert-chain step (per-step limits, 002 §四.4)
+Clock = Literal["first_report", "previous_step", "level_declared", "incident_start"]
+
+
+class Milestone(Cited):
+    id: Id
+    label: Text
+    measure: Measure
+    clock: Clock
+    deadline_min: float = Field(ge=-1440, le=60 * 24 * 60)
+
+
+class Level(Strict):
+    label: Text
+    colour: Literal["blue", "yellow", "orange", "red"]
+    notify: Text | None = None
+    triggers: list[Trigger] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+    source: Source
+
+
+class Plan(Strict):
+    id: Id
+    unit: Text
+    source: Source
+    summary: Text
+    teams: dict[Id, Team] = Field(min_length=1)
+    officials: dict[Id, Official] = Field(min_length=1)
+    venues: dict[Id, Venue] = Field(min_length=1)
+    sites: dict[Id, Site] = Field(default_factory=dict)
+    channels: dict[Id, Channel] = Field(min_length=1)
+    alert_chain: list[AlertStep] = Field(min_length=1)
+    policy_work: PolicyWork
+    milestones: list[Milestone] = Field(default_factory=list)  # apply at every level
+    levels: dict[LevelName, Level] = Field(min_length=1)
+
+    def team_with(self, duty: Duty) -> str | None:
+        """The first team carrying ``duty`` (file order), or None."""
+        for team_id, team in self.teams.items():
+            if duty in team.duties:
+                return team_id
+        return None
+
+    def all_milestones(self) -> list[tuple[str | None, Milestone]]:
+        """(level or None for always, milestone) in file order."""
+        out: list[tuple[str | None, Milestone]] = [(None, m) for m in self.milestones]
+        for name in LEVELS:
+            level = self.levels.get(name)  # type: ignore[call-overload]
+            if level is not None:
+                out.extend((name, m) for m in level.milestones)
+        return out
+
+
+class PolicyWork(Cited):
+    """How long the back office takes to draft what the front line hands over."""
+
+    initial_reply_min: Dist
+    package_solution_min: Dist
+    statement_min: Dist  # drafting and clearing one public statement
+    signatory: Id | None = None  # official who must sign the package on site
+
+    _coerce = field_validator(
+        "initial_reply_min", "package_solution_min", "statement_min", mode="before"
+    )(dist_from_number)
+
+
+Plan.model_rebuild()
