@@ -8,7 +8,7 @@ which time limits (milestones) it promises.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -19,7 +19,7 @@ LEVELS = ("IV", "III", "II", "I")  # lowest to highest
 LevelName = Literal["IV", "III", "II", "I"]
 
 
-class Duty(str, Enum):
+class Duty(StrEnum):
     """What a team can be asked to do; a team may carry several duties."""
 
     reception = "reception"  # hear claims, register, explain policy
@@ -61,7 +61,7 @@ class Official(Cited):
     _coerce = field_validator("arrival_min", mode="before")(dist_from_number)
 
 
-class VenueKind(str, Enum):
+class VenueKind(StrEnum):
     reception_room = "reception_room"
     hall = "hall"
     meeting_room = "meeting_room"
