@@ -73,7 +73,7 @@ class Venue(Cited):
     kind: VenueKind
     capacity_people: int = Field(ge=1, le=100000)
     open_at_start: bool = False
-    open_min: Dist = Field(default_factory=lambda: {"dist": "fixed", "value": 0})
+    open_min: Dist = Field(default_factory=lambda: {"dist": "fixed", "value": 0}, validate_default=True)
 
     _coerce = field_validator("open_min", mode="before")(dist_from_number)
 
@@ -311,6 +311,7 @@ class Plan(Strict):
     channels: dict[Id, Channel] = Field(min_length=1)
     alert_chain: list[AlertStep] = Field(min_length=1)
     policy_work: PolicyWork
+    site_work: SiteWork = Field(default_factory=lambda: SiteWork(**DEFAULT_SITE_WORK))
     milestones: list[Milestone] = Field(default_factory=list)  # apply at every level
     levels: dict[LevelName, Level] = Field(min_length=1)
 
@@ -331,6 +332,29 @@ class Plan(Strict):
         return out
 
 
+class SiteWork(Cited):
+    """How many people the on-site measures take (the plans name them, not their size)."""
+
+    cordon_people: int = Field(ge=1, le=200)
+    standby_people: int = Field(ge=1, le=50)
+    liaison_min: Dist  # from a liaison officer reaching the employer or family to their arrival
+    support_min: Dist  # from a request to the next level up until reinforcements arrive
+    support_fraction: float = Field(gt=0, le=2)  # reinforcement, as a share of each external team
+
+    _coerce = field_validator("liaison_min", "support_min", mode="before")(dist_from_number)
+
+
+DEFAULT_SITE_WORK = {
+    "cordon_people": 4,
+    "standby_people": 2,
+    "liaison_min": {"dist": "triangular", "low": 20, "mode": 40, "high": 90},
+    "support_min": {"dist": "triangular", "low": 40, "mode": 60, "high": 120},
+    "support_fraction": 0.5,
+    "assumed": True,
+    "reason": "no plan sizes its cordon, standby or reinforcements; a liaison needs time to bring family",
+}
+
+
 class PolicyWork(Cited):
     """How long the back office takes to draft what the front line hands over."""
 
@@ -344,4 +368,5 @@ class PolicyWork(Cited):
     )(dist_from_number)
 
 
+SiteWork.model_rebuild()
 Plan.model_rebuild()

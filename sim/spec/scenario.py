@@ -34,15 +34,23 @@ class GroupBehaviour(Cited):
     legal_aid_calm_per_hour: float = Field(ge=0, le=10)
     patience_min: Dist  # an unanswered person leaves after this long on site
     answered_leave_per_hour: float = Field(ge=0, le=60)  # at agitation 0; falls to 0 at 1
-    helped_leave_per_hour: float = Field(ge=0, le=60)  # the rest, once representatives are chosen
+    # once representatives are chosen: people one reception member helps to leave an hour
+    helped_leave_per_hour: float = Field(ge=0, le=60)
     escalation_agitation: Fraction  # above this the crowd may escalate
     escalation_per_hour: float = Field(ge=0, le=60)  # hazard at agitation 1
     escalation_calm_min: float = Field(gt=0, le=600)  # an escalation lasts this long without order
     injury_chance_no_medical: Fraction  # per escalation
     injury_chance_with_medical: Fraction
     heat_events_per_escalation: float = Field(ge=0, le=10000)
+    outside_rise_per_hour: float = Field(default=0.1, ge=0, le=10)  # extra, for the share left outdoors
+    cordon_escalation_factor: Fraction = 0.3  # escalation hazard multiplier once a cordon is set
+    escalation_with_order_min: float = Field(default=6, gt=0, le=600)  # how long one lasts with a cordon
+    representatives_min: Dist = Field(  # time for a group to choose its representatives
+        default_factory=lambda: {"dist": "triangular", "low": 5, "mode": 12, "high": 30},
+        validate_default=True,
+    )
 
-    _coerce = field_validator("patience_min", mode="before")(dist_from_number)
+    _coerce = field_validator("patience_min", "representatives_min", mode="before")(dist_from_number)
 
 
 class GroupVisit(Strict):
@@ -91,7 +99,10 @@ class ExtremeIndividual(Strict):
 
 
 class CopycatRule(Cited):
-    """Heat above ``heat_threshold`` brings new groups to the site, one at a time."""
+    """Heat above ``heat_threshold`` brings new groups to the site, one at a time.
+
+    A copycat group behaves like ``behaviour`` or, when that is omitted, like
+    the scenario's first group visit."""
 
     heat_threshold: float = Field(gt=0)
     location: Id
@@ -100,6 +111,7 @@ class CopycatRule(Cited):
     min_gap_min: float = Field(gt=0, le=1440)
     max_gatherings: int = Field(ge=0, le=50)
     grievance: Text
+    behaviour: GroupBehaviour | None = None
 
     _coerce = field_validator("size_people", mode="before")(dist_from_number)
 
@@ -203,6 +215,13 @@ class Scenario(Strict):
             raise ValueError(f"incident ids repeat: {', '.join(dupes)}")
         if self.first_report_min >= self.horizon_min:
             raise ValueError("first_report_min must fall before horizon_min")
+        has_group = any(isinstance(i, GroupVisit) for i in self.incidents)
+        for incident in self.incidents:
+            if isinstance(incident, OnlineTopic) and incident.copycat is not None:
+                if incident.copycat.behaviour is None and not has_group:
+                    raise ValueError(
+                        f"{incident.id}: copycat needs a behaviour block when the scenario has no group visit"
+                    )
         return self
 
     def plans(self) -> list[str]:

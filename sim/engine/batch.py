@@ -1,0 +1,63 @@
+"""One whole replication as one function call: the shape EMA Workbench,
+SALib, Optuna and Ax can call without glue, and what sweeps map over an
+executor.
+
+    run(plan, scenario, params, seed, policy="plan") -> dict
+
+The dict is flat: ``met_<milestone>`` (True, False, or None when it did not
+apply or its deadline fell after the drill), ``t_<milestone>`` (minutes from
+its clock's start to being met, or None), then outcome figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..spec.loader import load_plan, load_scenario
+from ..spec.plan import Plan
+from ..spec.scenario import Scenario
+from . import params as P
+from .drill import Drill
+from .milestones import MET, MISSED
+from .policies import make, play
+
+
+def _resolve(plan: Plan | str, scenario: Scenario | str) -> tuple[Plan, Scenario]:
+    if isinstance(scenario, str):
+        scenario = load_scenario(scenario)
+    if isinstance(plan, str):
+        plan = load_plan(plan)
+    return plan, scenario
+
+
+def play_policy(
+    plan: Plan, scenario: Scenario, seed: int | np.random.SeedSequence, policy: str = "plan"
+) -> Drill:
+    drill = Drill(plan, scenario, seed)
+    play(drill, make(policy))
+    return drill
+
+
+def flatten(drill: Drill) -> dict[str, Any]:
+    card = drill.scorecard()
+    out: dict[str, Any] = {}
+    for m in card.milestones:
+        out[f"met_{m.id}"] = True if m.status == MET else (False if m.status == MISSED else None)
+        out[f"t_{m.id}"] = m.after_min
+    for key, value in card.outcomes.items():
+        out[key] = value
+    return out
+
+
+def run(
+    plan: Plan | str,
+    scenario: Scenario | str,
+    params: dict[str, Any] | None = None,
+    seed: int | np.random.SeedSequence = 0,
+    policy: str = "plan",
+) -> dict[str, Any]:
+    plan, scenario = _resolve(plan, scenario)
+    plan, scenario = P.apply(plan, scenario, params)
+    return flatten(play_policy(plan, scenario, seed, policy))

@@ -1,0 +1,167 @@
+"""The scorecard of a drill, computed from its event log alone.
+
+Each milestone is met at minute m, missed against its deadline, pending (its
+deadline falls after the drill ended), not applicable (the level never
+required it), or beyond the model (a limit in days). Outcome figures (peak
+crowd, peak heat, escalations, injuries, people who left unanswered, claims
+registered) are counted from the same log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..spec.plan import Plan
+from .log import Entry
+from .milestones import BEYOND, MET, MISSED, NOT_APPLICABLE, PENDING
+
+
+@dataclass(frozen=True)
+class MilestoneResult:
+    id: str
+    label_zh: str
+    label_en: str
+    level: str | None
+    status: str
+    clock_start: float | None
+    deadline: float | None
+    met_at: float | None
+    after_min: float | None  # minutes from the clock's start to being met
+    deadline_min: float
+    source: str | None
+    assumed: bool
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    milestones: tuple[MilestoneResult, ...]
+    outcomes: dict[str, Any]
+
+    def counts(self) -> dict[str, int]:
+        out = {MET: 0, MISSED: 0, PENDING: 0, NOT_APPLICABLE: 0, BEYOND: 0}
+        for m in self.milestones:
+            out[m.status] = out.get(m.status, 0) + 1
+        return out
+
+    def by_id(self) -> dict[str, MilestoneResult]:
+        return {m.id: m for m in self.milestones}
+
+
+def outcomes_from(entries: Iterable[Entry]) -> dict[str, Any]:
+    on_site: dict[str, int] = {}
+    peak_crowd = 0
+    peak_heat = 0.0
+    counts = {
+        "people_arrived": 0,
+        "claims_registered": 0,
+        "escalations": 0,
+        "injuries": 0,
+        "left_unanswered": 0,
+        "left_answered": 0,
+        "left_helped": 0,
+        "self_harm_acts": 0,
+        "resolved_safely": 0,
+        "copycat_gatherings": 0,
+        "statements": 0,
+        "decisions": 0,
+    }
+    level = None
+    first_level_at = None
+    last_t = 0.0
+    for e in entries:
+        last_t = e.t
+        kind = e.kind
+        if kind == "arrive":
+            counts["people_arrived"] += 1
+            on_site[e.subject] = e.data["on_site"]
+            peak_crowd = max(peak_crowd, sum(on_site.values()))
+        elif kind == "left":
+            on_site[e.subject] = e.data["on_site"]
+            reason = e.data["reason"]
+            if reason in ("unanswered", "answered", "helped"):
+                counts[f"left_{reason}"] += e.data["n"]
+        elif kind == "registered":
+            counts["claims_registered"] += 1
+        elif kind == "escalation":
+            counts["escalations"] += 1
+        elif kind == "injury":
+            counts["injuries"] += 1
+        elif kind == "self_harm":
+            counts["self_harm_acts"] += 1
+        elif kind == "individual_resolved":
+            counts["resolved_safely"] += 1
+        elif kind == "copycat_gathering":
+            counts["copycat_gatherings"] += 1
+        elif kind == "statement_published":
+            counts["statements"] += 1
+        elif kind == "decision":
+            counts["decisions"] += 1
+        elif kind == "level_declared":
+            level = e.subject
+            if first_level_at is None:
+                first_level_at = e.t
+        if "heat" in e.data and kind in ("sample", "heat_burst", "topic_started", "copycat_gathering"):
+            peak_heat = max(peak_heat, float(e.data["heat"]))
+    return {
+        "peak_crowd": peak_crowd,
+        "peak_heat": peak_heat,
+        "final_on_site": sum(on_site.values()),
+        "level": level,
+        "first_level_at": first_level_at,
+        "ended_at_min": last_t,
+        **counts,
+    }
+
+
+def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecard:
+    applies: dict[str, Entry] = {}
+    met: dict[str, Entry] = {}
+    missed: dict[str, Entry] = {}
+    for e in entries:
+        if e.kind == "milestone_applies":
+            applies[e.subject] = e
+        elif e.kind == "milestone_met":
+            met[e.subject] = e
+        elif e.kind == "milestone_missed":
+            missed[e.subject] = e
+    results = []
+    for level, m in plan.all_milestones():
+        a = applies.get(m.id)
+        met_at = after = None
+        if m.measure.kind == "beyond_model":
+            status = BEYOND
+        elif a is None:
+            status = NOT_APPLICABLE if finished else "not_yet"
+        elif m.id in met:
+            status = MET
+            met_at = met[m.id].data["at"]
+            after = met[m.id].data["after_min"]
+        elif m.id in missed:
+            status = MISSED
+            if "at" in missed[m.id].data:  # met, but late
+                met_at = missed[m.id].data["at"]
+                after = missed[m.id].data["after_min"]
+        else:
+            status = PENDING
+        results.append(
+            MilestoneResult(
+                id=m.id,
+                label_zh=m.label.zh,
+                label_en=m.label.en,
+                level=level,
+                status=status,
+                clock_start=a.data["clock_start"] if a else None,
+                deadline=a.data["deadline"] if a else None,
+                met_at=met_at,
+                after_min=after,
+                deadline_min=m.deadline_min,
+                source=m.source,
+                assumed=m.assumed,
+            )
+        )
+    return Scorecard(tuple(results), outcomes_from(entries))

@@ -1,0 +1,95 @@
+"""Teams, their members, and officials.
+
+A member is in one place at a time: off duty, en route (with an ETA), idle on
+site, or given a task (serving at a reception channel, holding a cordon, on
+medical standby, negotiating, ...). Called-in members arrive after a call-in
+time drawn from their team's own stream, member by member, so that changing
+one team's size leaves every other draw in the drill unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..spec.plan import Duty, Official, Team
+
+BASE = "base"  # the unit's own premises: every venue is there
+
+OFF_DUTY = "off_duty"
+EN_ROUTE = "en_route"
+IDLE = "idle"
+TASKED = "tasked"
+
+
+@dataclass(slots=True, eq=False)
+class Member:
+    team: str
+    index: int
+    status: str = OFF_DUTY
+    place: str | None = None
+    eta: float | None = None
+    task: str | None = None  # e.g. "reception", "cordon:buyers", "standby:buyers"
+
+    @property
+    def name(self) -> str:
+        return f"{self.team}#{self.index + 1}"
+
+
+@dataclass(eq=False)
+class TeamState:
+    id: str
+    spec: Team
+    members: list[Member] = field(default_factory=list)
+
+    @classmethod
+    def from_spec(cls, team_id: str, spec: Team) -> TeamState:
+        members = [Member(team_id, i) for i in range(spec.size_people)]
+        for member in members[: spec.on_duty_people]:
+            member.status = IDLE
+            member.place = BASE
+        return cls(team_id, spec, members)
+
+    def has(self, duty: Duty) -> bool:
+        return duty in self.spec.duties
+
+    def idle_at(self, place: str) -> list[Member]:
+        return [m for m in self.members if m.status == IDLE and m.place == place]
+
+    def at(self, place: str) -> list[Member]:
+        """Members present at ``place``, idle or tasked."""
+        return [m for m in self.members if m.place == place and m.status in (IDLE, TASKED)]
+
+    def on_duty(self) -> list[Member]:
+        return [m for m in self.members if m.status in (IDLE, TASKED)]
+
+    def off_duty(self) -> list[Member]:
+        return [m for m in self.members if m.status == OFF_DUTY]
+
+    def en_route(self) -> list[Member]:
+        return [m for m in self.members if m.status == EN_ROUTE]
+
+    def with_task(self, task: str) -> list[Member]:
+        return [m for m in self.members if m.task == task]
+
+
+AWAY = "away"
+SUMMONED = "en_route"
+PRESENT = "on_site"
+
+
+@dataclass(eq=False)
+class OfficialState:
+    id: str
+    spec: Official
+    status: str = AWAY
+    place: str | None = None
+    eta: float | None = None
+    engaged_with: str | None = None  # the incident this official is talking with
+
+    @classmethod
+    def from_spec(cls, official_id: str, spec: Official) -> OfficialState:
+        state = cls(official_id, spec)
+        if spec.on_site_at_start:
+            state.status = PRESENT
+            state.place = BASE
+        return state
