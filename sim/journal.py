@@ -121,21 +121,25 @@ class JournalWriter:
 def read_journal(path: str | Path) -> Journal:
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        raw = path.read_bytes()
     except OSError as exc:
         raise JournalError(f"{path}: cannot read journal ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise JournalError(f"{path}: not a journal (not UTF-8 text)") from None
+    lines = raw.splitlines()
     if not lines:
         raise JournalError(f"{path}: empty journal")
     records = []
     for n, line in enumerate(lines, 1):
         try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
-            if n == len(lines):
-                break  # torn last line: the process died while writing it
+            records.append(json.loads(line.decode("utf-8")))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            if n == len(lines) and n > 1 and not raw.endswith(b"\n"):
+                break  # torn last line: the process died while writing it (maybe mid-character)
+            if n == 1:
+                raise JournalError(f"{path}:1: not a drill journal (no header line)") from None
             raise JournalError(f"{path}:{n}: not valid JSON") from None
+    if any(not isinstance(r, dict) for r in records):
+        n = next(i for i, r in enumerate(records, 1) if not isinstance(r, dict))
+        raise JournalError(f"{path}:{n}: not a journal record")
     header = records[0] if records else {}
     if header.get("type") != "header" or header.get("format") != FORMAT:
         raise JournalError(f"{path}:1: not a drill journal (no header line)")
@@ -156,7 +160,9 @@ def resolve_sources(journal: Journal, force: bool = False) -> tuple[Any, Any, li
     changes: list[str] = []
     loaded = []
     for kind in ("plan", "scenario"):
-        src = journal.header[kind]
+        src = journal.header.get(kind)
+        if not isinstance(src, dict) or "path" not in src or "sha256" not in src:
+            raise JournalError(f"{journal.path}:1: the header does not say which {kind} was played")
         try:
             path = catalog.plan_path(src["path"]) if kind == "plan" else catalog.scenario_path(src["path"])
         except Exception as exc:

@@ -1,0 +1,310 @@
+"""Counterfactuals: was a missed limit bad luck or a bad decision?
+
+The drill is a seeded model, so the team's own decisions can be played again
+in other situations drawn from the same scenario and set beside what the
+plan-following policy and a passive response do in exactly those situations
+(common random numbers: replication ``r`` uses ``replication_seed(seed, r)``
+in all three arms). Per milestone this gives P(met) with Wilson intervals and
+a paired test on the discordant replications (exact McNemar).
+
+A team decision that cannot be taken in a replication (the group has already
+left, nobody is on duty to do it) is recorded as refused there and skipped; the
+rest go ahead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .engine import decisions as D
+from .engine import params as P
+from .engine.batch import flatten
+from .engine.drill import Drill
+from .engine.milestones import MET, MISSED
+from .engine.policies import make, play
+from .engine.streams import replication_seed
+from .journal import Journal, JournalError, resolve_sources
+from .stats import Paired, Proportion, mcnemar, proportion
+
+ARMS = ("team", "plan", "passive")
+
+# A verdict per milestone, used by the report's findings and by ``drill compare``.
+LUCK = "luck"  # missed in the drill, but the team's decisions meet it in most situations
+DECISION = "decision"  # missed; the plan-following response meets it in most situations
+STAFFING = "staffing"  # missed in most situations whatever is done
+MIXED = "mixed"  # missed; neither clearly a decision nor a staffing problem
+MET_SOLID = "met"  # met in the drill and in most situations
+MET_NARROW = "narrow"  # met in the drill, but missed in many situations or met close to the limit
+NOT_RUN = "n/a"
+
+MOST = 0.5  # "most replications"
+PLAN_GOOD = 0.9  # the plan-following response meets it this often: a decision problem
+NARROW = 0.75  # met in fewer replications than this: narrowly met
+EARLIER_MIN = 15.0  # try a decision this much earlier when the plan never took it
+
+
+@dataclass(frozen=True)
+class TimedDecision:
+    t: float
+    decision: D.Decision
+
+
+def decisions_of(journal: Journal) -> list[TimedDecision]:
+    out = []
+    for t, data in journal.decisions:
+        try:
+            out.append(TimedDecision(t, D.from_dict(data)))
+        except (TypeError, ValueError) as exc:
+            raise JournalError(f"{journal.path}: decision at {t:g} min cannot be read: {exc}") from None
+    return out
+
+
+def play_decisions(
+    plan: Any, scenario: Any, seed: int | np.random.SeedSequence, decisions: Sequence[TimedDecision]
+) -> tuple[Drill, list[int]]:
+    """Apply ``decisions`` at their times, run to the horizon; returns the drill
+    and the indices of the decisions refused in this replication."""
+    drill = Drill(plan, scenario, seed)
+    refused = []
+    for n, td in enumerate(decisions):
+        if td.t > drill.horizon:
+            refused.append(n)
+            continue
+        drill.advance(max(td.t, drill.now))
+        if not drill.decide(td.decision).accepted:
+            refused.append(n)
+    drill.advance(drill.horizon)
+    return drill, refused
+
+
+def play_policy_logged(
+    plan: Any, scenario: Any, seed: int | np.random.SeedSequence, policy: str
+) -> tuple[Drill, list[TimedDecision]]:
+    drill = Drill(plan, scenario, seed)
+    taken: list[TimedDecision] = []
+    play(drill, make(policy), on_decision=lambda t, d: taken.append(TimedDecision(t, d)))
+    return drill, taken
+
+
+def met_vector(drill: Drill) -> dict[str, bool | None]:
+    flat = flatten(drill)
+    return {k[4:]: v for k, v in flat.items() if k.startswith("met_")}
+
+
+@dataclass
+class MilestoneCompare:
+    id: str
+    label_zh: str
+    label_en: str
+    level: str | None
+    deadline_min: float
+    actual: str  # status in the team's own drill
+    actual_after: float | None
+    arms: dict[str, Proportion]
+    vs_plan: Paired  # team against plan
+    vs_passive: Paired  # team against passive
+    plan_vs_passive: Paired
+    verdict: str
+    late_share: float  # share of the team-arm replications where it was met in the last quarter of its limit
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass
+class CostlyDecision:
+    index: int
+    t: float
+    decision: D.Decision
+    variant: str  # "removed" or "earlier"
+    new_t: float | None
+    gain: float  # milestones met per replication, on average, over the team's own decisions
+    reps: int
+    by_milestone: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Comparison:
+    journal: Journal
+    reps: int
+    milestones: list[MilestoneCompare]
+    refused: list[tuple[int, float, str, int]]  # (index, t, kind, replications where refused)
+    decisions: list[TimedDecision]
+    costly: CostlyDecision | None
+    mean_met: dict[str, float]
+    seconds: float
+    changes: list[str]
+    actual_drill: Drill
+
+    def by_id(self) -> dict[str, MilestoneCompare]:
+        return {m.id: m for m in self.milestones}
+
+
+def _verdict(actual: str, team: Proportion, plan: Proportion, late_share: float) -> str:
+    if actual == MISSED:
+        if plan.n and plan.p >= PLAN_GOOD:
+            return DECISION
+        if plan.n and plan.p < MOST and team.n and team.p < MOST:
+            return STAFFING
+        if team.n and team.p >= MOST and plan.n and plan.p >= MOST:
+            return LUCK if team.p >= plan.p - 0.1 else DECISION
+        return MIXED
+    if actual == MET:
+        if (team.n and team.p < NARROW) or late_share >= 0.5:
+            return MET_NARROW
+        return MET_SOLID
+    return NOT_RUN
+
+
+def _late_share(drills: list[Drill], mid: str) -> float:
+    late = n = 0
+    for drill in drills:
+        for m in drill.scorecard().milestones:
+            if m.id == mid and m.status == MET and m.after_min is not None and m.deadline_min > 0:
+                n += 1
+                late += m.after_min >= 0.75 * m.deadline_min
+    return late / n if n else 0.0
+
+
+def compare(
+    journal: Journal,
+    reps: int = 200,
+    force: bool = False,
+    costly_reps: int | None = None,
+    progress: Any = None,
+) -> Comparison:
+    """The team's decisions against ``plan`` and ``passive`` over ``reps`` replications."""
+    started = time.perf_counter()
+    plan, scenario, changes = resolve_sources(journal, force)
+    plan, scenario = P.apply(plan, scenario, journal.header.get("params") or None)
+    decisions = decisions_of(journal)
+    actual, _ = play_decisions(plan, scenario, journal.seed, decisions)
+    actual_card = actual.scorecard()
+
+    results: dict[str, list[dict[str, bool | None]]] = {a: [] for a in ARMS}
+    team_drills: list[Drill] = []
+    refused_count = [0] * len(decisions)
+    for r in range(reps):
+        seed = replication_seed(journal.seed, r)
+        drill, refused = play_decisions(plan, scenario, seed, decisions)
+        team_drills.append(drill)
+        for n in refused:
+            refused_count[n] += 1
+        results["team"].append(met_vector(drill))
+        for arm in ("plan", "passive"):
+            d = Drill(plan, scenario, seed)
+            play(d, make(arm))
+            results[arm].append(met_vector(d))
+        if progress is not None:
+            progress(r + 1, reps)
+
+    milestones = []
+    for m in actual_card.milestones:
+        series = {a: [v.get(m.id) for v in results[a]] for a in ARMS}
+        props = {a: proportion(series[a]) for a in ARMS}
+        late = _late_share(team_drills, m.id)
+        milestones.append(
+            MilestoneCompare(
+                id=m.id,
+                label_zh=m.label_zh,
+                label_en=m.label_en,
+                level=m.level,
+                deadline_min=m.deadline_min,
+                actual=m.status,
+                actual_after=m.after_min,
+                arms=props,
+                vs_plan=mcnemar(series["team"], series["plan"]),
+                vs_passive=mcnemar(series["team"], series["passive"]),
+                plan_vs_passive=mcnemar(series["plan"], series["passive"]),
+                verdict=_verdict(m.status, props["team"], props["plan"], late),
+                late_share=late,
+            )
+        )
+    mean_met = {a: float(np.mean([sum(1 for v in row.values() if v) for row in results[a]])) if reps else 0.0 for a in ARMS}
+    refused = [
+        (n, decisions[n].t, decisions[n].decision.kind, c) for n, c in enumerate(refused_count) if c
+    ]
+    k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
+    costly = most_costly(plan, scenario, journal.seed, decisions, results["team"][:k]) if k and decisions else None
+    return Comparison(
+        journal=journal,
+        reps=reps,
+        milestones=milestones,
+        refused=refused,
+        decisions=decisions,
+        costly=costly,
+        mean_met=mean_met,
+        seconds=time.perf_counter() - started,
+        changes=changes,
+        actual_drill=actual,
+    )
+
+
+def _variants(
+    plan: Any, scenario: Any, seed: int, decisions: list[TimedDecision]
+) -> list[tuple[int, str, float | None, list[TimedDecision]]]:
+    """For each team decision: the list without it, and (if it came later than
+    the plan-following response took it, at the journal's own seed) the list
+    with it moved to that earlier time, or EARLIER_MIN minutes earlier."""
+    _, plan_taken = play_policy_logged(plan, scenario, seed, "plan")
+    first_plan: dict[str, float] = {}
+    first_plan_kind: dict[str, float] = {}
+    for td in plan_taken:
+        first_plan.setdefault(repr(td.decision.to_dict()), td.t)
+        first_plan_kind.setdefault(td.decision.kind, td.t)
+    out = []
+    for n, td in enumerate(decisions):
+        rest = decisions[:n] + decisions[n + 1 :]
+        out.append((n, "removed", None, rest))
+        if isinstance(td.decision, D.FacilitatorInject):
+            continue
+        when = first_plan.get(repr(td.decision.to_dict()), first_plan_kind.get(td.decision.kind))
+        if when is None or when >= td.t - 1e-9:
+            when = td.t - EARLIER_MIN if td.t - EARLIER_MIN >= 0 else None
+        if when is None:
+            continue
+        moved = TimedDecision(when, td.decision)
+        later = [d for d in rest if d.t > when]
+        earlier = [d for d in rest if d.t <= when]
+        out.append((n, "earlier", when, [*earlier, moved, *later]))
+    return out
+
+
+def most_costly(
+    plan: Any,
+    scenario: Any,
+    seed: int,
+    decisions: list[TimedDecision],
+    baseline: list[dict[str, bool | None]],
+) -> CostlyDecision | None:
+    """The decision whose removal or earlier timing gains most milestones under CRN."""
+    reps = len(baseline)
+    base_met = [sum(1 for v in row.values() if v) for row in baseline]
+    best: CostlyDecision | None = None
+    for n, variant, new_t, seq in _variants(plan, scenario, seed, decisions):
+        gains = []
+        per: dict[str, float] = {}
+        for r in range(reps):
+            drill, _ = play_decisions(plan, scenario, replication_seed(seed, r), seq)
+            row = met_vector(drill)
+            gains.append(sum(1 for v in row.values() if v) - base_met[r])
+            for mid, v in row.items():
+                per[mid] = per.get(mid, 0.0) + (bool(v) - bool(baseline[r].get(mid))) / reps
+        gain = float(np.mean(gains))
+        if best is None or gain > best.gain + 1e-12:
+            best = CostlyDecision(
+                n,
+                decisions[n].t,
+                decisions[n].decision,
+                variant,
+                new_t,
+                gain,
+                reps,
+                {k: v for k, v in per.items() if abs(v) > 1e-12},
+            )
+    return best
