@@ -214,6 +214,10 @@ class Tracker:
                 continue
             if monotone:
                 met = state.cond_at
+                if met is not None and state.clock_start is not None:
+                    # done before the clock started counts as done at its start (or, for a
+                    # limit set before an incident, at that limit)
+                    met = max(met, state.clock_start + min(0.0, state.spec.deadline_min))
             else:
                 met = now if (now >= (state.clock_start or 0.0) and self._holds(state)) else None
             if met is not None:

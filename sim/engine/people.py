@@ -44,6 +44,7 @@ class Person:
     service: float
     state: str = COMING
     ticket: int = 0  # bumped on every (re)queueing; stale queue entries are skipped
+    service_start: float | None = None
 
 
 @dataclass(eq=False)

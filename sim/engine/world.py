@@ -103,9 +103,11 @@ class World:
         self.pending: list[dict[str, Any]] = []  # decisions under way: {what, eta}
         self.history: dict[str, list[tuple[float, float, float]]] = {}  # id -> (t, value, aux)
         self._tick_hooks: list[Callable[[float], None]] = []
-        self._create_incidents()
+        # process order fixes the order of simultaneous events: the first report,
+        # then the scenario's injects, then people arriving
         self.env.process(self._alert_chain())
         self.env.process(self._injects())
+        self._create_incidents()
         self.env.process(self._tick())
 
     # --- set-up ------------------------------------------------------------------
@@ -169,7 +171,12 @@ class World:
         return out
 
     def officials_at(self, place: str) -> list[OfficialState]:
-        return [o for o in self.officials.values() if o.status == PRESENT and o.place == place]
+        """Officials on site at ``place`` who meet petitioners (not the duty desk)."""
+        return [
+            o
+            for o in self.officials.values()
+            if o.status == PRESENT and o.place == place and o.spec.meets_petitioners
+        ]
 
     def incident(self, incident_id: str) -> Crowd | Individual | Topic | None:
         return self.crowds.get(incident_id) or self.individuals.get(incident_id) or self.topics.get(incident_id)
@@ -309,7 +316,8 @@ class World:
     # --- alert chain --------------------------------------------------------------
 
     def _alert_chain(self):  # type: ignore[no-untyped-def]
-        yield self.env.timeout(self.scenario.first_report_min)
+        if self.scenario.first_report_min > 0:
+            yield self.env.timeout(self.scenario.first_report_min)
         self.first_report_at = self.now
         self.log.add(self.now, "first_report", "", level_hint=self.scenario.expected_level)
         for step in self.plan.alert_chain:
@@ -439,6 +447,7 @@ class World:
             member.status = TASKED
             member.task = "serve"
             person.state = IN_SERVICE
+            person.service_start = self.now
             self.after(person.service, lambda m=member, p=person: self._served(m, p))
 
     def _served(self, member: Member, person: Person) -> None:
@@ -448,6 +457,9 @@ class World:
             crowd.registered.append(person)
             crowd.claims_registered += 1
             self.log.add(self.now, "registered", crowd.id, channel=person.channel, by=member.team)
+            if crowd.reply_at is None and self.now >= person.arrival + person.patience:
+                # their patience ran out while being served: no answer, so they go
+                self.leave(crowd, [person], "unanswered")
         self.release(member)
 
     def _patience_over(self, crowd: Crowd, person: Person) -> None:

@@ -57,6 +57,9 @@ class Official(Cited):
     label: Text
     arrival_min: Dist  # minutes from being summoned to being on site
     on_site_at_start: bool = False
+    # leads dialogues and counts as "an official present" to a crowd; a duty
+    # officer at the command desk does neither
+    meets_petitioners: bool = True
 
     _coerce = field_validator("arrival_min", mode="before")(dist_from_number)
 

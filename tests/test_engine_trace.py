@@ -1,0 +1,151 @@
+"""The engine, step by step: exact event traces on hand-made plans.
+
+Every distribution here is fixed, so each event's time can be worked out by
+hand, the way SimPy's own trace tests read.
+"""
+
+from __future__ import annotations
+
+import pytest
+from engine_fixtures import make, plan_dict, scenario_dict, trace
+
+from sim.engine import decisions as D
+from sim.engine.drill import Drill
+
+
+def test_one_clerk_serves_a_queue_of_three_in_turn():
+    """Three people arrive together; one clerk registers them 10 minutes each."""
+    drill = Drill(*make(), seed=1)
+    drill.advance(40)
+    assert trace(drill, {"first_report", "arrive", "registered", "alert_step"}) == [
+        (0.0, "first_report", ""),
+        (0.0, "arrive", "g"),
+        (0.0, "arrive", "g"),
+        (0.0, "arrive", "g"),
+        (2.0, "alert_step", "screen"),
+        (5.0, "alert_step", "verify"),
+        (10.0, "registered", "g"),
+        (20.0, "registered", "g"),
+        (30.0, "registered", "g"),
+    ]
+
+
+def test_advance_includes_events_at_exactly_until():
+    """advance(t) processes the events at t (SimPy's run(until=t) would not)."""
+    drill = Drill(*make(), seed=1)
+    drill.advance(10)
+    assert trace(drill, {"registered"}) == [(10.0, "registered", "g")]
+    drill.advance(10)  # advancing to now again is allowed and adds nothing
+    assert len(trace(drill, {"registered"})) == 1
+    with pytest.raises(ValueError):
+        drill.advance(9)
+
+
+def test_a_level_takes_the_commanders_decision_time_and_starts_the_clocks():
+    """Declared at 5 (after verification), level IV is in force at 5 + 4 = 9;
+    the leader summoned then arrives 15 minutes later, inside the 20-minute limit."""
+    drill = Drill(*make(), seed=1)
+    assert drill.decide(D.DeclareLevel("IV")).reason == "no report has reached the duty officer yet"
+    drill.advance(0)
+    assert drill.decide(D.DeclareLevel("IV")).reason == "the alert chain's screen step is not finished"
+    drill.advance(5)
+    assert drill.decide(D.DeclareLevel("IV")).takes_min == 4
+    drill.advance(9)
+    assert drill.decide(D.Summon("leader")).takes_min == 15
+    drill.advance(60)
+    assert trace(drill, {"level_declared", "official_arrived", "milestone_met", "milestone_missed"}) == [
+        (2.0, "milestone_met", "screen_5"),
+        (9.0, "level_declared", "IV"),
+        (24.0, "official_arrived", "leader"),
+        (24.0, "milestone_met", "leader_20"),
+        (34.0, "milestone_missed", "reply_25"),
+    ]
+    card = drill.scorecard().by_id()
+    assert card["leader_20"].after_min == 15
+    assert card["screen_5"].status == "met" and card["screen_5"].after_min == 2
+
+
+def test_a_reply_drafted_in_time_meets_its_limit():
+    """Drafting takes 30 minutes. Asked for at once (t=0) it is out at 30, 21 minutes
+    after level IV took effect at 9: inside the 25-minute limit."""
+    drill = Drill(*make(), seed=1)
+    drill.advance(0)
+    assert drill.decide(D.IssueInitialReply("g")).takes_min == 30
+    drill.advance(5)
+    drill.decide(D.DeclareLevel("IV"))
+    drill.advance(120)
+    reply = drill.scorecard().by_id()["reply_25"]
+    assert (reply.status, reply.met_at, reply.after_min) == ("met", 30.0, 21.0)
+
+
+def test_a_reply_asked_for_late_misses_its_limit():
+    """Asked for when the level takes effect (9), it is out at 39: 30 > 25, missed."""
+    drill = Drill(*make(), seed=1)
+    drill.advance(5)
+    drill.decide(D.DeclareLevel("IV"))
+    drill.advance(9)
+    drill.decide(D.IssueInitialReply("g"))
+    drill.advance(120)
+    reply = drill.scorecard().by_id()["reply_25"]
+    assert reply.status == "missed" and reply.deadline == 34.0
+
+
+def test_a_refused_decision_says_why_and_changes_nothing():
+    drill = Drill(*make(), seed=1)
+    drill.advance(1)
+    before = drill.log.jsonl()
+    outcome = drill.decide(D.MoveGroup("g", "gate"))
+    assert not outcome.accepted
+    assert outcome.reason == "gate is outdoors: nobody can be received there"
+    assert drill.decide(D.CallIn("nobody")).reason == "the plan has no team 'nobody'"
+    assert drill.decide(D.StartDialogue("g")).reason == "an official must be on site and free to lead it"
+    assert drill.log.jsonl() == before
+
+
+def test_called_in_members_arrive_after_their_call_in_time_and_serve():
+    """No clerk on duty: nobody is served until the one called in arrives at 1 + 20."""
+    plan, scenario = make(plan_dict(reception_on_duty=0, reception_size=1))
+    drill = Drill(plan, scenario, seed=1)
+    drill.advance(1)
+    assert drill.decide(D.CallIn("reception")).takes_min == 20
+    drill.advance(45)
+    assert trace(drill, {"team_arrived", "registered"}) == [
+        (21.0, "team_arrived", "reception"),
+        (31.0, "registered", "g"),
+        (41.0, "registered", "g"),
+    ]
+
+
+def test_people_outdoors_are_not_received_until_brought_in():
+    plan, scenario = make(plan_dict(), scenario_dict(location="gate"))
+    drill = Drill(plan, scenario, seed=1)
+    drill.advance(15)
+    assert trace(drill, {"registered"}) == []
+    assert drill.decide(D.MoveGroup("g", "room")).accepted
+    drill.advance(30)
+    assert trace(drill, {"group_moved", "registered"}) == [
+        (15.0, "group_moved", "g"),
+        (25.0, "registered", "g"),
+    ]
+
+
+def test_impatient_unanswered_people_leave_at_their_patience():
+    """Patience 25 min, one clerk, 10 min each, and no reply: at 25 the two registered
+    leave unanswered; the third, in service then, goes as soon as served at 30."""
+    plan, scenario = make(plan_dict(), scenario_dict(patience_min={"dist": "fixed", "value": 25}))
+    drill = Drill(plan, scenario, seed=1)
+    drill.advance(60)
+    left = [(e.t, e.data["reason"], e.data["n"]) for e in drill.log if e.kind == "left"]
+    assert left == [(25.0, "unanswered", 1), (25.0, "unanswered", 1), (30.0, "unanswered", 1)]
+    assert drill.snapshot().head_count == 0
+
+
+def test_representatives_are_at_most_five():
+    plan, scenario = make(plan_dict(), scenario_dict(size=12))
+    drill = Drill(plan, scenario, seed=1)
+    drill.advance(1)
+    assert drill.decide(D.AskRepresentatives("g")).takes_min == 10
+    drill.advance(11)
+    chosen = [e for e in drill.log if e.kind == "representatives_chosen"]
+    assert [(e.t, e.data["n"]) for e in chosen] == [(11.0, 5)]
+    assert drill.snapshot().incidents[0].representatives == 5
