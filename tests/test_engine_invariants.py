@@ -1,0 +1,96 @@
+"""Invariants that hold for any scenario, any staffing, any policy.
+
+Hypothesis draws the numbers (crowd size and spread, staffing, patience,
+agitation dynamics, call-in times, seed, policy) and checks, at several
+moments of each drill: everyone who arrived is on site, has left, or was
+injured; no count is negative; no member is in two places; a milestone is
+never met before its clock started (except limits set before an incident).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import load_plan, load_scenario
+from sim.engine import params as P
+from sim.engine.drill import Drill
+from sim.engine.people import COMING, INJURED, LEFT, ON_SITE
+from sim.engine.policies import make, play
+from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, TASKED
+
+PLAN = load_plan("city")
+SCENARIO = load_scenario("group-visit-50")
+
+
+def check(drill: Drill) -> None:
+    w = drill.world
+    for crowd in w.crowds.values():
+        states = [p.state for p in crowd.people]
+        arrived = sum(1 for s in states if s != COMING)
+        on_site = sum(1 for s in states if s in ON_SITE)
+        gone = sum(1 for s in states if s in (LEFT, INJURED))
+        assert arrived == on_site + gone
+        assert crowd.on_site == on_site >= 0
+        assert crowd.inside >= 0 and crowd.pending_arrivals >= 0
+        assert crowd.pending_arrivals == sum(1 for s in states if s == COMING)
+        assert 0.0 <= crowd.agitation <= 1.0
+        assert len(crowd.reps) <= 5
+    for team in w.teams.values():
+        seen = set()
+        for m in team.members:
+            assert id(m) not in seen
+            seen.add(id(m))
+            assert m.status in (OFF_DUTY, EN_ROUTE, IDLE, TASKED)
+            if m.status in (IDLE, TASKED):
+                assert m.place is not None  # on duty means somewhere, and in one place only
+            if m.status == EN_ROUTE:
+                assert m.place is None and m.eta is not None and m.eta >= w.now - 1e-9
+            if m.status == OFF_DUTY:
+                assert m.place is None
+    for v in w.venues.values():
+        assert w.occupancy(v.id) >= 0
+    for s in drill.tracker.states:
+        if s.met_at is not None and s.clock_start is not None:
+            assert s.met_at >= s.clock_start + min(0.0, s.spec.deadline_min) - 1e-9
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    size=st.integers(1, 400),
+    spread=st.floats(0, 120),
+    on_duty=st.integers(0, 6),
+    extra=st.integers(0, 6),
+    patience=st.floats(5, 400),
+    rise=st.floats(0, 2),
+    calm=st.floats(0, 2),
+    escalation=st.floats(0, 10),
+    call_in=st.floats(1, 90),
+    seed=st.integers(0, 2**31),
+    policy=st.sampled_from(["plan", "passive"]),
+)
+def test_invariants_hold_throughout_any_drill(
+    size, spread, on_duty, extra, patience, rise, calm, escalation, call_in, seed, policy
+):
+    plan, scenario = P.apply(
+        PLAN,
+        SCENARIO,
+        {
+            "incidents.buyers.size_people": size,
+            "incidents.buyers.arrival_spread_min": spread,
+            "incidents.buyers.behaviour.patience_min": patience,
+            "incidents.buyers.behaviour.waiting_rise_per_hour": rise,
+            "incidents.buyers.behaviour.dialogue_calm_per_hour": calm,
+            "incidents.buyers.behaviour.escalation_per_hour": escalation,
+            "teams.reception.on_duty": on_duty,
+            "teams.reception.size": on_duty + extra,
+            "teams.reception.call_in_min": call_in,
+        },
+    ) if on_duty + extra > 0 else (PLAN, SCENARIO)
+    drill = Drill(plan, scenario, seed)
+    pol = make(policy)
+    for stop in (15, 45, 120, drill.horizon):
+        play(drill, pol, until=stop)
+        check(drill)
+    card = drill.scorecard()
+    assert card.outcomes["people_arrived"] >= card.outcomes["peak_crowd"] >= 0
