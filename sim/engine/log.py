@@ -49,6 +49,11 @@ NARRATED = frozenset(
         "milestone_missed",
         "response_ended",
         "group_dispersed",
+        "group_started",
+        "individual_started",
+        "topic_started",
+        "joined",
+        "representatives_waiting",
     }
 )
 
@@ -78,6 +83,7 @@ def _round(value: Any) -> Any:
 class EventLog:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
+        self.narrated = 0  # how many entries are of a narrated kind (cheap change detection)
         self._listeners: list[Callable[[Entry], None]] = []
 
     def __len__(self) -> int:
@@ -92,6 +98,8 @@ class EventLog:
     def add(self, t: float, kind: str, subject: str = "", **data: Any) -> Entry:
         entry = Entry(float(t), kind, subject, {k: _round(v) for k, v in data.items()})
         self.entries.append(entry)
+        if kind in NARRATED:
+            self.narrated += 1
         for callback in self._listeners:
             callback(entry)
         return entry

@@ -81,7 +81,7 @@ class Tracker:
                 state.status = BEYOND
         self.allowance = sum(step.limit_min for step in world.plan.alert_chain)
         world.log.listen(self._on_entry)
-        world.on_tick(lambda _t: self.update())
+        world.on_tick(lambda _t: self.update(tick=True))
 
     def _on_entry(self, entry: Entry) -> None:
         if entry.kind in NARRATED and not entry.kind.startswith("milestone"):
@@ -118,6 +118,14 @@ class Tracker:
         if declared is None and start > w.now:
             return None  # not declared, and not yet overdue
         return start
+
+    def _clock_may_start_by_time(self, state: MilestoneState) -> bool:
+        """Whether time alone (no event) can start this clock: a level that was
+        required but not declared becomes overdue."""
+        if state.spec.clock != "level_declared":
+            return False
+        level = state.level or LEVELS[0]
+        return level in self.world.required_at and level not in self.world.declared_at
 
     def _applicable(self, state: MilestoneState) -> bool:
         w = self.world
@@ -182,13 +190,20 @@ class Tracker:
 
     # --- the update loop -------------------------------------------------------------
 
-    def update(self) -> None:
+    def update(self, tick: bool = False) -> None:
+        """Re-judge open milestones. A tick (time passing, no event) can only start
+        an overdue clock or change a head count or the heat, so it looks at those."""
         w = self.world
         now = w.now
         for state in self.states:
             if state.status in (MET, MISSED, BEYOND, NOT_APPLICABLE):
                 continue
             monotone = state.spec.measure.kind in MONOTONE
+            if tick:
+                if monotone and state.status == PENDING:
+                    continue  # only events (always logged) change these
+                if state.status == WAITING and not self._clock_may_start_by_time(state):
+                    continue
             if monotone and state.cond_at is None and self._holds(state):
                 state.cond_at = now
             if state.status == WAITING:

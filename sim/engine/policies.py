@@ -55,7 +55,7 @@ class PlanPolicy:
     name = "plan"
 
     def __init__(self) -> None:
-        self.done: set[tuple[str, ...]] = set()
+        self.done: set[D.Decision] = set()  # decisions are frozen, hence hashable
 
     def act(self, drill: Drill) -> list[D.Decision]:
         w = drill.state()
@@ -81,12 +81,12 @@ class PlanPolicy:
         return [d for d in out if self._fresh(d)]
 
     def _fresh(self, decision: D.Decision) -> bool:
-        return tuple(str(v) for v in decision.to_dict().values()) not in self.done
+        return decision not in self.done
 
     def note(self, decision: D.Decision, accepted: bool) -> None:
         """Remember accepted decisions so they are not repeated."""
         if accepted and not isinstance(decision, (D.DeclareLevel, D.MoveGroup)):
-            self.done.add(tuple(str(v) for v in decision.to_dict().values()))
+            self.done.add(decision)
 
     def _expand(self, drill: Drill, action, incidents) -> list[D.Decision]:  # type: ignore[no-untyped-def]
         w = drill.state()
@@ -164,18 +164,28 @@ def play(
     until: float | None = None,
     step_min: float = 1.0,
     on_decision: Callable[[float, D.Decision], None] | None = None,
+    retry_min: float = 5.0,
 ) -> None:
-    """Let ``policy`` decide every ``step_min`` simulated minutes until ``until``;
+    """Let ``policy`` decide until ``until``, looking every ``step_min`` minutes.
+
+    The policy is asked again as soon as anything worth narrating happened (a
+    report, an arrival of staff, a trigger, ...) and at least every
+    ``retry_min`` minutes to retry what the situation did not allow yet.
     ``on_decision`` hears of every accepted decision (a journal, say)."""
     end = drill.horizon if until is None else min(until, drill.horizon)
     note = getattr(policy, "note", None)
+    seen = -1
+    last = -math.inf
     while drill.now < end:
-        for decision in policy.act(drill):
-            outcome = drill.decide(decision)
-            if note is not None:
-                note(decision, outcome.accepted)
-            if outcome.accepted and on_decision is not None:
-                on_decision(drill.now, decision)
+        if drill.log.narrated != seen or drill.now - last >= retry_min - 1e-9:
+            for decision in policy.act(drill):
+                outcome = drill.decide(decision)
+                if note is not None:
+                    note(decision, outcome.accepted)
+                if outcome.accepted and on_decision is not None:
+                    on_decision(drill.now, decision)
+            seen = drill.log.narrated
+            last = drill.now
         drill.advance(min(end, math.floor(drill.now / step_min + 1e-9) * step_min + step_min))
 
 

@@ -685,19 +685,27 @@ class World:
         if crowd.reply_at is not None and (crowd.registered or crowd.reps):
             boost = 2.0 if crowd.package_at is not None else 1.0
             p = 1.0 - math.exp(-b.answered_leave_per_hour * calm * boost * hours)
-            leaving = [q for q in crowd.registered if rng.random() < p]
-            if crowd.reps and (crowd.package_at is not None or crowd.reps_at is not None):
-                leaving += [q for q in crowd.reps if rng.random() < p]
-            self.leave(crowd, leaving, "answered")
+            # the answered are alike: draw how many go, and let the longest-waiting go first
+            n = int(rng.binomial(len(crowd.registered), p)) if crowd.registered else 0
+            leaving = crowd.registered[:n]
+            if crowd.reps:
+                leaving += crowd.reps[: int(rng.binomial(len(crowd.reps), p))]
+            self.leave(crowd, list(leaving), "answered")
         if crowd.reps_at is not None:
             # helping people leave is staff work: each reception member present
             # sees off so many an hour, fewer the more agitated the crowd
             helpers = len(self.members_with(Duty.reception, place=crowd.place))
-            rest = [q for q in crowd.people if q.state in (OUTSIDE, WAITING)]
-            if rest and helpers:
-                n = min(len(rest), int(rng.poisson(b.helped_leave_per_hour * helpers * calm * hours)))
+            unanswered = crowd.on_site - len(crowd.registered) - len(crowd.reps)
+            if unanswered > 0 and helpers:
+                n = min(unanswered, int(rng.poisson(b.helped_leave_per_hour * helpers * calm * hours)))
                 if n:
-                    self.leave(crowd, rest[-n:], "helped")
+                    rest: list[Person] = []
+                    for q in reversed(crowd.people):  # the latest comers first
+                        if q.state in (OUTSIDE, WAITING):
+                            rest.append(q)
+                            if len(rest) == n:
+                                break
+                    self.leave(crowd, rest, "helped")
 
     def _escalate(self, crowd: Crowd, rng) -> None:  # type: ignore[no-untyped-def]
         b = crowd.behaviour
