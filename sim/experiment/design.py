@@ -48,7 +48,7 @@ def _number(text: str, spec: str) -> int | float:
         except ValueError:
             raise DesignError(f"--vary {spec}: {text!r} is not a number") from None
         if not math.isfinite(value):
-            raise DesignError(f"--vary {spec}: {text!r} is not a finite number")
+            raise DesignError(f"--vary {spec}: {text!r} is not a finite number") from None
         return value
 
 
@@ -75,7 +75,7 @@ class Factor:
             step = int(self.step or 1)
             return list(range(int(self.low), int(self.high) + 1, step))
         if self.step:
-            count = int(math.floor((self.high - self.low) / self.step + 1e-9)) + 1
+            count = math.floor((self.high - self.low) / self.step + 1e-9) + 1
             return [round(self.low + i * self.step, 12) for i in range(count)]
         return [float(v) for v in np.linspace(self.low, self.high, GRID_LEVELS)]
 
@@ -86,7 +86,7 @@ class Factor:
             return self.values[int(u * len(self.values))]
         assert self.low is not None and self.high is not None
         if self.integer:
-            return int(self.low) + int(math.floor(u * (int(self.high) - int(self.low) + 1)))
+            return int(self.low) + math.floor(u * (int(self.high) - int(self.low) + 1))
         return self.low + u * (self.high - self.low)
 
     def bounds(self) -> tuple[float, float]:

@@ -1,0 +1,284 @@
+"""``drill evaluate``, ``drill sweep``, ``drill staff``: many replications for
+plan evaluation and research. Heavy libraries (pandas, scipy, matplotlib, dask)
+are imported inside the commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .base import UserError, lang_option, pick_lang
+
+EXECUTOR_HELP = "serial, local[:N] (process pool, default: all cores) or dask[:tcp://host:port]."
+
+
+def register(group: click.Group) -> None:
+    group.add_command(evaluate_cmd)
+    group.add_command(sweep_cmd)
+    group.add_command(staff_cmd)
+
+
+def _open(uri: str):  # type: ignore[no-untyped-def]
+    from ..experiment.executors import ExecutorError, open_executor
+
+    try:
+        return open_executor(uri)
+    except ExecutorError as exc:
+        raise UserError(str(exc)) from None
+
+
+class _Bar:
+    """A rich progress bar: replications done, rate and ETA."""
+
+    def __init__(self, label: str, enabled: bool = True):
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task):  # type: ignore[no-untyped-def]
+                speed = task.finished_speed or task.speed
+                return Text("– reps/s" if speed is None else f"{speed:,.1f} reps/s")
+
+        self.progress = Progress(
+            TextColumn(label),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f} reps"),
+            Rate(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            disable=not enabled,
+            transient=False,
+        )
+        self.task: Any = None
+
+    def __enter__(self) -> _Bar:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task("", total=total, completed=done)
+        else:
+            self.progress.update(self.task, completed=done, total=total)
+
+
+def _files(scenario: str, plan_name: str | None) -> tuple[Path, Path]:
+    from ..spec import catalog
+    from ..spec.loader import load_scenario_file
+
+    scenario_file = catalog.scenario_path(scenario)
+    scen, _ = load_scenario_file(scenario_file)
+    plan_file = catalog.plan_path(plan_name or scen.default_plan)
+    return plan_file, scenario_file
+
+
+# --- sweep --------------------------------------------------------------------------------
+
+
+@click.command("sweep")
+@click.argument("scenario")
+@click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
+@click.option("--vary", "varies", multiple=True, metavar="PATH=SPEC", help="A parameter and its values: 1..8, 1..8:2, 10,20,30, 10.0..40.0.")
+@click.option("--design", "design_kind", type=click.Choice(["grid", "lhs", "sobol", "salib-sobol", "salib-morris"]), default="grid", show_default=True)
+@click.option("--points", type=int, default=16, show_default=True, help="Design points (lhs, sobol) or SALib's base sample N.")
+@click.option("--reps", type=int, default=100, show_default=True, help="Replications per design point.")
+@click.option("--seed", "master", type=int, default=1, show_default=True, help="Master seed (replication r: SeedSequence(seed, spawn_key=(r,))).")
+@click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
+@click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("sweep-out"), show_default=True)
+@click.option("--resume", is_flag=True, help="Finish a killed sweep in --out without recomputing finished chunks.")
+@click.option("--batch", type=int, default=None, help="Replications per task (default: automatic).")
+@click.option("--target", type=float, default=0.95, show_default=True, help="Target P(met) drawn on the plots.")
+@click.option("--no-plots", is_flag=True, help="Skip the PNG figures.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@lang_option
+@click.pass_context
+def sweep_cmd(
+    ctx: click.Context,
+    scenario: str,
+    plan_name: str | None,
+    varies: tuple[str, ...],
+    design_kind: str,
+    points: int,
+    reps: int,
+    master: int,
+    policy: str,
+    executor_uri: str,
+    out_dir: Path,
+    resume: bool,
+    batch: int | None,
+    target: float,
+    no_plots: bool,
+    quiet: bool,
+    sub_lang: str | None,
+) -> None:
+    """Run SCENARIO over a design of parameter values, many replications each."""
+    from ..experiment.design import DesignError, make_design, parse_vary
+    from ..experiment.sweep import Study, run_study
+
+    lang = pick_lang(ctx, sub_lang)
+    zh = lang == "zh"
+    if reps < 1:
+        raise UserError("--reps must be >= 1")
+    if points < 1:
+        raise UserError("--points must be >= 1")
+    if batch is not None and batch < 1:
+        raise UserError("--batch must be >= 1")
+    if master < 0:
+        raise UserError("--seed must be >= 0")
+    if not 0 < target < 1:
+        raise UserError("--target must be between 0 and 1")
+    try:
+        factors = [parse_vary(v) for v in varies]
+        design = make_design(design_kind, factors, points, master)
+    except DesignError as exc:
+        raise UserError(str(exc)) from None
+    plan_file, scenario_file = _files(scenario, plan_name)
+    study = Study(plan_file, scenario_file, design, reps, master, policy, batch)
+    handle = _open(executor_uri)
+    try:
+        with handle, _Bar("扫描" if zh else "sweep", enabled=not quiet) as bar:
+            result = run_study(study, handle, out_dir, resume=resume, progress=bar)
+    except FileExistsError as exc:
+        raise UserError(str(exc)) from None
+    plots = []
+    if not no_plots:
+        from ..experiment.plots import sweep_plots
+
+        plots = sweep_plots(out_dir, target)
+    click.echo(
+        (f"{result.rows} 行（{len(design.points)} 个设计点 × {reps} 次重复），用时 {result.seconds:.1f} 秒"
+         if zh else f"{result.rows} rows ({len(design.points)} design points × {reps} replications) in {result.seconds:.1f} s")
+        + (f"; {result.chunks_skipped} chunks resumed" if result.chunks_skipped and not zh else "")
+    )
+    for path in [result.runs, result.summary, result.meta, *plots]:
+        click.echo(f"  {path}")
+
+
+# --- evaluate -------------------------------------------------------------------------------
+
+
+@click.command("evaluate")
+@click.argument("plan_name", metavar="PLAN")
+@click.option("--scenarios", default="all", show_default=True, help="all, or scenario ids separated by commas.")
+@click.option("--reps", type=int, default=200, show_default=True, help="Replications per scenario.")
+@click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
+@click.option("--seed", "master", type=int, default=1, show_default=True, help="Master seed.")
+@click.option("--target", type=float, default=0.9, show_default=True, help="Required P(met): a limit is kept when the Wilson lower bound reaches it.")
+@click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write report.md, report.html and plots here.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@lang_option
+@click.pass_context
+def evaluate_cmd(
+    ctx: click.Context,
+    plan_name: str,
+    scenarios: str,
+    reps: int,
+    policy: str,
+    master: int,
+    target: float,
+    executor_uri: str,
+    out_dir: Path | None,
+    quiet: bool,
+    sub_lang: str | None,
+) -> None:
+    """Which of PLAN's time limits can be kept, and with what probability."""
+    from rich.console import Console
+
+    from ..experiment.evaluate import evaluate, pick_scenarios, terminal_tables, write_report
+
+    lang = pick_lang(ctx, sub_lang)
+    if reps < 1:
+        raise UserError("--reps must be >= 1")
+    if master < 0:
+        raise UserError("--seed must be >= 0")
+    if not 0 < target < 1:
+        raise UserError("--target must be between 0 and 1")
+    from ..spec import catalog
+
+    plan_file = catalog.plan_path(plan_name)
+    try:
+        scenario_files = pick_scenarios(plan_file, scenarios)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    handle = _open(executor_uri)
+    with handle, _Bar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar:
+        report = evaluate(plan_file, scenario_files, reps, master, policy, target, handle, progress=bar)
+    console = Console()
+    for table in terminal_tables(report, lang):
+        console.print(table)
+    if out_dir is not None:
+        for path in write_report(report, out_dir, lang):
+            click.echo(f"  {path}")
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+@click.command("staff")
+@click.argument("scenario")
+@click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
+@click.option("--target", type=float, default=0.95, show_default=True, help="Required Wilson lower bound of every applicable milestone.")
+@click.option("--roles", default=None, help="Teams whose on-duty count to search, by id, comma-separated (default: every team a level calls in).")
+@click.option("--max-reps", type=int, default=400, show_default=True, help="Most replications per candidate.")
+@click.option("--step", "step_reps", type=int, default=40, show_default=True, help="Replications added per look at a candidate.")
+@click.option("--seed", "master", type=int, default=1, show_default=True)
+@click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
+@click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
+@lang_option
+@click.pass_context
+def staff_cmd(
+    ctx: click.Context,
+    scenario: str,
+    plan_name: str | None,
+    target: float,
+    roles: str | None,
+    max_reps: int,
+    step_reps: int,
+    master: int,
+    policy: str,
+    executor_uri: str,
+    sub_lang: str | None,
+) -> None:
+    """The smallest on-duty staffing for which every milestone reaches --target."""
+    from rich.console import Console
+
+    from ..experiment.staffing import StaffingError, search, staffing_tables
+
+    lang = pick_lang(ctx, sub_lang)
+    if not 0 < target < 1:
+        raise UserError("--target must be between 0 and 1")
+    if max_reps < 1 or step_reps < 1:
+        raise UserError("--max-reps and --step must be >= 1")
+    if master < 0:
+        raise UserError("--seed must be >= 0")
+    plan_file, scenario_file = _files(scenario, plan_name)
+    role_list = [r.strip() for r in roles.split(",") if r.strip()] if roles else None
+    handle = _open(executor_uri)
+    console = Console()
+    with handle:
+        try:
+            result = search(
+                plan_file, scenario_file, target, role_list, handle,
+                max_reps=max_reps, step=step_reps, master=master, policy=policy,
+                log=(lambda line: console.print(line, highlight=False)),
+                lang=lang,
+            )
+        except StaffingError as exc:
+            raise UserError(str(exc)) from None
+    for table in staffing_tables(result, lang):
+        console.print(table)

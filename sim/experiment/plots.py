@@ -1,0 +1,205 @@
+"""Figures of a sweep (matplotlib, Agg backend, imported lazily; ASCII titles).
+
+- ``pmet_<factor>.png``  P(met) against each varied parameter, Wilson 95 % bars,
+  the target as a dashed line (grid designs pool the other factors' levels);
+- ``heatmap.png``        P(all applicable milestones met) over the first two factors (grid);
+- ``ecdf_<milestone>.png`` time to the milestone, one curve per design point
+  (some points if there are many), the deadline as a vertical line; a curve
+  ends below 1 by the share of replications that never met it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..stats import wilson
+from .summary import ALL
+
+MAX_LINES = 8
+
+
+def _plt():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+
+
+def _varying(summary, milestones: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Milestones worth a line: applicable somewhere and not met in every replication."""
+    out = []
+    for m in milestones:
+        s = summary[summary.milestone == m]
+        if s.n.sum() == 0:
+            continue
+        if (s.k == s.n).all():
+            continue
+        out.append(m)
+    return out
+
+
+def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None, grid: bool) -> list[Path]:  # type: ignore[no-untyped-def]
+    plt = _plt()
+    milestones = [m for m in summary.milestone.unique() if m != ALL]
+    shown = [*_varying(summary, milestones)[:MAX_LINES - 1], ALL]
+    paths = []
+    for factor in factors:
+        fig, ax = plt.subplots(figsize=(8, 4.8))
+        numeric = summary[factor].map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all()
+        for i, m in enumerate(shown):
+            s = summary[summary.milestone == m]
+            if grid:
+                g = s.groupby(factor, sort=True)[["n", "k"]].sum().reset_index()
+            else:
+                g = s[[factor, "n", "k"]].sort_values(factor)
+            g = g[g.n > 0]
+            if g.empty:
+                continue
+            p = g.k / g.n
+            lows, highs = zip(*(wilson(int(k), int(n)) for k, n in zip(g.k, g.n, strict=True)), strict=True)
+            x = g[factor] if numeric else list(range(len(g)))
+            yerr = [p - list(lows), list(highs) - p]
+            style: dict[str, Any] = {"lw": 2.2, "color": "black"} if m == ALL else {"lw": 1.2}
+            off = (i - len(shown) / 2) * 0.01 * (max(x) - min(x) if numeric and len(g) > 1 else 1)
+            xs = [v + off for v in x]
+            ax.errorbar(
+                xs, p, yerr=yerr, marker="o", ms=4, capsize=3, label="all milestones" if m == ALL else m,
+                linestyle="-" if grid else "none", **style,
+            )
+            if not numeric:
+                ax.set_xticks(range(len(g)), [str(v) for v in g[factor]])
+        if target is not None:
+            ax.axhline(target, color="red", linestyle="--", lw=1, label=f"target {target:g}")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel(factor)
+        ax.set_ylabel("P(met), Wilson 95% interval")
+        ax.set_title(f"P(met) vs {factor}" + (" (pooled over other factors)" if grid and len(factors) > 1 else ""))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        fig.tight_layout()
+        path = out_dir / f"pmet_{_safe(factor)}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def heatmap(summary, factors: list[str], out_dir: Path, target: float | None) -> Path | None:  # type: ignore[no-untyped-def]
+    if len(factors) < 2:
+        return None
+    plt = _plt()
+    fx, fy = factors[0], factors[1]
+    s = summary[summary.milestone == ALL]
+    g = s.groupby([fy, fx])[["n", "k"]].sum()
+    xs = sorted(s[fx].unique())
+    ys = sorted(s[fy].unique())
+    grid = [[float("nan")] * len(xs) for _ in ys]
+    for (y, x), row in g.iterrows():
+        if row.n:
+            grid[ys.index(y)][xs.index(x)] = row.k / row.n
+    fig, ax = plt.subplots(figsize=(1.2 + 0.8 * len(xs), 1.2 + 0.6 * len(ys)))
+    im = ax.imshow(grid, origin="lower", vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
+    for i, y in enumerate(ys):
+        for j, x in enumerate(xs):
+            v = grid[i][j]
+            if v == v:
+                mark = "*" if target is not None and g.loc[(y, x)].n and wilson(int(g.loc[(y, x)].k), int(g.loc[(y, x)].n))[0] >= target else ""
+                ax.text(j, i, f"{v:.2f}{mark}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(xs)), [f"{v:g}" if isinstance(v, float) else str(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [f"{v:g}" if isinstance(v, float) else str(v) for v in ys])
+    ax.set_xlabel(fx)
+    ax.set_ylabel(fy)
+    title = "P(all milestones met)"
+    if target is not None:
+        title += f"; * = Wilson low >= {target:g}"
+    ax.set_title(title, fontsize=9)
+    fig.colorbar(im, ax=ax, label="P(met)")
+    fig.tight_layout()
+    path = out_dir / "heatmap.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def ecdf_plots(runs, summary, factors: list[str], deadlines: dict[str, float], out_dir: Path, limit: int = 4) -> list[Path]:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    plt = _plt()
+    milestones = [m for m in summary.milestone.unique() if m != ALL]
+    # the milestones with the most misses first
+    misses = {m: int((summary[summary.milestone == m].n - summary[summary.milestone == m].k).sum()) for m in milestones}
+    chosen = [m for m in sorted(milestones, key=lambda m: -misses[m]) if misses[m] > 0][:limit]
+    points = sorted(runs.point.unique())
+    if len(points) > MAX_LINES:
+        idx = np.linspace(0, len(points) - 1, MAX_LINES).round().astype(int)
+        points = [points[i] for i in sorted(set(idx))]
+    paths = []
+    for m in chosen:
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        for pt in points:
+            r = runs[runs.point == pt]
+            applicable = r[f"met_{m}"].notna()
+            n = int(applicable.sum())
+            if not n:
+                continue
+            t = np.sort(r.loc[applicable, f"t_{m}"].dropna().to_numpy(dtype=float))
+            y = np.arange(1, len(t) + 1) / n
+            label = ", ".join(f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}" for f in factors) or f"point {pt}"
+            ax.step(np.concatenate([[0.0], t]), np.concatenate([[0.0], y]), where="post", label=label)
+        if m in deadlines:
+            ax.axvline(deadlines[m], color="red", linestyle="--", lw=1, label=f"limit {deadlines[m]:g} min")
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("minutes from the milestone's clock start")
+        ax.set_ylabel("share of applicable replications met by then")
+        ax.set_title(f"Time to {m} (ECDF)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        fig.tight_layout()
+        path = out_dir / f"ecdf_{_safe(m)}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def sweep_plots(out_dir: Path, target: float | None = None) -> list[Path]:
+    """All figures of a finished sweep in ``out_dir`` (read from its files)."""
+    import json
+
+    import pandas as pd
+
+    from .store import read_runs
+
+    out_dir = Path(out_dir)
+    meta = json.loads((out_dir / "meta.json").read_text(encoding="utf-8"))
+    factors = [f["path"] for f in meta["design"]["factors"]]
+    grid = meta["design"]["kind"] == "grid"
+    summary = (
+        pd.read_parquet(out_dir / "summary.parquet")
+        if (out_dir / "summary.parquet").exists()
+        else pd.read_csv(out_dir / "summary.csv")
+    )
+    paths: list[Path] = []
+    if factors:
+        paths += pmet_plots(summary, factors, out_dir, target, grid)
+        if grid:
+            h = heatmap(summary, factors, out_dir, target)
+            if h:
+                paths.append(h)
+    milestones = [m for m in summary.milestone.unique() if m != ALL]
+    cols = ["point", *factors, *(f"met_{m}" for m in milestones), *(f"t_{m}" for m in milestones)]
+    runs = read_runs(out_dir, columns=cols)
+    deadlines = meta.get("deadlines", {})
+    paths += ecdf_plots(runs, summary, factors, deadlines, out_dir)
+    return paths

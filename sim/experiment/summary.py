@@ -1,0 +1,96 @@
+"""Per design point × milestone: n applicable replications, k met, P(met) and
+its Wilson interval (``sim.stats``), accumulated chunk by chunk.
+
+The pseudo-milestone ``ALL`` is met in a replication when every milestone that
+applied in it was met: the figure a unit cares about ("did we keep all our
+limits?").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..stats import wilson
+
+ALL = "ALL"
+
+
+class Summary:
+    def __init__(self, param_names: list[str], confidence: float = 0.95):
+        self.param_names = list(param_names)
+        self.confidence = confidence
+        self.params: dict[int, dict[str, Any]] = {}
+        self.counts: dict[tuple[int, str], list[int]] = {}  # (point, milestone) -> [n, k, not applicable]
+        self.milestones: list[str] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            point = int(row["point"])
+            if point not in self.params:
+                self.params[point] = {p: row.get(p) for p in self.param_names}
+            applicable = 0
+            all_met = True
+            for key, value in row.items():
+                if not key.startswith("met_"):
+                    continue
+                m = key[4:]
+                if m not in self.milestones:
+                    self.milestones.append(m)
+                c = self.counts.setdefault((point, m), [0, 0, 0])
+                if value is None:
+                    c[2] += 1
+                    continue
+                applicable += 1
+                c[0] += 1
+                if value:
+                    c[1] += 1
+                else:
+                    all_met = False
+            c = self.counts.setdefault((point, ALL), [0, 0, 0])
+            if applicable:
+                c[0] += 1
+                c[1] += int(all_met)
+            else:
+                c[2] += 1
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for point in sorted(self.params):
+            for m in [*self.milestones, ALL]:
+                n, k, na = self.counts.get((point, m), [0, 0, 0])
+                low, high = wilson(k, n, self.confidence)
+                out.append(
+                    {
+                        "point": point,
+                        **self.params[point],
+                        "milestone": m,
+                        "n": n,
+                        "k": k,
+                        "p": k / n if n else None,
+                        "low": low if n else None,
+                        "high": high if n else None,
+                        "not_applicable": na,
+                    }
+                )
+        return out
+
+    def write(self, path_stem) -> Any:  # type: ignore[no-untyped-def]
+        """summary.parquet (CSV without pyarrow); returns the path."""
+        from .store import HAVE_ARROW
+
+        rows = self.rows()
+        if HAVE_ARROW:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            path = path_stem.with_suffix(".parquet")
+            pq.write_table(pa.Table.from_pylist(rows), path)
+        else:
+            import csv
+
+            path = path_stem.with_suffix(".csv")
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["point"])
+                w.writeheader()
+                w.writerows(rows)
+        return path
