@@ -1,0 +1,58 @@
+"""The after-action report a unit files: ``build_report(journal, fmt, lang, out)``.
+
+Markdown (charts as PNG files beside it), HTML (charts inline) or Word
+(.docx, built with python-docx). The zh report uses the section names Chinese
+units expect (演练概况, 发现的问题, 经验教训, 改进建议); the findings are graded
+不足项 / 整改项 / 改进项 and capabilities rated P/S/M/U, with the rules stated
+in the report itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("md", "html", "docx")
+
+
+def build_report(
+    journal_path: Path,
+    fmt: str,
+    lang: str,
+    out: Path | None,
+    reps: int = 100,
+    force: bool = False,
+    progress: Any = None,
+) -> Path:
+    """Write the report of the drill in ``journal_path``; returns the file written."""
+    from ..counterfactual import compare, decisions_of
+    from ..engine.drill import Drill
+    from ..journal import read_journal
+    from .charts import charts
+    from .document import _labels, build_blocks, replay_with_samples
+    from .writers import write_docx, write_html, write_md
+
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    journal_path = Path(journal_path)
+    journal = read_journal(journal_path)
+    cmp = compare(journal, reps=reps, force=force, progress=progress)
+    drill = cmp.actual_drill
+    sampled = Drill(drill.plan, drill.scenario, journal.seed)
+    team_samples = replay_with_samples(sampled, decisions_of(journal))
+    pngs = charts(drill.log.entries, team_samples, _labels(drill), lang)
+    blocks = build_blocks(cmp, lang, pngs)
+    if out is None:
+        out = journal_path.with_name(f"{journal_path.stem}-report-{lang}.{fmt}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "md":
+        write_md(blocks, out)
+    elif fmt == "html":
+        write_html(blocks, out, lang)
+    else:
+        write_docx(blocks, out, lang)
+    return out
+
+
+__all__ = ["FORMATS", "build_report"]

@@ -1,0 +1,211 @@
+"""Lay the report's blocks out as Markdown (images beside it), HTML (images
+inline) or Word (python-docx, A4, CJK fonts set for East Asian text)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from .document import Block
+
+
+def _md_cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def write_md(blocks: list[Block], out: Path) -> list[Path]:
+    folder = out.parent / f"{out.stem}_files"
+    lines: list[str] = []
+    written = [out]
+    for b in blocks:
+        if b.kind == "title":
+            lines += [f"# {b.text}", ""]
+        elif b.kind == "h1":
+            lines += [f"## {b.text}", ""]
+        elif b.kind == "h2":
+            lines += [f"### {b.text}", ""]
+        elif b.kind == "p":
+            lines += [b.text, ""]
+        elif b.kind == "note":
+            lines += [f"*{b.text}*", ""]
+        elif b.kind == "bullet":
+            lines += [f"- {b.text}", ""]
+        elif b.kind == "table":
+            header = b.header or [""] * len(b.rows[0])
+            lines.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
+            lines.append("")
+        elif b.kind == "image":
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / b.name).write_bytes(b.png)
+            written.append(folder / b.name)
+            lines += [f"![{b.text}]({folder.name}/{b.name})", "", f"*{b.text}*", ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return written
+
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:60em;margin:2em auto;
+line-height:1.5;color:#222;padding:0 1em}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1em;font-size:.9em}
+th,td{border:1px solid #999;padding:.25em .4em;text-align:left;vertical-align:top}
+th{background:#eee} img{max-width:100%} .note{color:#555;font-size:.9em} h1{font-size:1.5em;text-align:center}
+"""
+
+
+def write_html(blocks: list[Block], out: Path, lang: str) -> list[Path]:
+    e = html.escape
+    parts = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">']
+    title = next((b.text for b in blocks if b.kind == "title"), "")
+    parts.append(f"<title>{e(title)}</title><style>{CSS}</style></head><body>")
+    in_list = False
+    for b in blocks:
+        if b.kind != "bullet" and in_list:
+            parts.append("</ul>")
+            in_list = False
+        if b.kind == "title":
+            parts.append(f"<h1>{e(b.text)}</h1>")
+        elif b.kind == "h1":
+            parts.append(f"<h2>{e(b.text)}</h2>")
+        elif b.kind == "h2":
+            parts.append(f"<h3>{e(b.text)}</h3>")
+        elif b.kind == "p":
+            parts.append(f"<p>{e(b.text)}</p>")
+        elif b.kind == "note":
+            parts.append(f'<p class="note">{e(b.text)}</p>')
+        elif b.kind == "bullet":
+            if not in_list:
+                parts.append("<ul>")
+                in_list = True
+            parts.append(f"<li>{e(b.text)}</li>")
+        elif b.kind == "table":
+            parts.append("<table>")
+            if b.header:
+                parts.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in b.header) + "</tr>")
+            for row in b.rows:
+                parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+            parts.append("</table>")
+        elif b.kind == "image":
+            data = base64.b64encode(b.png).decode("ascii")
+            parts.append(
+                f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}"><figcaption class="note">'
+                f"{e(b.text)}</figcaption></figure>"
+            )
+    if in_list:
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return [out]
+
+
+def _east_asian(run, font: str) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def _style_fonts(doc, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    body_cjk, head_cjk = ("SimSun", "SimHei")
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            continue
+        style.font.name = "Arial" if name.startswith(("Heading", "Title")) else "Times New Roman"
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.insert(0, fonts)
+        fonts.set(qn("w:eastAsia"), head_cjk if name != "Normal" and name != "Caption" else body_cjk)
+        if name.startswith(("Heading", "Title")):
+            style.font.color.rgb = RGBColor(0, 0, 0)
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.styles["Title"].font.size = Pt(18)
+    doc.styles["Heading 1"].font.size = Pt(14)
+    doc.styles["Heading 2"].font.size = Pt(12)
+
+
+def write_docx(blocks: list[Block], out: Path, lang: str) -> list[Path]:
+    import io
+
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    usable = 21.0 - 4.4
+    _style_fonts(doc, lang)
+    doc.core_properties.title = next((b.text for b in blocks if b.kind == "title"), "")
+    doc.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
+    for b in blocks:
+        if b.kind == "title":
+            p = doc.add_paragraph(b.text, style="Title")
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif b.kind == "h1":
+            doc.add_heading(b.text, level=1)
+        elif b.kind == "h2":
+            doc.add_heading(b.text, level=2)
+        elif b.kind == "p":
+            doc.add_paragraph(b.text)
+        elif b.kind == "note":
+            p = doc.add_paragraph()
+            run = p.add_run(b.text)
+            run.italic = lang != "zh"
+            run.font.size = Pt(9)
+        elif b.kind == "bullet":
+            doc.add_paragraph(b.text, style="List Bullet")
+        elif b.kind == "table":
+            ncols = len(b.header or b.rows[0])
+            table = doc.add_table(rows=0, cols=ncols)
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            table.autofit = False
+            weights = b.widths or [1.0] * ncols
+            widths = [Cm(usable * w / sum(weights)) for w in weights]
+            rows = ([b.header] if b.header else []) + b.rows
+            for r, row in enumerate(rows):
+                cells = table.add_row().cells
+                for c, value in enumerate(row):
+                    cells[c].width = widths[c]
+                    para = cells[c].paragraphs[0]
+                    run = para.add_run(value)
+                    run.font.size = Pt(9)
+                    if r == 0 and b.header:
+                        run.bold = True
+            for c, col in enumerate(table.columns):
+                col.width = widths[c]
+            if b.header:
+                _repeat_header(table.rows[0])
+            doc.add_paragraph()
+        elif b.kind == "image":
+            doc.add_picture(io.BytesIO(b.png), width=Cm(usable))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cap = doc.add_paragraph(b.text, style="Caption")
+            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.save(str(out))
+    return [out]
+
+
+def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    el = trpr.makeelement(qn("w:tblHeader"), {})
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
