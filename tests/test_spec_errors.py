@@ -239,7 +239,7 @@ CASES = [
         "effect: {kind: heat_spike, incident: man_at_gate, events: 200}",
         "    effect: {kind: heat_spike, incident: man_at_gate",
         "injects[3].effect.incident",
-        "heat_spike needs a OnlineTopic incident, 'man_at_gate' is extreme_individual",
+        "heat_spike needs an incident of kind online_topic; 'man_at_gate' is extreme_individual",
     ),
     _scenario_case(
         "wall clock without the T",
@@ -266,7 +266,8 @@ CASES = [
         "group-visit-50.yaml",
         edit(GROUP_VISIT, "compatible_plans: []", "compatible_plans: ["),
         f"group-visit-50.yaml:{line_of(GROUP_VISIT, 'horizon_min:')}: "
-        "YAML syntax: while parsing a flow sequence: expected ',' or ']', but got '<scalar>'",
+        "YAML syntax: while parsing a flow sequence: expected ',' or ']', but got '<scalar>' "
+        f"(it began on line {line_of(GROUP_VISIT, 'compatible_plans:')})",
     ),
     Case(
         "Python object tag refused by the safe loader",
@@ -375,14 +376,9 @@ def test_shipped_folder_validates(capsys):
     assert captured.out.splitlines() == [f"{count} of {count} files valid"]
 
 
-# --- known loader bugs: strict xfails, so a fix turns them into failures to remove ---
+# --- characters and numbers YAML accepts but a data file must not hold ---
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader bug: yaml.SafeLoader(text) is built outside parse_yaml's try block, so the "
-    "ReaderError for a control character escapes and drill reports an internal error (exit 1)",
-)
 def test_control_character_is_reported(workdir, capsys):
     """A stray control character (here U+001F, as pasted from a PDF) is a problem with a line."""
     text = edit(GROUP_VISIT, "horizon_min: 360", "horizon_min: 360\x1f")
@@ -391,10 +387,6 @@ def test_control_character_is_reported(workdir, capsys):
     assert err[0].startswith(f"group-visit-50.yaml:{line_of(text, 'horizon_min:')}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader gap: floats accept .inf, so an infinite call-in time or heat loads without complaint",
-)
 def test_infinite_number_is_refused(workdir, capsys):
     """A number must be finite: .inf as a team's call-in time is an error."""
     text = edit(

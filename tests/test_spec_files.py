@@ -245,19 +245,7 @@ def test_committed_schemas_are_up_to_date(written_schemas):
         assert json.loads((committed / name).read_text(encoding="utf-8")) == schema, name
 
 
-_BARE_NUMBER_DIST = pytest.mark.xfail(
-    strict=True,
-    reason="loader bug: a bare number may stand for a fixed distribution (arrival_min: 0), "
-    "but the generated JSON Schema only accepts the {dist: ...} mapping",
-)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [pytest.param(p, marks=_BARE_NUMBER_DIST) if p.stem == "city" else p for p in PLAN_FILES]
-    + SCENARIO_FILES,
-    ids=_stem,
-)
+@pytest.mark.parametrize("path", PLAN_FILES + SCENARIO_FILES, ids=_stem)
 def test_json_schema_accepts_every_shipped_file(written_schemas, path):
     """Editors using the JSON Schema see no error in a shipped file."""
     jsonschema = pytest.importorskip("jsonschema")

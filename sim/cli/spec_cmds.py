@@ -14,10 +14,23 @@ from ..spec.scenario import Scenario
 from .base import EXIT_USAGE, lang_option, pick_lang, print_problems
 
 
+def _number_or_dist(node: object) -> object:
+    """A bare number may stand for a fixed distribution (``arrival_min: 0``); the
+    generated schema only knows the mapping form, so offer both to editors."""
+    if isinstance(node, dict):
+        disc = node.get("discriminator")
+        if isinstance(disc, dict) and disc.get("propertyName") == "dist":
+            return {"anyOf": [{"type": "number", "minimum": 0}, node]}
+        return {k: _number_or_dist(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_number_or_dist(v) for v in node]
+    return node
+
+
 def schemas() -> dict[str, dict]:
     return {
-        "plan.schema.json": Plan.model_json_schema(by_alias=True),
-        "scenario.schema.json": Scenario.model_json_schema(by_alias=True),
+        "plan.schema.json": _number_or_dist(Plan.model_json_schema(by_alias=True)),  # type: ignore[dict-item]
+        "scenario.schema.json": _number_or_dist(Scenario.model_json_schema(by_alias=True)),  # type: ignore[dict-item]
     }
 
 
@@ -39,15 +52,16 @@ def list_cmd(ctx: click.Context, sub_lang: str | None) -> None:
     zh = lang == "zh"
     console = Console()
     plans = Table(title="预案 Plans" if zh else "Plans", title_justify="left")
-    for col in ("id", "单位" if zh else "unit", "来源" if zh else "source", "级别" if zh else "levels"):
+    plans.add_column("id", no_wrap=True)
+    for col in ("单位" if zh else "unit", "来源" if zh else "source", "级别" if zh else "levels"):
         plans.add_column(col)
     for pid in catalog.shipped_plan_ids():
         plan, _ = load_plan_file(catalog.plan_path(pid))
         plans.add_row(pid, f"{plan.unit.zh}\n{plan.unit.en}", plan.source, " ".join(plan.levels))
     console.print(plans)
     scen = Table(title="情景 Scenarios" if zh else "Scenarios", title_justify="left")
+    scen.add_column("id", no_wrap=True)
     for col in (
-        "id",
         "标题" if zh else "title",
         "来源" if zh else "source",
         "默认预案" if zh else "default plan",

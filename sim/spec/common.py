@@ -25,7 +25,7 @@ Source = Annotated[str, Field(pattern=SOURCE_PATTERN, max_length=120)]
 class Strict(BaseModel):
     """Base for every file model: unknown keys are errors, models are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Text(Strict):
@@ -149,7 +149,7 @@ class Exponential(_Dist):
     dist: Literal["exponential"]
     mean_value: float = Field(gt=0, alias="mean")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     def lowest(self) -> float:
         return 0.0

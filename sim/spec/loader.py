@@ -275,13 +275,14 @@ def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]
             "heat_spike": OnlineTopic,
             "livestream_start": type(None),
         }[effect.kind]
+        wanted_kind = {GroupVisit: "group_visit", OnlineTopic: "online_topic"}.get(wanted, "")
         if effect.kind == "livestream_start":
             if isinstance(target, OnlineTopic):
                 c.error((*path, "effect", "incident"), "a livestream starts at a person or a group, not a topic")
         elif not isinstance(target, wanted):
             c.error(
                 (*path, "effect", "incident"),
-                f"{effect.kind} needs a {wanted.__name__} incident, {effect.incident!r} is {target.kind}",
+                f"{effect.kind} needs an incident of kind {wanted_kind}; {effect.incident!r} is {target.kind}",
             )
     return c.problems
 

@@ -58,8 +58,10 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
 
 
 def parse_yaml(text: str, shown: str) -> YamlDocument:
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        # the reader checks for unprintable characters as soon as it is built
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise SpecError([Problem(shown, None, "", "file is empty")])
@@ -67,19 +69,28 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         _count_nodes(node, shown)
         _index(node, (), doc)
         doc.data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise SpecError(
+            [Problem(shown, line, "", f"character {exc.character!r} is not allowed in a YAML file")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
+            ctx = exc.context_mark
+            if ctx is not None and exc.problem_mark is not None and ctx.line != exc.problem_mark.line:
+                what += f" (it began on line {ctx.line + 1})"
         raise SpecError([Problem(shown, line, "", f"YAML syntax: {what}")]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(shown, None, "", f"YAML: {exc}")]) from None
     except RecursionError:
         raise SpecError([Problem(shown, None, "", "YAML nests too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if doc.duplicate_keys:
         raise SpecError(doc.duplicate_keys)
     if not isinstance(doc.data, dict):
