@@ -34,10 +34,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "result_value": ("达成 {met} 项，未达成 {missed} 项", "{met} met, {missed} missed"),
     "to_fill": ("（待填写）", "(to fill in)"),
     "overview_text": (
-        "本次桌面推演依据《{plan}》，以“{scenario}”为情景，推演时长 {hours:g} 小时。"
+        "本次桌面推演依据{plan}，以“{scenario}”为情景，推演时长 {hours:g} 小时。"
         "参演小组共作出 {n} 项决策，{met} 项时限达成，{missed} 项未达成。"
         "反事实分析在 {reps} 个同分布情景中重放了参演小组的决策，并与按预案处置、消极处置两种做法逐一对照。",
-        "This tabletop drill played the scenario \u201c{scenario}\u201d against the plan \u201c{plan}\u201d over "
+        "This tabletop drill played the scenario \u201c{scenario}\u201d against the plan of {plan} over "
         "{hours:g} simulated hours. The team took {n} decisions; {met} milestones were met and {missed} missed. "
         "The counterfactual replayed the team's decisions in {reps} situations drawn from the same scenario and set "
         "them beside a plan-following and a passive response in exactly the same situations.",
@@ -69,13 +69,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_limit": ("时限(分)", "Limit (min)"),
     "col_took": ("用时(分)", "Took (min)"),
     "col_result": ("本次结果", "In the drill"),
-    "col_team": ("同情景·本组决策", "Same situations: your decisions"),
+    "col_team": ("同情景达成率·本组决策", "Same situations: your decisions"),
     "col_plan": ("同情景·按预案", "Same situations: plan"),
     "col_passive": ("同情景·不作为", "Same situations: passive"),
     "assumed_note": ("* 预案未写明时限，按假设取值。", "* no limit in the plan: an assumed value."),
     "ci_note": (
-        "括号内为 95% Wilson 置信区间；“同情景”指 {reps} 个公共随机数重复，三种做法面对完全相同的到访人数、到达时间与各方用时。",
-        "Brackets: 95 % Wilson intervals. \u2018Same situations\u2019: {reps} replications with common random "
+        "后三列为达成率，括号内为 95% Wilson 置信区间（%）；“同情景”指 {reps} 个公共随机数重复，三种做法面对完全相同的到访人数、到达时间与各方用时。",
+        "The last three columns: share of replications meeting the limit, with 95 % Wilson intervals (%) in brackets. \u2018Same situations\u2019: {reps} replications with common random "
         "numbers, so all three responses face exactly the same arrivals, head counts and durations.",
     ),
     # capabilities

@@ -55,6 +55,12 @@ def pct(p: Any) -> str:
     return p.text().replace(" %", "%") if p.n else "–"
 
 
+def pct_short(p: Any) -> str:
+    if not p.n:
+        return "–"
+    return f"{100 * p.p:.0f}% ({100 * p.low:.0f}–{100 * p.high:.0f})"
+
+
 def verdict_sentence(m: Any, lang: str) -> str:
     team, plan = m.arms["team"], m.arms["plan"]
     if m.verdict == DECISION:
@@ -247,9 +253,9 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
                 limit,
                 took,
                 status_text(m.actual, lang),
-                pct(m.arms["team"]),
-                pct(m.arms["plan"]),
-                pct(m.arms["passive"]),
+                pct_short(m.arms["team"]),
+                pct_short(m.arms["plan"]),
+                pct_short(m.arms["passive"]),
             ]
         )
     b.append(
@@ -260,11 +266,12 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
                 for k in ("col_level", "col_milestone", "col_limit", "col_took", "col_result", "col_team", "col_plan", "col_passive")
             ],
             rows=mrows,
-            widths=[0.5, 3, 0.7, 0.7, 0.8, 1.3, 1.3, 1.3],
+            widths=[0.45, 2.6, 0.6, 0.6, 0.75, 1.45, 1.45, 1.45],
         )
     )
     b.append(Block("note", text("assumed_note", lang) + " " + text("ci_note", lang, reps=cmp.reps)))
-    sentences = [f"{m.label(lang)}: {verdict_sentence(m, lang)}" for m in cmp.milestones if m.actual == MISSED]
+    colon = "：" if lang == "zh" else ": "
+    sentences = [f"{m.label(lang)}{colon}{verdict_sentence(m, lang)}" for m in cmp.milestones if m.actual == MISSED]
     for s in sentences:
         b.append(Block("bullet", s))
 
@@ -349,8 +356,7 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
 
 
 def _plan_name(plan: Any, lang: str) -> str:
-    unit = plan.unit.get(lang)
-    return f"{unit}信访应急预案" if lang == "zh" else f"petition emergency plan of {unit}"
+    return str(plan.unit.get(lang))
 
 
 def _assumed(card: Any, mid: str) -> bool:

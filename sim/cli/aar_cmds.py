@@ -1,0 +1,207 @@
+"""After-action commands: ``drill replay``, ``drill resume``, ``drill compare``
+and ``drill report``, all working from a drill journal."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from .base import UserError, lang_option, pick_lang
+
+JOURNAL = click.Path(dir_okay=False, path_type=Path)
+
+
+def register(group: click.Group) -> None:
+    for cmd in (replay_cmd, resume_cmd, compare_cmd, report_cmd):
+        group.add_command(cmd)
+
+
+@contextmanager
+def _user_errors():  # type: ignore[no-untyped-def]
+    from ..journal import JournalError
+
+    try:
+        yield
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _read(path: Path):  # type: ignore[no-untyped-def]
+    from ..journal import read_journal
+
+    if not path.exists():
+        raise UserError(f"{path}: no such journal")
+    with _user_errors():
+        return read_journal(path)
+
+
+def _forced_note(console, changes: list[str], lang: str) -> None:  # type: ignore[no-untyped-def]
+    if not changes:
+        return
+    head = "已强制运行（--force），文件自推演以来已改变：" if lang == "zh" else "FORCED (--force): files changed since the drill: "
+    console.print(f"[bold yellow]{head}[/]" + "; ".join(changes))
+
+
+@click.command("replay")
+@click.argument("journal", type=JOURNAL)
+@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the event log (JSON Lines).")
+@click.option("--force", is_flag=True, help="Replay even if the plan or scenario file changed since.")
+@lang_option
+@click.pass_context
+def replay_cmd(ctx: click.Context, journal: Path, log_path: Path | None, force: bool, sub_lang: str | None) -> None:
+    """Re-run the drill in JOURNAL headless and print its scorecard."""
+    from rich.console import Console
+
+    from ..present import outcome_table, scorecard_table
+    from ..replay import rebuild
+
+    lang = pick_lang(ctx, sub_lang)
+    j = _read(journal)
+    with _user_errors():
+        out = rebuild(j, force=force, until_end=True)
+    console = Console()
+    _forced_note(console, out.changes, lang)
+    for t, kind, reason in out.refused:
+        console.print(f"[yellow]{'拒绝' if lang == 'zh' else 'refused'}[/] {t:g} min {kind}: {reason}")
+    drill = out.drill
+    if log_path is not None:
+        with open(log_path, "w", encoding="utf-8") as fh:
+            drill.write_log(fh)
+    zh = lang == "zh"
+    console.print(
+        f"[bold]{drill.scenario.title.get(lang)}[/] · {drill.plan.unit.get(lang)} · "
+        + (f"种子 {j.seed} · 决策 {len(j.decisions)} 项" if zh else f"seed {j.seed} · {len(j.decisions)} decisions")
+    )
+    card = drill.scorecard()
+    console.print(scorecard_table(card, lang))
+    console.print(outcome_table(card.outcomes, lang))
+    counts = card.counts()
+    console.print(f"达成 {counts['met']} 项，未达成 {counts['missed']} 项" if zh else f"{counts['met']} met, {counts['missed']} missed")
+    if out.changes:
+        console.print("[bold yellow]" + ("（本次结果基于已修改的文件）" if zh else "(these results come from the changed files)") + "[/]")
+
+
+@click.command("resume")
+@click.argument("journal", type=JOURNAL)
+@click.option("--headless", is_flag=True, help="No UI: show where the drill stands and run it to the end with no further decisions.")
+@click.option("--force", is_flag=True, help="Resume even if the plan or scenario file changed since.")
+@lang_option
+@click.pass_context
+def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, sub_lang: str | None) -> None:
+    """Reopen the drill in JOURNAL at its last decision, in the TUI (or headless)."""
+    lang = pick_lang(ctx, sub_lang)
+    j = _read(journal)
+    if not headless:
+        try:
+            from tui.app import run_app  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise UserError(f"the terminal UI is not available ({exc}); use --headless") from None
+        run_app(lang=lang, resume=Path(journal))
+        return
+    from rich.console import Console
+
+    from ..engine.milestones import MET, MISSED
+    from ..present import scorecard_table, status_text
+    from ..replay import rebuild
+
+    with _user_errors():
+        out = rebuild(j, force=force)
+    drill = out.drill
+    drill.advance(drill.now)  # events due at this very minute, as the live drill had them
+    console = Console()
+    _forced_note(console, out.changes, lang)
+    zh = lang == "zh"
+    snap = drill.snapshot()
+    done = [m for m in snap.milestones if m.status in (MET, MISSED)]
+    console.print(
+        f"已恢复至第 {snap.t:g} 分钟（{snap.wall}），响应级别 {snap.level or '无'}，现场 {snap.head_count} 人"
+         if zh else
+         f"Resumed at {snap.t:g} min ({snap.wall}), level {snap.level or 'none'}, {snap.head_count} people on site"
+    )
+    for m in done:
+        console.print(f"  {m.label.get(lang)}: {status_text(m.status, lang)}")
+    console.print("无后续决策，运行至结束：" if zh else "No further decisions; running to the end:")
+    drill.advance(drill.horizon)
+    console.print(scorecard_table(drill.scorecard(), lang))
+
+
+@click.command("compare")
+@click.argument("journal", type=JOURNAL)
+@click.option("--reps", default=200, show_default=True, type=click.IntRange(min=1), help="Replications.")
+@click.option("--force", is_flag=True, help="Compare even if the plan or scenario file changed since.")
+@lang_option
+@click.pass_context
+def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_lang: str | None) -> None:
+    """Your decisions against the plan-following and passive responses in the same situations."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..counterfactual import compare
+    from ..present import status_text
+    from ..report.document import decision_label, pct_short, verdict_sentence
+
+    lang = pick_lang(ctx, sub_lang)
+    zh = lang == "zh"
+    j = _read(journal)
+    console = Console()
+    with _user_errors(), console.status("..." if zh else "replicating ..."):
+        cmp = compare(j, reps=reps, force=force)
+    _forced_note(console, cmp.changes, lang)
+    table = Table(title=f"反事实比较（{reps} 次同情景重复）" if zh else f"Counterfactual ({reps} replications, same situations)", title_justify="left")
+    for n, col in enumerate(("里程碑", "本次", "本组决策", "按预案", "不作为", "p(本组 vs 预案)") if zh else ("milestone", "your drill", "your decisions", "plan", "passive", "p (you vs plan)")):
+        table.add_column(col, min_width=24 if n == 0 else None, no_wrap=n > 0)
+    for m in cmp.milestones:
+        table.add_row(
+            m.label(lang), status_text(m.actual, lang), pct_short(m.arms["team"]), pct_short(m.arms["plan"]),
+            pct_short(m.arms["passive"]), f"{m.vs_plan.p_value:.2g}" if m.vs_plan.n else "–",
+        )
+    console.print(table)
+    for m in cmp.milestones:
+        s = verdict_sentence(m, lang)
+        if s and m.actual == MISSED_STATUS:
+            console.print(f"• {m.label(lang)}{'：' if zh else ': '}{s}")
+    c = cmp.costly
+    if c is not None and c.gain > 0:
+        what = decision_label(c.decision, lang)
+        if c.variant == "earlier":
+            console.print(
+                f"代价最大的决策：第 {c.t:g} 分钟的“{what}”；提前到第 {c.new_t:g} 分钟，平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
+                if zh else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; at {c.new_t:g} min instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
+            )
+        else:
+            console.print(
+                f"代价最大的决策：第 {c.t:g} 分钟的“{what}”；去掉它平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
+                if zh else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
+            )
+    elif c is not None:
+        console.print("没有哪一项决策去掉或提前后能多达成时限。" if zh else "No single decision, removed or taken earlier, gains any milestone.")
+    for i, t, _kind, k in cmp.refused:
+        what = decision_label(cmp.decisions[i].decision, lang)
+        console.print(f"[dim]{'无法执行' if zh else 'refused'}: {t:g} min {what} ({k}/{reps})[/]")
+    console.print(f"[dim]{cmp.seconds:.1f} s[/]")
+
+
+MISSED_STATUS = "missed"
+
+
+@click.command("report")
+@click.argument("journal", type=JOURNAL)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "docx"]), default="docx", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default: beside the journal).")
+@click.option("--reps", default=100, show_default=True, type=click.IntRange(min=1), help="Replications for the counterfactual.")
+@click.option("--force", is_flag=True, help="Report even if the plan or scenario file changed since (and say so).")
+@lang_option
+@click.pass_context
+def report_cmd(ctx: click.Context, journal: Path, fmt: str, out: Path | None, reps: int, force: bool, sub_lang: str | None) -> None:
+    """Write the after-action report of the drill in JOURNAL."""
+    from ..report import build_report
+
+    lang = pick_lang(ctx, sub_lang)
+    _read(journal)
+    if out is not None and out.is_dir():
+        raise UserError(f"{out} is a folder")
+    with _user_errors():
+        path = build_report(journal, fmt, lang, out, reps=reps, force=force)
+    click.echo(str(path))
