@@ -106,6 +106,14 @@ def plan_dict(
             "statement_min": fixed(20),
             **CITED,
         },
+        "site_work": {
+            "cordon_people": 2,
+            "standby_people": 1,
+            "liaison_min": fixed(30),
+            "support_min": fixed(60),
+            "support_fraction": 0.5,
+            **CITED,
+        },
         "milestones": [
             {
                 "id": "screen_5",

@@ -314,7 +314,7 @@ class Plan(Strict):
     channels: dict[Id, Channel] = Field(min_length=1)
     alert_chain: list[AlertStep] = Field(min_length=1)
     policy_work: PolicyWork
-    site_work: SiteWork = Field(default_factory=lambda: SiteWork(**DEFAULT_SITE_WORK))
+    site_work: SiteWork
     milestones: list[Milestone] = Field(default_factory=list)  # apply at every level
     levels: dict[LevelName, Level] = Field(min_length=1)
 
@@ -345,17 +345,6 @@ class SiteWork(Cited):
     support_fraction: float = Field(gt=0, le=2)  # reinforcement, as a share of each external team
 
     _coerce = field_validator("liaison_min", "support_min", mode="before")(dist_from_number)
-
-
-DEFAULT_SITE_WORK = {
-    "cordon_people": 4,
-    "standby_people": 2,
-    "liaison_min": {"dist": "triangular", "low": 20, "mode": 40, "high": 90},
-    "support_min": {"dist": "triangular", "low": 40, "mode": 60, "high": 120},
-    "support_fraction": 0.5,
-    "assumed": True,
-    "reason": "no plan sizes its cordon, standby or reinforcements; a liaison needs time to bring family",
-}
 
 
 class PolicyWork(Cited):

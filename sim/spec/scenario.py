@@ -42,13 +42,10 @@ class GroupBehaviour(Cited):
     injury_chance_no_medical: Fraction  # per escalation
     injury_chance_with_medical: Fraction
     heat_events_per_escalation: float = Field(ge=0, le=10000)
-    outside_rise_per_hour: float = Field(default=0.1, ge=0, le=10)  # extra, for the share left outdoors
-    cordon_escalation_factor: Fraction = 0.3  # escalation hazard multiplier once a cordon is set
-    escalation_with_order_min: float = Field(default=6, gt=0, le=600)  # how long one lasts with a cordon
-    representatives_min: Dist = Field(  # time for a group to choose its representatives
-        default_factory=lambda: {"dist": "triangular", "low": 5, "mode": 12, "high": 30},
-        validate_default=True,
-    )
+    outside_rise_per_hour: float = Field(ge=0, le=10)  # extra, for the share left outdoors
+    cordon_escalation_factor: Fraction  # escalation hazard multiplier once a cordon is set
+    escalation_with_order_min: float = Field(gt=0, le=600)  # how long one lasts with a cordon
+    representatives_min: Dist  # time for a group to choose its representatives
 
     _coerce = field_validator("patience_min", "representatives_min", mode="before")(dist_from_number)
 
