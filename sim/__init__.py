@@ -17,8 +17,6 @@ __version__ = "0.1.0"
 _LAZY = {
     "Drill": "sim.engine.drill",
     "run": "sim.engine.batch",
-    "decisions": "sim.engine.decisions",
-    "policies": "sim.engine.policies",
 }
 
 
@@ -28,8 +26,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
     import importlib
 
-    mod = importlib.import_module(module)
-    return mod if name in ("decisions", "policies") else getattr(mod, name)
+    return getattr(importlib.import_module(module), name)
 
 
 __all__ = ["Drill", "Plan", "Scenario", "SpecError", "load_plan", "load_scenario", "run"]

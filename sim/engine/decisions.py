@@ -847,6 +847,32 @@ class FacilitatorInject(Decision):
         return out
 
 
+__all__ = [
+    "ALL",
+    "BY_KIND",
+    "AskPackageSolution",
+    "AskRepresentatives",
+    "CallIn",
+    "ContactFamily",
+    "Decision",
+    "DeclareLevel",
+    "Dispatch",
+    "EndResponse",
+    "Estimate",
+    "FacilitatorInject",
+    "IssueInitialReply",
+    "MedicalStandby",
+    "MoveGroup",
+    "OpenVenue",
+    "PublishStatement",
+    "RequestSupport",
+    "SetCordon",
+    "StartDialogue",
+    "StartLegalAid",
+    "Summon",
+    "from_dict",
+]
+
 ALL: tuple[type[Decision], ...] = (
     DeclareLevel,
     CallIn,
