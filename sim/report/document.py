@@ -383,10 +383,10 @@ def make_findings(cmp: Comparison, lang: str, kinds: dict[str, str]) -> list[Fin
             team = m.arms["team"]
             if m.verdict == STAFFING:
                 grade = "grade_rectify"
+            elif m.verdict == LUCK:
+                grade = "grade_improve"  # missed by bad luck: the decisions hold up
             elif m.verdict in (DECISION, MIXED) or (plan.n and plan.p >= 0.5):
                 grade = "grade_deficiency"
-            elif m.verdict == LUCK:
-                grade = "grade_improve"
             elif plan.n and plan.p < 0.5 and team.n and team.p < 0.5:
                 grade = "grade_rectify"
             else:
