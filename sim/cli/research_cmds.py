@@ -75,6 +75,13 @@ class _Bar:
             self.progress.update(self.task, completed=done, total=total)
 
 
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def _files(scenario: str, plan_name: str | None) -> tuple[Path, Path]:
     from ..spec import catalog
     from ..spec.loader import load_scenario_file
@@ -197,8 +204,6 @@ def evaluate_cmd(
     sub_lang: str | None,
 ) -> None:
     """Which of PLAN's time limits can be kept, and with what probability."""
-    from rich.console import Console
-
     from ..experiment.evaluate import evaluate, pick_scenarios, terminal_tables, write_report
 
     lang = pick_lang(ctx, sub_lang)
@@ -218,7 +223,7 @@ def evaluate_cmd(
     handle = _open(executor_uri)
     with handle, _Bar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar:
         report = evaluate(plan_file, scenario_files, reps, master, policy, target, handle, progress=bar)
-    console = Console()
+    console = _console()
     for table in terminal_tables(report, lang):
         console.print(table)
     if out_dir is not None:
@@ -255,8 +260,6 @@ def staff_cmd(
     sub_lang: str | None,
 ) -> None:
     """The smallest on-duty staffing for which every milestone reaches --target."""
-    from rich.console import Console
-
     from ..experiment.staffing import StaffingError, search, staffing_tables
 
     lang = pick_lang(ctx, sub_lang)
@@ -269,7 +272,7 @@ def staff_cmd(
     plan_file, scenario_file = _files(scenario, plan_name)
     role_list = [r.strip() for r in roles.split(",") if r.strip()] if roles else None
     handle = _open(executor_uri)
-    console = Console()
+    console = _console()
     with handle:
         try:
             result = search(
