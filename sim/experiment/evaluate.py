@@ -283,7 +283,7 @@ def _cells(e: MilestoneEval, lang: str) -> list[str]:
     if e.reason:
         note = ("静态检查：" if zh else "static check: ") + e.reason
     elif e.bottleneck:
-        cause, count, misses = e.bottleneck
+        _cause, count, misses = e.bottleneck
         note = (
             f"{e.bottleneck_text[lang]}：{count}/{misses} 次未达成"
             if zh

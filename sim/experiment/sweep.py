@@ -90,8 +90,21 @@ def check_points(study: Study) -> None:
     scenario = _load("scenario", str(study.scenario_file))
     points = study.design.points
     sample = points if len(points) <= 256 else [*points[:128], *points[-128:]]
+    import dataclasses
+
+    from ..spec.problems import SpecError
+
     for params in sample:
-        P.apply(plan, scenario, params)
+        try:
+            P.apply(plan, scenario, params)
+        except SpecError as exc:
+            shown = {k: v for k, v in params.items()}
+            problems = [
+                dataclasses.replace(p, file="--vary", message=f"{p.message} (at design point {shown})")
+                if p.file == "--set" else p
+                for p in exc.problems
+            ]
+            raise SpecError(problems) from None
 
 
 def template_row(study: Study) -> dict[str, Any]:
@@ -135,8 +148,8 @@ def run_study(
     """Run (or finish) a study into ``out_dir``. ``progress(done_reps, total_reps)``."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     check_points(study)
+    out_dir.mkdir(parents=True, exist_ok=True)
     batch = study.batch or batch_size(study.reps, len(study.design.points), handle.workers)
     ident = identity(study, batch)
     store = ChunkStore(out_dir, column_types(template_row(study)))
