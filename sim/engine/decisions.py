@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
 from ..spec.plan import LEVELS, Duty
+from .heat import Topic
 from .individual import ACTIVE, Individual
 from .people import Crowd
 from .staff import AWAY, BASE, IDLE, PRESENT, TASKED
@@ -485,8 +486,14 @@ class IssueInitialReply(_Drafted):
     label_en: ClassVar[str] = "Issue the initial reply"
     aliases: ClassVar[tuple[str, ...]] = ("reply", "answer", "dafu")
 
+    def _target(self, world: World) -> Crowd | Individual | Topic | str:
+        topic = world.topics.get(self.incident)
+        if topic is not None:
+            return topic if topic.started else f"{self.incident} has not started yet"
+        return _site_incident(world, self.incident)
+
     def validate(self, world: World) -> str | None:
-        target = _site_incident(world, self.incident)
+        target = self._target(world)
         if isinstance(target, str):
             return target
         if target.reply_at is not None:
@@ -501,7 +508,8 @@ class IssueInitialReply(_Drafted):
         return Estimate(0, self._dist(world).mean(), "drafting time, mean")
 
     def apply(self, world: World) -> float:
-        target = world.crowds.get(self.incident) or world.individuals[self.incident]
+        target = self._target(world)
+        assert not isinstance(target, str)
         delay = self._dist(world).sample(world.rng(f"reply:{self.incident}"))
         target.reply_pending = True
         item = world.add_pending("initial_reply", world.now + delay, incident=self.incident)
@@ -553,8 +561,8 @@ class AskPackageSolution(_Drafted):
             wait_for_signature()
 
         def wait_for_signature() -> None:
-            place = target.place
-            if signatory is not None and not any(o.id == signatory for o in world.officials_at(place)):
+            # signed on site: the signatory must have arrived (at any of the response's places)
+            if signatory is not None and world.officials[signatory].status != PRESENT:
                 world.after(1.0, wait_for_signature)  # signed on site: wait for the signatory
                 return
             world.done_pending(item)

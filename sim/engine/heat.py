@@ -34,6 +34,8 @@ class Topic:
     copycats: int = 0
     last_copycat: float | None = None
     total_events: int = 0
+    reply_at: float | None = None  # the initial reply to the grievance behind the topic
+    reply_pending: bool = False
 
     @classmethod
     def from_spec(cls, spec: OnlineTopic) -> Topic:

@@ -99,7 +99,14 @@ class Tracker:
             names = [s.step for s in w.plan.alert_chain]
             if step not in names or names.index(step) == 0:
                 return w.first_report_at
-            return w.step_done.get(names[names.index(step) - 1])
+            previous = w.step_done.get(names[names.index(step) - 1])
+            if step == "decide" and previous is not None:
+                # a level can only be decided once one is warranted: the decision's
+                # clock waits for the first level's triggers to hold
+                if not w.required_at:
+                    return None
+                return max(previous, min(w.required_at.values()))
+            return previous
         if m.clock == "incident_start":
             starts = [i.spec.start_min for i in w.site_incidents()]
             if m.deadline_min < 0:
@@ -132,7 +139,9 @@ class Tracker:
         kind = state.spec.measure.kind
         if kind == "safe_resolution":
             return bool(w.individuals)
-        if kind in ("head_count_below", "crowd_and_heat_down", "package_signed", "reply_issued"):
+        if kind == "reply_issued":
+            return bool(w.crowds) or bool(w.individuals) or bool(w.topics)
+        if kind in ("head_count_below", "crowd_and_heat_down", "package_signed"):
             return bool(w.crowds) or bool(w.individuals)
         if kind == "team_on_site" and state.spec.clock == "incident_start" and state.spec.deadline_min < 0:
             return any(c.spec.scheduled for c in w.crowds.values())
@@ -163,9 +172,14 @@ class Tracker:
             return w.level is not None and LEVELS.index(w.level) >= LEVELS.index(m.level_at_least)
         if kind in _FLAG:
             flag = _FLAG[kind]
-            started = [i for i in w.site_incidents() if i.started]
+            started: list = [i for i in w.site_incidents() if i.started]
+            active: list = w.active_site_incidents()
+            if kind == "reply_issued":
+                # an initial reply answers a grievance, on site or online
+                topics = [t for t in w.topics.values() if t.started]
+                started += topics
+                active += topics
             done = [i for i in started if getattr(i, flag, None) is not None]
-            active = w.active_site_incidents()
             return bool(done) and all(getattr(i, flag, None) is not None for i in active)
         if kind == "safe_resolution":
             inds = list(w.individuals.values())

@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Protocol
 
-from ..spec.plan import LEVELS, VenueKind
+from ..spec.plan import LEVELS, Duty, VenueKind
 from . import decisions as D
 from .drill import Drill
 from .people import Crowd
@@ -50,6 +50,13 @@ _INCIDENT_DECISIONS: dict[str, type[D.Decision]] = {
 
 _GROUP_ONLY = {"ask_representatives"}
 
+# on-site measures: the duty they need and how many members
+_ON_SITE_NEEDS = {
+    "set_cordon": (Duty.order, lambda w: w.plan.site_work.cordon_people),
+    "medical_standby": (Duty.medical, lambda w: w.plan.site_work.standby_people),
+    "legal_aid": (Duty.legal_aid, 1),
+}
+
 
 class PlanPolicy:
     name = "plan"
@@ -63,8 +70,9 @@ class PlanPolicy:
         if w.recommended and w.decision_ready() is None and w.level_pending is None:
             if w.level is None or LEVELS.index(w.recommended) > LEVELS.index(w.level):
                 out.append(D.DeclareLevel(w.recommended))
+        out.extend(self._prepare(drill))
         if w.level is None:
-            return out
+            return [d for d in out if self._fresh(d)]
         rank = LEVELS.index(w.level)
         incidents = w.active_site_incidents()
         for name in LEVELS[: rank + 1]:
@@ -78,7 +86,58 @@ class PlanPolicy:
                 move = self._indoors(drill, crowd)
                 if move is not None:
                     out.append(move)
+                out.extend(self._reception_away(drill, crowd))
         return [d for d in out if self._fresh(d)]
+
+    def _prepare(self, drill: Drill) -> list[D.Decision]:
+        """Work towards the milestones that already apply: a plan's limit is also
+        its instruction (staff in place before a scheduled visit, a room open)."""
+        w = drill.state()
+        out: list[D.Decision] = []
+        for state in drill.tracker.states:
+            if state.status != "pending":
+                continue
+            m = state.spec.measure
+            if m.kind == "team_on_site":
+                team = w.teams[m.team]
+                if team.off_duty():
+                    out.append(D.CallIn(m.team))
+                place = w.main_place()
+                if place != BASE:
+                    out.extend(self._send(drill, m.team, m.people or len(team.members), place))
+            elif m.kind == "teams_all_on_duty":
+                out.extend(D.CallIn(t) for t in m.teams if w.teams[t].off_duty())
+            elif m.kind == "official_on_site" and w.officials[m.official].status == "away":
+                out.append(D.Summon(m.official))
+            elif m.kind == "venue_open" and not w.venues[m.venue].open:
+                out.append(D.OpenVenue(m.venue))
+        return out
+
+    def _send(self, drill: Drill, team_id: str, need: int, place: str, to: str | None = None):  # type: ignore[no-untyped-def]
+        """Dispatch idle members of a team to ``place`` until ``need`` are there or on their way."""
+        w = drill.state()
+        team = w.teams[team_id]
+        coming = sum(1 for m in team.members if m.status == "en_route" and m.task is None and m.place is None)
+        there = len(team.at(place))
+        short = need - there - (coming if place == BASE else 0)
+        idle = [m for m in team.members if m.status == "idle" and m.place != place]
+        if short > 0 and idle:
+            return [D.Dispatch(team_id, min(short, len(idle)), to or place)]
+        return []
+
+    def _reception_away(self, drill: Drill, crowd: Crowd) -> list[D.Decision]:
+        """A group away at a site is received there: send half the idle receptionists."""
+        if crowd.place == BASE:
+            return []
+        w = drill.state()
+        out: list[D.Decision] = []
+        for team in w.team_with(Duty.reception):
+            if team.at(crowd.place):
+                continue
+            idle = [m for m in team.members if m.status == "idle" and m.place == BASE]
+            if idle:
+                out.append(D.Dispatch(team.id, max(1, len(idle) // 2), crowd.id))
+        return out
 
     def _fresh(self, decision: D.Decision) -> bool:
         return decision not in self.done
@@ -121,8 +180,19 @@ class PlanPolicy:
                 continue
             if do in _GROUP_ONLY and not isinstance(inc, Crowd):
                 continue
+            # an on-site measure at an outlying site needs the team sent there first
+            need = _ON_SITE_NEEDS.get(do)
+            if need is not None and inc.place != BASE:
+                duty, count = need
+                count = count(w) if callable(count) else count
+                for team in w.team_with(duty)[:1]:
+                    if len(team.at(inc.place)) < count:
+                        out.extend(self._send(drill, team.id, count, inc.place, inc.id))
             cls = _INCIDENT_DECISIONS[do]
             out.append(cls(incident=inc.id))  # type: ignore[call-arg]
+        if do == "initial_reply":
+            # the reply also answers a grievance raised online
+            out.extend(D.IssueInitialReply(t.id) for t in w.topics.values() if t.started)
         return out
 
     def _indoors(self, drill: Drill, crowd: Crowd) -> D.Decision | None:
