@@ -1,0 +1,1 @@
+"""The app's screens: pick → briefing → drill → debrief, and the modals."""
