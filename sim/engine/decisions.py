@@ -613,11 +613,14 @@ class _OnSiteMeasure(Decision):
     flag: ClassVar[str] = ""
     event: ClassVar[str] = ""
     task: ClassVar[str] = ""
+    count_from: ClassVar[str | None] = None  # the plan's site_work field giving how many
 
     def _count(self, world: World) -> int:
-        return 1
+        return getattr(world.plan.site_work, self.count_from) if self.count_from else 1
 
     def validate(self, world: World) -> str | None:
+        if not world.team_with(self.duty):
+            return f"the plan has no team for {self.duty.value}"
         target = _site_incident(world, self.incident)  # type: ignore[attr-defined]
         if isinstance(target, str):
             return target
@@ -648,17 +651,10 @@ class SetCordon(_OnSiteMeasure):
     flag: ClassVar[str] = "cordon_at"
     event: ClassVar[str] = "cordon_set"
     task: ClassVar[str] = "cordon"
+    count_from: ClassVar[str | None] = "cordon_people"
     label_zh: ClassVar[str] = "设置警戒（核心区半封闭）"
     label_en: ClassVar[str] = "Set a cordon"
     aliases: ClassVar[tuple[str, ...]] = ("cordon", "order", "jingjie")
-
-    def _count(self, world: World) -> int:
-        return world.plan.site_work.cordon_people
-
-    def validate(self, world: World) -> str | None:
-        if not world.team_with(Duty.order):
-            return "the plan has no order team"
-        return super().validate(world)
 
 
 @dataclass(frozen=True)
@@ -669,17 +665,10 @@ class MedicalStandby(_OnSiteMeasure):
     flag: ClassVar[str] = "medical_at"
     event: ClassVar[str] = "medical_standby"
     task: ClassVar[str] = "standby"
+    count_from: ClassVar[str | None] = "standby_people"
     label_zh: ClassVar[str] = "医疗力量现场待命"
     label_en: ClassVar[str] = "Put medical on standby"
     aliases: ClassVar[tuple[str, ...]] = ("medical", "ambulance", "yiliao")
-
-    def _count(self, world: World) -> int:
-        return world.plan.site_work.standby_people
-
-    def validate(self, world: World) -> str | None:
-        if not world.team_with(Duty.medical):
-            return "the plan has no medical team"
-        return super().validate(world)
 
 
 @dataclass(frozen=True)
@@ -693,11 +682,6 @@ class StartLegalAid(_OnSiteMeasure):
     label_zh: ClassVar[str] = "启动法律援助"
     label_en: ClassVar[str] = "Start legal aid"
     aliases: ClassVar[tuple[str, ...]] = ("legal", "lawyer", "falv")
-
-    def validate(self, world: World) -> str | None:
-        if not world.team_with(Duty.legal_aid):
-            return "the plan has no legal-aid team"
-        return super().validate(world)
 
 
 @dataclass(frozen=True)
