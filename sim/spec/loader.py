@@ -185,6 +185,15 @@ def check_plan(plan: Plan, doc: YamlDocument) -> list[Problem]:
     return c.problems
 
 
+def _too_fast(c: _Checker, base: PathKey, milestone: Any, fastest: float, what: str) -> None:
+    """Warn when even the fastest possible arrival cannot meet a deadline."""
+    if milestone.clock != "incident_start" and fastest > milestone.deadline_min:
+        c.warn(
+            (*base, "deadline_min"),
+            f"deadline {milestone.deadline_min:g} min is shorter than the fastest {what} ({fastest:g} min)",
+        )
+
+
 def _check_measure(c: _Checker, plan: Plan, milestone: Any, base: PathKey) -> None:
     m = milestone.measure
     path = (*base, "measure")
@@ -192,13 +201,7 @@ def _check_measure(c: _Checker, plan: Plan, milestone: Any, base: PathKey) -> No
         c.ref((*path, "official"), m.official, plan.officials, "official")
         official = plan.officials.get(m.official)
         if official is not None and not official.on_site_at_start:
-            fastest = official.arrival_min.lowest()
-            if milestone.clock != "incident_start" and fastest > milestone.deadline_min:
-                c.warn(
-                    (*base, "deadline_min"),
-                    f"deadline {milestone.deadline_min:g} min is shorter than the fastest "
-                    f"arrival of {m.official} ({fastest:g} min)",
-                )
+            _too_fast(c, base, milestone, official.arrival_min.lowest(), f"arrival of {m.official}")
     elif m.kind == "team_on_site":
         c.ref((*path, "team"), m.team, plan.teams, "team")
         team = plan.teams.get(m.team)
@@ -210,13 +213,7 @@ def _check_measure(c: _Checker, plan: Plan, milestone: Any, base: PathKey) -> No
         for team_id in m.teams:
             team = plan.teams.get(team_id)
             if team is not None and team.on_duty_people < team.size_people:
-                fastest = team.call_in_min.lowest()
-                if milestone.clock != "incident_start" and fastest > milestone.deadline_min:
-                    c.warn(
-                        (*base, "deadline_min"),
-                        f"deadline {milestone.deadline_min:g} min is shorter than the fastest "
-                        f"call-in of {team_id} ({fastest:g} min)",
-                    )
+                _too_fast(c, base, milestone, team.call_in_min.lowest(), f"call-in of {team_id}")
     elif m.kind == "venue_open":
         c.ref((*path, "venue"), m.venue, plan.venues, "venue")
     elif m.kind == "alert_step":
