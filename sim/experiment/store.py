@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - exercised only without pyarrow
     pq = None
 
 HAVE_ARROW = pa is not None
+ROW_GROUP = 20_000  # rows per row group of runs.parquet
 EXT = "parquet" if HAVE_ARROW else "csv"
 
 
@@ -139,13 +140,22 @@ class ChunkStore:
         tmp = out.with_name(out.name + ".tmp")
         if HAVE_ARROW:
             schema = _arrow_schema(self.types)
+            # row groups of ~ROW_GROUP rows: one per small chunk would grow the
+            # file footer (kept in memory by the writer) with the replication count
             with pq.ParquetWriter(tmp, schema) as writer:
+                buffer: list[Any] = []
+                buffered = 0
                 for n in chunks:
-                    table = pq.read_table(self.chunk_path(n))
-                    table = _conform(table, schema)
-                    writer.write_table(table)
+                    table = _conform(pq.read_table(self.chunk_path(n)), schema)
                     if on_rows is not None:
                         on_rows(table.to_pylist())
+                    buffer.append(table)
+                    buffered += table.num_rows
+                    if buffered >= ROW_GROUP:
+                        writer.write_table(pa.concat_tables(buffer), row_group_size=buffered)
+                        buffer, buffered = [], 0
+                if buffer:
+                    writer.write_table(pa.concat_tables(buffer), row_group_size=buffered)
         else:
             with open(tmp, "w", newline="", encoding="utf-8") as fh:
                 w = csv.DictWriter(fh, fieldnames=list(self.types), extrasaction="ignore")

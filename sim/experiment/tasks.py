@@ -103,6 +103,8 @@ def make_tasks(
 
 
 def batch_size(reps: int, points: int, workers: int) -> int:
-    """Replications per task: ~1 s of work, and enough tasks to keep every worker busy."""
+    """Replications per task: about a second of work (a few for large sweeps), and
+    enough tasks to keep every worker busy."""
     per_worker = max(1, (reps * points) // max(1, 4 * workers))
-    return max(1, min(reps, 25, per_worker))
+    cap = 25 if reps * points < 20_000 else 100  # fewer, longer tasks for large sweeps
+    return max(1, min(reps, cap, per_worker))
