@@ -339,6 +339,9 @@ def first_valid(cls: type[D.Decision], drill: Drill, snap: Snapshot, lang: str) 
             choices.append([None] if s.optional else [1])
         else:
             vals: list[Any] = [v for _, v in s.options]
+            if s.default in vals:  # e.g. the level the situation calls for: tried first
+                vals.remove(s.default)
+                vals.insert(0, s.default)
             choices.append(([None] if s.optional else []) + vals)
     combos: list[dict[str, Any]] = [{}]
     for s, vals in zip(specs, choices, strict=True):

@@ -170,7 +170,7 @@ class DebriefScreen(Screen[None]):
         card = self.query_one("#scorecard", DataTable)
         for m in plan_drill.scorecard().milestones:
             try:
-                card.update_cell(m.id, "plan", _cell(m, lang))
+                card.update_cell(m.id, "plan", _cell(m, lang), update_width=True)
             except Exception:
                 continue
         outcomes = self.query_one("#outcomes", DataTable)
@@ -178,7 +178,7 @@ class DebriefScreen(Screen[None]):
         for key in OUTCOMES:
             if key in theirs:
                 try:
-                    outcomes.update_cell(key, "plan", Text(_value(theirs[key])))
+                    outcomes.update_cell(key, "plan", Text(_value(theirs[key])), update_width=True)
                 except Exception:
                     continue
         self._counts()

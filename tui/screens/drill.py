@@ -155,14 +155,23 @@ class DrillScreen(Screen[None]):
         with Horizontal(id="drill-main"):
             with VerticalScroll(id="drill-left"):
                 yield self._table(
-                    "incidents", "panel.incidents", ["incident", "heads", "mood", "trend", "state"]
+                    "incidents",
+                    "panel.incidents",
+                    ["incident", "heads", "mood", "trend", "state"],
+                    {"incident": 24},
                 )
-                yield self._table("topics", "panel.topics", ["topic", "heat", "threshold", "trend"])
-                yield self._table("teams", "panel.teams", ["team", "on_site", "busy", "en_route", "off_duty"])
-                yield self._table("officials", "panel.officials", ["official", "status"])
-                yield self._table("venues", "panel.venues", ["venue", "occupancy", "status"])
+                yield self._table(
+                    "topics", "panel.topics", ["topic", "heat", "threshold", "trend"], {"topic": 28}
+                )
+                yield self._table(
+                    "teams", "panel.teams", ["team", "on_site", "busy", "en_route", "off_duty"], {"team": 24}
+                )
+                yield self._table("officials", "panel.officials", ["official", "status"], {"official": 30})
+                yield self._table("venues", "panel.venues", ["venue", "occupancy", "status"], {"venue": 26})
             with Vertical(id="drill-right"):
-                yield self._table("milestones", "panel.milestones", ["level", "milestone", "countdown"])
+                yield self._table(
+                    "milestones", "panel.milestones", ["level", "milestone", "countdown"], {"milestone": 46}
+                )
                 with Horizontal(id="drill-bottom"):
                     panel = OptionList(id="decisions")
                     panel.border_title = tr(lang, "panel.decisions")
@@ -173,12 +182,14 @@ class DrillScreen(Screen[None]):
                     yield feed
         yield Footer()
 
-    def _table(self, name: str, title_key: str, cols: list[str]) -> DataTable[Text]:
+    def _table(
+        self, name: str, title_key: str, cols: list[str], widths: dict[str, int] | None = None
+    ) -> DataTable[Text]:
         table: DataTable[Text] = DataTable(id=name, cursor_type="none", show_cursor=False, classes="panel")
         table.can_focus = False
         table.border_title = tr(self.lang, title_key)
         for col in cols:
-            table.add_column(tr(self.lang, f"col.{col}"), key=col)
+            table.add_column(tr(self.lang, f"col.{col}"), key=col, width=(widths or {}).get(col))
         return table
 
     def on_mount(self) -> None:
@@ -327,7 +338,7 @@ class DrillScreen(Screen[None]):
                         _t(inc.label.get(lang), "dim" if inc.over or not inc.started else ""),
                         _t(inc.head_count),
                         _t(f"{inc.mood:.2f}", mood_style),
-                        _t(sparkline(inc.history, 16, 1.0), mood_style or "cyan"),
+                        _t(sparkline(inc.history, 12, 1.0), mood_style or "cyan"),
                         _t(state, style),
                     ],
                 )
@@ -344,7 +355,7 @@ class DrillScreen(Screen[None]):
                         _t(topic.label.get(lang)),
                         _t(f"{topic.heat:,.0f}", "bold red" if hot else ""),
                         _t("–" if topic.threshold is None else f"{topic.threshold:,.0f}"),
-                        _t(sparkline(topic.history, 16, top), "red" if hot else "magenta"),
+                        _t(sparkline(topic.history, 12, top), "red" if hot else "magenta"),
                     ],
                 )
             )
@@ -452,7 +463,7 @@ class DrillScreen(Screen[None]):
                 for col, cell in zip(keys, cells, strict=False):
                     table.update_cell(row_key, col, cell, update_width=True)
             else:
-                table.add_row(*cells, key=row_key)
+                table.add_row(*cells, key=row_key, height=None)  # long labels wrap, never cut
                 known.add(row_key)
         table.display = bool(known)
 

@@ -1,0 +1,104 @@
+"""End-to-end in a real terminal: start ``drill play`` in tmux, send keys
+(Chinese text too), read the screen with ``capture-pane -p`` and check what
+a person would see. Skipped when tmux is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+DRILL = Path(sys.executable).with_name("drill")
+
+
+class Tmux:
+    def __init__(self, cwd: Path, *args: str) -> None:
+        self.name = f"drill-e2e-{uuid.uuid4().hex[:8]}"
+        env = {**os.environ, "DRILL_LANG": "zh", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        command = " ".join([str(DRILL), "play", *args])
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "48", "-c", str(cwd), command],
+            check=True,
+            env=env,
+        )
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        extra = ["-l"] if literal else []
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *extra, *keys], check=True)
+
+    def screen(self) -> str:
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return out.stdout
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{shown}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_drill_play_in_a_real_terminal(tmp_path: Path) -> None:
+    term = Tmux(tmp_path, "--lang", "zh", "--journal", "e2e.jsonl")
+    try:
+        shown = term.wait_for("50人以上集体访")
+        assert "group-visit-50" in shown and "选择推演情景和预案" in shown
+        term.keys("Enter")
+        shown = term.wait_for("可能适用的里程碑")
+        assert "接待分流组" in shown and "联合接访室" in shown
+        term.keys("Enter")
+        shown = term.wait_for("已暂停")
+        assert "里程碑" in shown and "5分钟内完成初筛" in shown and "推演记录：e2e.jsonl" in shown
+        term.keys("4")  # ×60: the clock runs
+        term.wait_for("✓ 第4分钟达成")
+        term.keys("Space")
+        term.wait_for("已暂停")
+        # summon an official from the command palette, searched in Chinese
+        term.keys("C-p")
+        time.sleep(0.5)
+        term.keys("通知领导", literal=True)
+        term.wait_for("通知领导到场")
+        term.keys("Enter")
+        shown = term.wait_for("现在可以执行")
+        assert "决策期间时钟继续走动" in shown
+        term.keys("Enter")
+        term.wait_for("已执行：通知领导到场")
+        # a facilitator inject typed in Chinese
+        term.keys("i")
+        term.wait_for("导调员临时注入")
+        term.keys("电视台记者到达现场", literal=True)
+        term.keys("Enter")
+        shown = term.wait_for("情况通报：电视台记者到达现场")
+        term.keys("q")
+        shown = term.wait_for("按预案策略：达成", timeout=30)
+        assert "复盘" in shown and "本组决策" in shown
+        term.keys("s")
+        term.wait_for("事件日志已保存到")
+        term.keys("q")
+        time.sleep(0.5)
+    finally:
+        term.close()
+    records = [json.loads(line) for line in (tmp_path / "e2e.jsonl").read_text(encoding="utf-8").splitlines()]
+    kinds = [r["decision"]["kind"] for r in records if r["type"] == "decision"]
+    assert kinds == ["summon", "facilitator_inject"]
+    assert records[-1]["type"] == "note" or kinds
+    assert (tmp_path / "e2e.log.jsonl").is_file()
