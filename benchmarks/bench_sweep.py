@@ -141,18 +141,21 @@ def main() -> None:
             f"memory {r['reps']:>6} reps  driver max RSS {r['driver_maxrss_mb']:7.1f} MB  "
             f"workers max RSS {r['workers_maxrss_mb']:7.1f} MB  ({r['reps'] / r['seconds']:.0f} reps/s)"
         )
-    (a, b) = rows[0], rows[-1]
+    a, b = rows[0], rows[-1]
     slope = (b["driver_maxrss_mb"] - a["driver_maxrss_mb"]) / (b["reps"] - a["reps"]) * 1000
     wslope = (b["workers_maxrss_mb"] - a["workers_maxrss_mb"]) / (b["reps"] - a["reps"]) * 1000
     print(
-        f"growth: driver {slope:+.3f} MB per 1000 reps, workers {wslope:+.3f} MB per 1000 reps; "
-        f"extrapolated driver at 100,000 reps: {b['driver_maxrss_mb'] + slope * (100_000 - b['reps']) / 1000:.1f} MB"
+        f"growth {a['reps']}->{b['reps']} reps: driver {slope:+.3f} MB per 1000 reps, workers {wslope:+.3f} MB "
+        f"per 1000 reps; linear extrapolation of the driver to 100,000 reps: "
+        f"{b['driver_maxrss_mb'] + slope * (100_000 - b['reps']) / 1000:.1f} MB"
     )
     # the machinery alone (the engine replaced by a stored outcome row, serial, one
     # fresh process per count): 100,000 replications in seconds
     stub = [memory(n, args.workers, stub=True) for n in (10_000, 30_000, 100_000)]
     for r in stub:
         print(f"machinery only {r['reps']:>6} reps  driver max RSS {r['driver_maxrss_mb']:7.1f} MB  ({r['seconds']:.1f} s)")
+    grow = stub[-1]["driver_maxrss_mb"] - stub[0]["driver_maxrss_mb"]
+    print(f"machinery only: driver grows {grow:+.1f} MB from 10,000 to 100,000 replications")
     if args.full:
         r = memory(100_000, args.workers)
         print(f"memory 100000 reps  driver max RSS {r['driver_maxrss_mb']:.1f} MB  workers {r['workers_maxrss_mb']:.1f} MB")

@@ -24,7 +24,7 @@ def test_lists_and_float_ranges():
 
 @pytest.mark.parametrize(
     "spec",
-    ["teams.reception.on_duty", "=1..3", "a.b=", "a.b=3..1", "a.b=1..x", "a.b=1,,2", "a.b=1,1", "a.b=1..3:0"],
+    ["teams.reception.on_duty", "=1..3", "a.b=", "a.b=3..1", "a.b=1..x", "a.b=1,,2", "a.b=1,1", "a.b=1..3:0", "a.b=1,x"],
 )
 def test_bad_specs_say_why(spec):
     with pytest.raises(DesignError, match=r"--vary|path"):

@@ -29,9 +29,13 @@ def lhs_sweep(tmp_path_factory):
 
 
 def test_pandas_recipe(lhs_sweep):
-    runs = pd.read_parquet(lhs_sweep / "runs.parquet")
+    runs = pd.read_parquet(lhs_sweep / "runs.parquet", dtype_backend="numpy_nullable")
+    assert str(runs["met_package_360"].dtype) == "boolean"
     p_met = runs.groupby("point")["met_leader_30"].mean()
     assert len(p_met) == 12 and p_met.between(0, 1).all()
+    summary = pd.read_parquet(lhs_sweep / "summary.parquet")
+    s = summary[summary.milestone == "leader_30"].set_index("point")
+    assert (s.k / s.n).to_numpy() == pytest.approx(p_met.to_numpy(dtype=float))
     assert set(runs.columns) >= {"point", "rep", "master_seed", "officials.leader.arrival_min.mean"}
 
 

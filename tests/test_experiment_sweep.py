@@ -124,3 +124,22 @@ def test_plots_render(serial_run, tmp_path):
     assert "pmet_teams_reception_on_duty.png" in names
     assert any(n.startswith("ecdf_") for n in names)
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_resuming_a_finished_sweep_runs_nothing(serial_run, tmp_path):
+    import shutil
+
+    out = tmp_path / "done"
+    shutil.copytree(serial_run, out)
+    before = (out / "runs.parquet").read_bytes()
+    with open_executor("serial") as h:
+        res = run_study(study(), h, out, resume=True)
+    assert res.chunks_run == 0
+    assert (out / "runs.parquet").read_bytes() == before
+
+
+def test_list_factor_mixing_int_and_float_is_one_float_column(tmp_path):
+    with open_executor("serial") as h:
+        run_study(study(reps=2, vary=("officials.leader.arrival_min.mean=10,20.5",)), h, tmp_path)
+    df = runs(tmp_path)
+    assert df["officials.leader.arrival_min.mean"].tolist() == [10.0, 10.0, 20.5, 20.5]

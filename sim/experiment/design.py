@@ -145,6 +145,11 @@ def parse_vary(text: str) -> Factor:
             values.append(low == "true" if low in ("true", "false") else p.strip())
     if len(set(map(repr, values))) != len(values):
         raise DesignError(f"--vary {text}: a value is listed twice")
+    numeric = [isinstance(v, int | float) and not isinstance(v, bool) for v in values]
+    if any(numeric) and not all(numeric):
+        raise DesignError(f"--vary {text}: mixes numbers and text")
+    if all(numeric) and any(isinstance(v, float) for v in values):
+        values = [float(v) for v in values]  # one column type: 10,20.5 -> 10.0, 20.5
     integer = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
     return Factor(path, tuple(values), integer=integer, spec=spec)
 

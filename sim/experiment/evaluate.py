@@ -201,7 +201,7 @@ def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -
             if v is None:
                 continue
             t = r.get(f"t_{m.id}")
-            times.append(float(t) if (v and t is not None) else (float(t) if t is not None else math.inf))
+            times.append(math.inf if t is None else float(t))  # missed without a time: past the limit
         if m.id in infeasible:
             verdict = INFEASIBLE
         elif prop.n == 0:

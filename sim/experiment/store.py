@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - exercised only without pyarrow
     pq = None
 
 HAVE_ARROW = pa is not None
-ROW_GROUP = 20_000  # rows per row group of runs.parquet
+ROW_GROUP = 5_000  # rows per row group of runs.parquet (bounds the compaction buffer)
 EXT = "parquet" if HAVE_ARROW else "csv"
 
 

@@ -107,14 +107,26 @@ def check_points(study: Study) -> None:
             raise SpecError(problems) from None
 
 
+def _template_value(f: Any) -> Any:
+    """A value of the factor's column type: int, float, bool or text."""
+    if f.values is None:
+        return 0 if f.integer else 0.0
+    if all(isinstance(v, bool) for v in f.values):
+        return False
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in f.values):
+        return 0
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in f.values):
+        return 0.0
+    return ""
+
+
 def template_row(study: Study) -> dict[str, Any]:
     from .tasks import _load
 
     plan = _load("plan", str(study.plan_file))
     row: dict[str, Any] = {"point": 0, "master_seed": 0, "rep": 0, **study.extra}
     for f in study.design.factors:
-        sample = f.levels()[0] if f.values is not None or f.integer else 0.5
-        row[f.path] = sample if (f.values is not None or f.integer) else float(sample)
+        row[f.path] = _template_value(f)
     for _level, m in plan.all_milestones():
         row[f"met_{m.id}"] = None
         row[f"t_{m.id}"] = None
@@ -156,6 +168,15 @@ def run_study(
     store.start({"identity": ident}, resume)
     study_json = json.loads(store.study_file().read_text(encoding="utf-8"))
     batch = study_json["identity"]["batch"]
+    if study_json.get("complete") and (out_dir / "meta.json").exists():
+        # resuming a finished sweep: nothing to run (its chunks were compacted away)
+        total = len(study.design.points) * study.reps
+        if progress:
+            progress(total, total)
+        runs = next(out_dir.glob("runs.*"))
+        summary_path = next(out_dir.glob("summary.*"))
+        return Result(out_dir, runs, summary_path, out_dir / "meta.json", total, 0,
+                      study_json.get("chunks", 0), time.perf_counter() - started)
     tasks = make_tasks(
         study.design.points,
         study.reps,
@@ -202,8 +223,6 @@ def run_study(
     summary = Summary([f.path for f in study.design.factors])
     runs = store.compact([t.chunk for t in tasks], on_rows=summary.add)
     summary_path = summary.write(out_dir / "summary")
-    if not keep_chunks:
-        store.remove_chunks()
     meta = {
         "tool": "petition-drill",
         "version": package_version(),
@@ -235,6 +254,9 @@ def run_study(
     meta["deadlines"] = {m.id: m.deadline_min for _level, m in plan.all_milestones()}
     meta_path = out_dir / "meta.json"
     write_json(meta_path, meta)
+    write_json(store.study_file(), {**study_json, "complete": True, "chunks": len(tasks)})
+    if not keep_chunks:
+        store.remove_chunks()
     return Result(
         out_dir,
         runs,
