@@ -149,9 +149,6 @@ async def test_play_group_visit_pick_to_debrief(
         await pilot.pause()
         assert debrief.log_path is not None and debrief.log_path.is_file()
         assert len(debrief.log_path.read_text(encoding="utf-8").splitlines()) == len(drill.log.entries)
-        await pilot.press("r")  # the report module may not exist yet: a message, never a crash
-        await pilot.pause()
-        assert app.is_running
 
 
 @synchronously
@@ -264,3 +261,63 @@ async def test_resume_goes_straight_to_the_drill_paused(
         await decide_with_key(pilot, screen, "v")
     lines = [json.loads(x) for x in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["decision"]["kind"] for r in lines if r["type"] == "decision"][-1] == "open_venue"
+
+
+@synchronously
+async def test_pick_screen_sets_the_seed_and_lists_every_shipped_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.spec import catalog
+
+    monkeypatch.chdir(tmp_path)
+    app = DrillApp("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#scenarios")
+        shown = [str(key.value) for key in table.rows]
+        assert set(shown) <= set(catalog.shipped_scenario_ids()) and "group-visit-50" in shown
+        await pilot.press("tab", "tab")  # to the seed (past the plan list)
+        assert app.screen.focused is app.screen.query_one("#seed")
+        await pilot.press("backspace", "7", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.session is not None and app.session.seed == 7
+        assert app.session.drill.scenario.id == "group-visit-50" and app.session.drill.plan.id == "city"
+
+
+@synchronously
+async def test_debrief_report_in_a_worker_and_a_message_when_the_module_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    monkeypatch.chdir(tmp_path)
+    calls = []
+
+    def fake_build_report(journal_path: Path, fmt: str, lang: str, out: Path | None) -> Path:
+        calls.append((journal_path, fmt, lang, out))
+        target = Path("report.md")
+        target.write_text("# report\n", encoding="utf-8")
+        return target
+
+    app = DrillApp("zh", scenario="group-visit-50", journal=Path("r.jsonl"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.timer.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        monkeypatch.setitem(sys.modules, "sim.report", types.SimpleNamespace(build_report=fake_build_report))
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == [(Path("r.jsonl"), "md", "zh", None)]
+        assert debrief.report_path == Path("report.md")
+        monkeypatch.setitem(sys.modules, "sim.report", None)  # import fails: a clear message
+        await pilot.press("r")
+        await pilot.pause()
+        assert any("复盘报告模块暂不可用" in n.message for n in app._notifications)
+        assert app.is_running

@@ -181,7 +181,7 @@ def decision_text(decision: D.Decision | dict[str, Any], lang: str, labels: dict
     cls = D.BY_KIND.get(str(data.get("kind")))
     head = cls.label_zh if (cls and lang == "zh") else (cls.label_en if cls else str(data.get("kind")))
     if cls is D.FacilitatorInject:
-        return f"{head}: {data.get('zh') if lang == 'zh' else data.get('en')}"
+        return f"{head}：{data.get('zh')}" if lang == "zh" else f"{head}: {data.get('en')}"
     args = []
     for key, value in data.items():
         if key == "kind" or value is None:

@@ -222,6 +222,7 @@ STRINGS: dict[str, str] = {
     "key.report": "Write report",
     "key.new": "New drill",
     "note.log_saved": "Event log saved to {path}",
+    "note.report_started": "Writing the after-action report (it replays the drill; this takes a little while)…",
     "note.report_written": "Report written to {path}",
     "note.report_missing": "The after-action report module is not available yet ({error}); the journal is at {path}",
     "note.report_failed": "Could not write the report: {error}",

@@ -222,6 +222,7 @@ STRINGS: dict[str, str] = {
     "key.report": "生成报告",
     "key.new": "新推演",
     "note.log_saved": "事件日志已保存到 {path}",
+    "note.report_started": "正在生成复盘报告（需要重演推演，请稍候）…",
     "note.report_written": "复盘报告已写入 {path}",
     "note.report_missing": "复盘报告模块暂不可用（{error}）；推演记录在 {path}",
     "note.report_failed": "无法生成报告：{error}",

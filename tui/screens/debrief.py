@@ -205,25 +205,28 @@ class DebriefScreen(Screen[None]):
             from sim.report import build_report  # written by another engineer; may not exist yet
         except Exception as exc:
             self.notify(
-                markup=False,
-                message=tr(self.lang, "note.report_missing", error=str(exc), path=str(journal)),
+                tr(self.lang, "note.report_missing", error=str(exc), path=str(journal)),
                 severity="warning",
                 timeout=12,
-            )
-            return
-        try:
-            self.report_path = build_report(journal, "md", self.lang, None)
-        except Exception as exc:
-            self.notify(
                 markup=False,
-                message=tr(self.lang, "note.report_failed", error=str(exc)),
-                severity="error",
-                timeout=12,
             )
             return
-        self.notify(
-            markup=False, message=tr(self.lang, "note.report_written", path=str(self.report_path)), timeout=12
-        )
+        if journal is None:
+            return
+        self.notify(tr(self.lang, "note.report_started"), markup=False)
+        self.write_report(build_report, journal)
+
+    @work(thread=True, exclusive=True, group="report")
+    def write_report(self, build_report: Any, journal: Path) -> None:
+        """The report replays the drill and its counterfactuals: slow, so in a thread."""
+        try:
+            path = build_report(journal, "md", self.lang, None)
+        except Exception as exc:
+            message, severity = tr(self.lang, "note.report_failed", error=str(exc)), "error"
+        else:
+            self.report_path = Path(path)
+            message, severity = tr(self.lang, "note.report_written", path=str(path)), "information"
+        self.app.call_from_thread(partial(self.notify, message, severity=severity, timeout=12, markup=False))
 
     def action_quit_app(self) -> None:
         self.app.exit()

@@ -6,6 +6,7 @@ import dataclasses
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -474,14 +475,17 @@ class DrillScreen(Screen[None]):
         self.session.feed_index = len(entries)
         wall_of = self._wall
         for t, kind, text in feed_lines(new, self.lang, labels):
-            line = Text(f"{wall_of(t)} ", style="dim", overflow="fold")
             style = "bold red" if kind in ALARM_KINDS else ("green" if kind in GOOD_KINDS else "")
             if kind == "inject":
                 style = "bold yellow"
             elif kind == "decision":
                 style = "cyan"
-            line.append(text, style=style)
-            log.write(line)
+            # a grid keeps the time in its own column and wraps the text under itself
+            row = Table.grid(padding=(0, 1), expand=True)
+            row.add_column(no_wrap=True, style="dim")
+            row.add_column(ratio=1, overflow="fold")
+            row.add_row(Text(wall_of(t)), Text(text, style=style))
+            log.write(row, expand=True)
 
     def _wall(self, t: float) -> str:
         from sim.engine.snapshot import wall_clock
