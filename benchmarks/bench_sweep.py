@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.experiment.store import ROW_GROUP
+
 SCENARIO, PLAN = "group-visit-50", "city"
 
 
@@ -134,7 +136,7 @@ def main() -> None:
     print(f"plain run() loop    {loop:7.2f} s for 200 reps ({1000 * loop / 200:.1f} ms/rep)")
     print(f"serial sweep        {sweep:7.2f} s for 200 reps   overhead {100 * extra:+.1f} % (target <= 10 %)")
 
-    counts = [2000, 5000, 10000] if args.full else [1000, 2000, 4000]
+    counts = [2000, 5000, 10000] if args.full else [1000, 2000, 4000, 8000]
     rows = [memory(n, args.workers) for n in counts]
     for r in rows:
         print(
@@ -151,11 +153,15 @@ def main() -> None:
     )
     # the machinery alone (the engine replaced by a stored outcome row, serial, one
     # fresh process per count): 100,000 replications in seconds
-    stub = [memory(n, args.workers, stub=True) for n in (10_000, 30_000, 100_000)]
+    stub = [memory(n, args.workers, stub=True) for n in (2_000, 5_000, 10_000, 30_000, 100_000)]
     for r in stub:
         print(f"machinery only {r['reps']:>6} reps  driver max RSS {r['driver_maxrss_mb']:7.1f} MB  ({r['seconds']:.1f} s)")
-    grow = stub[-1]["driver_maxrss_mb"] - stub[0]["driver_maxrss_mb"]
-    print(f"machinery only: driver grows {grow:+.1f} MB from 10,000 to 100,000 replications")
+    a, b = stub[2], stub[-1]
+    slope = (b["driver_maxrss_mb"] - a["driver_maxrss_mb"]) / (b["reps"] - a["reps"]) * 1000
+    print(
+        f"machinery only: driver {slope:+.3f} MB per 1000 reps from 10,000 to 100,000 replications "
+        f"(RSS rises until the compaction buffer holds a full row group of {ROW_GROUP:,} rows, then stays flat)"
+    )
     if args.full:
         r = memory(100_000, args.workers)
         print(f"memory 100000 reps  driver max RSS {r['driver_maxrss_mb']:.1f} MB  workers {r['workers_maxrss_mb']:.1f} MB")

@@ -339,7 +339,10 @@ def _plot(s: ScenarioEval, target: float, path: Path) -> None:
             fmt="o", color=colours[e.verdict], capsize=3,
         )
     ax.axvline(target, color="red", linestyle="--", lw=1, label=f"target {target:g}")
-    ax.set_yticks(ys, [e.id for e in ms])
+    for verdict in (KEPT, AT_RISK, INFEASIBLE):
+        if any(e.verdict == verdict for e in ms):
+            ax.plot([], [], "o", color=colours[verdict], label=VERDICT[verdict][1])
+    ax.set_yticks(ys, [f"{e.id} (n={e.prop.n})" for e in ms])
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("P(met), Wilson 95% interval")
     ax.set_title(f"{s.id}: P(met) per milestone ({s.reps} reps)")

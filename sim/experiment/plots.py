@@ -48,7 +48,11 @@ def _varying(summary, milestones: list[str]) -> list[str]:  # type: ignore[no-un
 def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None, grid: bool) -> list[Path]:  # type: ignore[no-untyped-def]
     plt = _plt()
     milestones = [m for m in summary.milestone.unique() if m != ALL]
-    shown = [*_varying(summary, milestones)[:MAX_LINES - 1], ALL]
+    varying = _varying(summary, milestones)
+    if not grid:  # one mark per design point: keep the most-missed few readable
+        misses = {m: int((summary[summary.milestone == m].n - summary[summary.milestone == m].k).sum()) for m in varying}
+        varying = sorted(varying, key=lambda m: -misses[m])[:3]
+    shown = [*varying[: MAX_LINES - 1], ALL]
     paths = []
     for factor in factors:
         fig, ax = plt.subplots(figsize=(8, 4.8))
@@ -80,7 +84,8 @@ def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None,
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel(factor)
         ax.set_ylabel("P(met), Wilson 95% interval")
-        ax.set_title(f"P(met) vs {factor}" + (" (pooled over other factors)" if grid and len(factors) > 1 else ""))
+        note = " (pooled over other factors)" if grid and len(factors) > 1 else (" (one mark per design point)" if not grid else "")
+        ax.set_title(f"P(met) vs {factor}{note}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
         fig.tight_layout()
@@ -152,7 +157,10 @@ def ecdf_plots(runs, summary, factors: list[str], deadlines: dict[str, float], o
             t = np.sort(r.loc[applicable, f"t_{m}"].dropna().to_numpy(dtype=float))
             y = np.arange(1, len(t) + 1) / n
             label = ", ".join(f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}" for f in factors) or f"point {pt}"
-            ax.step(np.concatenate([[0.0], t]), np.concatenate([[0.0], y]), where="post", label=label)
+            end = max(deadlines.get(m, 0.0), float(t[-1]) if len(t) else 0.0)
+            last = y[-1] if len(y) else 0.0
+            # the plateau to the limit shows the share met at all
+            ax.step(np.concatenate([[0.0], t, [end]]), np.concatenate([[0.0], y, [last]]), where="post", label=label)
         if m in deadlines:
             ax.axvline(deadlines[m], color="red", linestyle="--", lw=1, label=f"limit {deadlines[m]:g} min")
         ax.set_ylim(0, 1.02)
