@@ -109,3 +109,19 @@ def test_staff_finds_a_staffing(capsys):
 def test_staff_unknown_role(capsys):
     assert drill("staff", "group-visit-50", "--roles", "cooks", "--max-reps", "5", "--executor", "serial") == 2
     assert "no team cooks" in capsys.readouterr().err
+
+
+def test_evaluate_prints_the_static_check_before_running(tmp_path, capsys):
+    text = catalog.plan_path("city").read_text(encoding="utf-8")
+    slow = "arrival_min: {dist: triangular, low: 35, mode: 40, high: 45}"
+    text = text.replace("arrival_min: {dist: triangular, low: 8, mode: 18, high: 45}", slow)
+    assert slow in text
+    plan = tmp_path / "city.yaml"
+    plan.write_text(text, encoding="utf-8")
+    code = drill("evaluate", str(plan), "--scenarios", "group-visit-50", "--reps", "4", "--executor", "serial",
+                 "--quiet", "--lang", "en")
+    out = capsys.readouterr().out
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first == "group-visit-50: leader_30 infeasible (static check): fastest arrival of leader is 35 min > limit 30 min"
+    assert "│ infeasible" in out

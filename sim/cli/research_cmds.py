@@ -220,6 +220,7 @@ def evaluate_cmd(
         scenario_files = pick_scenarios(plan_file, scenarios)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    _static_report(plan_file, scenario_files, lang)
     handle = _open(executor_uri)
     with handle, _Bar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar:
         report = evaluate(plan_file, scenario_files, reps, master, policy, target, handle, progress=bar)
@@ -229,6 +230,18 @@ def evaluate_cmd(
     if out_dir is not None:
         for path in write_report(report, out_dir, lang):
             click.echo(f"  {path}")
+
+
+def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> None:
+    """The static check, before any replication runs."""
+    from ..experiment.evaluate import static_check
+    from ..spec.loader import load_plan_file, load_scenario_file
+
+    plan, _ = load_plan_file(plan_file)
+    for sfile in scenario_files:
+        scen, _ = load_scenario_file(sfile)
+        for mid, reason in static_check(plan, scen).items():
+            click.echo(f"{scen.id}: {mid} " + ("不可行（静态检查）：" if lang == "zh" else "infeasible (static check): ") + reason)
 
 
 # --- staff -------------------------------------------------------------------------------------
