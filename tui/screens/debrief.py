@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,7 +16,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from sim.engine.drill import Drill
-from sim.present import OUTCOMES, STYLE, status_text
+from sim.present import OUTCOMES, STATUS, STYLE, status_text
+
+STYLE_ORDER = tuple(STATUS)
 
 from ..i18n import tr
 from ..model import Session, decision_text, fmt_min, names
@@ -91,8 +94,15 @@ class DebriefScreen(Screen[None]):
     def on_mount(self) -> None:
         lang, drill = self.lang, self.session.drill
         card = self.query_one("#scorecard", DataTable)
+        # result columns get their final width now: the plan's results arrive later from a worker
+        result_width = max(
+            cell_len(tr(lang, "debrief.took", status=status_text(status, lang), m="9999"))
+            for status in STYLE_ORDER
+        )
         for key in ("level", "milestone", "limit", "yours", "plan"):
-            card.add_column(tr(lang, f"debrief.col.{key}"), key=key)
+            heading = tr(lang, f"debrief.col.{key}")
+            width = max(result_width, cell_len(heading)) if key in ("yours", "plan") else None
+            card.add_column(heading, key=key, width=width)
         for m in drill.scorecard().milestones:
             limit = f"{m.deadline_min:g}" + ("*" if m.assumed else "")
             card.add_row(
@@ -105,8 +115,9 @@ class DebriefScreen(Screen[None]):
             )
         outcomes = self.query_one("#outcomes", DataTable)
         outcomes.add_column(tr(lang, "debrief.col.figure"), key="figure")
-        outcomes.add_column(tr(lang, "debrief.col.yours"), key="yours")
-        outcomes.add_column(tr(lang, "debrief.col.plan"), key="plan")
+        for key in ("yours", "plan"):
+            heading = tr(lang, f"debrief.col.{key}")
+            outcomes.add_column(heading, key=key, width=max(cell_len(heading), 12))
         mine = drill.scorecard().outcomes
         for key, (lzh, len_) in OUTCOMES.items():
             if key in mine:
@@ -170,7 +181,7 @@ class DebriefScreen(Screen[None]):
         card = self.query_one("#scorecard", DataTable)
         for m in plan_drill.scorecard().milestones:
             try:
-                card.update_cell(m.id, "plan", _cell(m, lang), update_width=True)
+                card.update_cell(m.id, "plan", _cell(m, lang))
             except Exception:
                 continue
         outcomes = self.query_one("#outcomes", DataTable)
@@ -178,7 +189,7 @@ class DebriefScreen(Screen[None]):
         for key in OUTCOMES:
             if key in theirs:
                 try:
-                    outcomes.update_cell(key, "plan", Text(_value(theirs[key])), update_width=True)
+                    outcomes.update_cell(key, "plan", Text(_value(theirs[key])))
                 except Exception:
                     continue
         self._counts()
