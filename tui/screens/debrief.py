@@ -18,8 +18,6 @@ from textual.widgets import DataTable, Footer, Static
 from sim.engine.drill import Drill
 from sim.present import OUTCOMES, STATUS, STYLE, status_text
 
-STYLE_ORDER = tuple(STATUS)
-
 from ..i18n import tr
 from ..model import Session, decision_text, fmt_min, names
 from .common import localize_bindings
@@ -97,7 +95,7 @@ class DebriefScreen(Screen[None]):
         # result columns get their final width now: the plan's results arrive later from a worker
         result_width = max(
             cell_len(tr(lang, "debrief.took", status=status_text(status, lang), m="9999"))
-            for status in STYLE_ORDER
+            for status in STATUS
         )
         for key in ("level", "milestone", "limit", "yours", "plan"):
             heading = tr(lang, f"debrief.col.{key}")
