@@ -196,6 +196,8 @@ async def test_facilitator_inject_in_chinese_is_applied_and_journaled(
         await pilot.press(*"又来一批[red]群众")
         modal = app.screen
         modal.query_one("#effect").value = "join"
+        await pilot.pause()
+        assert modal.query_one("#amount").value == "10"  # a sensible default for the effect
         modal.query_one("#amount").value = "15"
         await pilot.pause()
         await pilot.press("enter")  # submit from the text box

@@ -90,7 +90,7 @@ STRINGS: dict[str, str] = {
     "inc.escalated": "ESCALATING",
     "inc.livestreaming": "LIVESTREAMING",
     "inc.resolved": "resolved",
-    "inc.harmed": "harmed",
+    "inc.harmed": "HARMED (act happened)",
     "off.away": "away",
     "off.en_route": "en route, ETA {eta} min",
     "off.on_site": "on site",

@@ -90,7 +90,7 @@ STRINGS: dict[str, str] = {
     "inc.escalated": "过激",
     "inc.livestreaming": "直播中",
     "inc.resolved": "已化解",
-    "inc.harmed": "已自伤",
+    "inc.harmed": "已发生自伤",
     "off.away": "未到场",
     "off.en_route": "途中，{eta}分钟后到",
     "off.on_site": "在场",

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from sim.engine import decisions as D
 from sim.engine.snapshot import Snapshot
 
-from ..i18n import tr
+from ..i18n import CATALOGS, tr
 from ..model import (
     DECISION_KEYS,
     SPEEDS,
@@ -322,12 +322,8 @@ class DrillScreen(Screen[None]):
         now = snap.t
         rows = []
         for inc in snap.incidents:
-            state = (
-                tr(lang, f"inc.{inc.status}")
-                if inc.status in ("expected", "active", "over", "resolved")
-                else inc.status
-            )
-            style = ""
+            state = tr(lang, f"inc.{inc.status}") if f"inc.{inc.status}" in CATALOGS["en"] else inc.status
+            style = {"harmed": "bold red", "resolved": "green", "over": "dim"}.get(inc.status, "")
             if inc.escalated:
                 state = tr(lang, "inc.escalated" if inc.kind == "group_visit" else "inc.livestreaming")
                 style = "bold red"

@@ -84,7 +84,7 @@ class DecisionModal(ModalScreen["D.Decision | None"]):
                 text = str(given) if given is not None else (spec.default or "")
                 widgets.append(Input(text, id=f"f-{spec.name}", type="integer"))
             else:
-                options = list(spec.options)
+                options = [(Text(shown), value) for shown, value in spec.options]  # data, never markup
                 ids = [v for _, v in options]
                 value: Any = preset.get(spec.name) if preset.get(spec.name) in ids else None
                 if value is None and spec.default in ids and not preset:
@@ -197,8 +197,8 @@ class InjectModal(ModalScreen["D.Decision | None"]):
     def compose(self) -> ComposeResult:
         lang = self.lang
         snap = self.session.drill.snapshot()
-        targets = [(i.label.get(lang), i.id) for i in snap.incidents if not i.over]
-        targets += [(t.label.get(lang), t.id) for t in snap.topics]
+        targets = [(Text(i.label.get(lang)), i.id) for i in snap.incidents if not i.over]
+        targets += [(Text(t.label.get(lang)), t.id) for t in snap.topics]
         with Vertical(id="inject-box", classes="modal"):
             yield Label(Text(tr(lang, "inject.title"), style="bold"))
             yield Label(tr(lang, "inject.text_zh"))
@@ -227,6 +227,12 @@ class InjectModal(ModalScreen["D.Decision | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#text-zh", Input).focus()
+
+    AMOUNTS: ClassVar[dict[str, str]] = {"join": "10", "heat_spike": "500", "agitation": "0.1"}
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "effect" and event.value in self.AMOUNTS:
+            self.query_one("#amount", Input).value = self.AMOUNTS[str(event.value)]
 
     def decision(self) -> D.Decision | str:
         zh = self.query_one("#text-zh", Input).value.strip()

@@ -83,7 +83,7 @@ class PickScreen(Screen[None]):
         self._fill_plans(self.scenarios[row] if self.scenarios else None, self.plan)
         table.focus()
 
-    def _plan_options(self, info: ScenarioInfo | None) -> list[tuple[str, str]]:
+    def _plan_options(self, info: ScenarioInfo | None) -> list[tuple[Text, str]]:
         if info is None:
             return []
         from sim.spec.loader import load_plan
@@ -95,7 +95,7 @@ class PickScreen(Screen[None]):
                     self._units[pid] = load_plan(pid).unit.get(self.lang)
                 except Exception:  # a broken plan is reported by `drill validate`
                     continue
-            options.append((tr(self.lang, "pick.plan_opt", unit=self._units[pid], id=pid), pid))
+            options.append((Text(tr(self.lang, "pick.plan_opt", unit=self._units[pid], id=pid)), pid))
         return options
 
     def _fill_plans(self, info: ScenarioInfo | None, wanted: str | None = None) -> None:
