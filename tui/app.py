@@ -3,6 +3,13 @@
 Pick → briefing → drill → debrief. Every accepted decision (and every
 facilitator inject) is journaled as it is made; ``--resume`` rebuilds a drill
 from its journal and goes on appending to it.
+
+Terminal notes: the drill screen is laid out for 160×48 or larger. Chinese
+text is wide (two cells a character); the sparklines use block elements
+(▁…█), which Unicode marks "ambiguous" width, so the terminal must treat
+ambiguous-width characters as narrow (the default in most terminals; in
+iTerm2, Windows Terminal and tmux do not enable "ambiguous width = wide").
+All data text (labels, injects, reasons) is rendered as rich Text, never markup.
 """
 
 from __future__ import annotations

@@ -228,5 +228,6 @@ STRINGS: dict[str, str] = {
     "note.report_failed": "Could not write the report: {error}",
     "note.save_failed": "Could not save: {error}",
     "note.plan_failed": "The plan-policy comparison failed: {error}",
+    "note.small_terminal": "This terminal is {w}×{h}; the drill screen is laid out for 160×48 or larger (some columns will scroll).",
     "note.resumed": "Resumed from {path} at min {t}. Paused: press Space to go on.",
 }

@@ -201,6 +201,11 @@ class DrillScreen(Screen[None]):
         panel.focus()
         self.timer = self.set_interval(TICK_S, self.advance)
         self.refresh_view()
+        width, height = self.app.size
+        if width < 150 or height < 44:
+            self.notify(
+                tr(self.lang, "note.small_terminal", w=width, h=height), severity="warning", timeout=10
+            )
 
     def _panel_prompt(self, cls: type[D.Decision], ok: bool) -> Text:
         key = DECISION_KEYS.get(cls.kind, "i")
