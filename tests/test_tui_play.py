@@ -91,6 +91,15 @@ async def test_play_group_visit_pick_to_debrief(
         assert journal.is_file() and journal.parent.name == "journals"
         assert journal.name.startswith("group-visit-50-1-")
 
+        # step to the next event worth narrating (n): time moves and the feed grows
+        from sim.engine.log import NARRATED
+
+        before_t, before_n = drill.now, len(drill.log.entries)
+        await pilot.press("n")
+        await pilot.pause()
+        assert drill.now > before_t and any(e.kind in NARRATED for e in drill.log.entries[before_n:])
+        assert screen.paused
+
         await run_minutes(pilot, screen, 12)
         marks = board(screen)
         assert status(screen)["screen_5"] == "met"
@@ -128,6 +137,9 @@ async def test_play_group_visit_pick_to_debrief(
         ]
         assert taken >= 3
 
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen), "one q only asks for confirmation"
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
@@ -308,7 +320,7 @@ async def test_debrief_report_in_a_worker_and_a_message_when_the_module_is_missi
         await pilot.press("enter")
         await pilot.pause()
         app.screen.timer.pause()
-        await pilot.press("q")
+        await pilot.press("q", "q")
         await pilot.pause()
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)

@@ -62,7 +62,7 @@ def test_debrief_screen(lang: str, snap_compare, tmp_path: Path, monkeypatch: py
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _drill_to(pilot, 60)
-        await pilot.press("q")
+        await pilot.press("q", "q")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -89,6 +89,8 @@ def test_drill_play_in_a_real_terminal(tmp_path: Path) -> None:
         term.keys("Enter")
         shown = term.wait_for("情况通报：电视台记者到达现场")
         term.keys("q")
+        term.wait_for("再按一次 q")
+        term.keys("q")
         shown = term.wait_for("按预案策略：达成", timeout=30)
         assert "复盘" in shown and "本组决策" in shown
         term.keys("s")

@@ -229,5 +229,6 @@ STRINGS: dict[str, str] = {
     "note.save_failed": "Could not save: {error}",
     "note.plan_failed": "The plan-policy comparison failed: {error}",
     "note.small_terminal": "This terminal is {w}×{h}; the drill screen is laid out for 160×48 or larger (some columns will scroll).",
+    "note.end_confirm": "Press q again to end the drill now and go to the debrief.",
     "note.resumed": "Resumed from {path} at min {t}. Paused: press Space to go on.",
 }

@@ -229,5 +229,6 @@ STRINGS: dict[str, str] = {
     "note.save_failed": "无法保存：{error}",
     "note.plan_failed": "按预案策略对比失败：{error}",
     "note.small_terminal": "当前终端为 {w}×{h}；推演界面按 160×48 或更大设计（部分列需要滚动查看）。",
+    "note.end_confirm": "再按一次 q 立即结束推演并进入复盘。",
     "note.resumed": "已从 {path} 恢复到第{t}分钟。已暂停：按空格键继续。",
 }

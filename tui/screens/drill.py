@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,6 +42,7 @@ from .modals import DecisionModal, InjectModal
 if TYPE_CHECKING:
     from ..app import DrillApp
 
+END_CONFIRM_S = 4.0  # a second q within this many seconds ends the drill early
 ALARM_KINDS = {
     "escalation",
     "injury",
@@ -128,6 +130,7 @@ class DrillScreen(Screen[None]):
         self.available: frozenset[str] = frozenset()
         self.snap: Snapshot | None = None
         self._rows: dict[str, set[str]] = {}
+        self._end_asked = -1e9
         localize_bindings(self, lang)
         for key, bindings in self._bindings.key_to_bindings.items():
             fixed = []
@@ -210,7 +213,8 @@ class DrillScreen(Screen[None]):
     def _panel_prompt(self, cls: type[D.Decision], ok: bool) -> Text:
         key = DECISION_KEYS.get(cls.kind, "i")
         text = Text()
-        text.append(f"{key} ", style="bold")
+        text.append("✓ " if ok else "  ", style="bold green")
+        text.append(f"{key} ", style="bold" if ok else "dim")
         text.append(dlabel(cls, self.lang), style="" if ok else "dim")
         return text
 
@@ -313,6 +317,14 @@ class DrillScreen(Screen[None]):
         return True
 
     def action_end_drill(self) -> None:
+        """End the drill and go to the debrief; before the horizon, ask for a second press."""
+        now = time.monotonic()
+        if not self.drill.finished and now - self._end_asked > END_CONFIRM_S:
+            self._end_asked = now
+            self.notify(
+                tr(self.lang, "note.end_confirm"), severity="warning", timeout=END_CONFIRM_S, markup=False
+            )
+            return
         app: DrillApp = self.app  # type: ignore[assignment]
         self.timer.pause()
         app.show_debrief()
