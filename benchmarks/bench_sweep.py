@@ -126,7 +126,12 @@ def main() -> None:
         _memory_child(args._memory, args.workers, args._stub)
         return
 
-    print(f"# sweep benchmarks: {SCENARIO} on plan {PLAN}, python {sys.version.split()[0]}")
+    import os
+
+    print(
+        f"# sweep benchmarks: {SCENARIO} on plan {PLAN}, python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (other work skews the speed-up)"
+    )
     one = throughput(1, args.reps // 2)
     print(f"throughput local:1  {one:7.1f} reps/s")
     two = throughput(2, args.reps)
@@ -148,7 +153,8 @@ def main() -> None:
     wslope = (b["workers_maxrss_mb"] - a["workers_maxrss_mb"]) / (b["reps"] - a["reps"]) * 1000
     print(
         f"growth {a['reps']}->{b['reps']} reps: driver {slope:+.3f} MB per 1000 reps, workers {wslope:+.3f} MB "
-        f"per 1000 reps; linear extrapolation of the driver to 100,000 reps: "
+        f"per 1000 reps; naive linear extrapolation of the driver to 100,000 reps (an upper bound: the "
+        f"growth is the compaction buffer filling, see below): "
         f"{b['driver_maxrss_mb'] + slope * (100_000 - b['reps']) / 1000:.1f} MB"
     )
     # the machinery alone (the engine replaced by a stored outcome row, serial, one
