@@ -17,6 +17,7 @@ from ..spec.plan import LEVELS, Duty
 from .heat import Topic
 from .individual import ACTIVE, Individual
 from .people import Crowd
+from .reasons import Name, Why, why
 from .staff import AWAY, BASE, IDLE, PRESENT, TASKED
 from .world import World
 
@@ -25,7 +26,7 @@ from .world import World
 class Estimate:
     people: int = 0  # staff it commits
     minutes: float | None = None  # expected time until it takes effect
-    note: str = ""
+    note: str = ""  # a Why: text(lang) gives it in either language
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,12 @@ def _crowd(world: World, incident: str) -> Crowd | str:
     target = world.crowds.get(incident)
     if target is None:
         if incident in world.individuals or incident in world.topics:
-            return f"{incident} is not a group visit"
-        return f"there is no incident {incident!r}"
+            return why("{i} is not a group visit", "{i}不是群体来访", i=world.name(incident))
+        return why("there is no incident {i!r}", "没有事件“{i}”", i=incident)
     if not target.started:
-        return f"group {incident} has not arrived yet"
+        return why("group {i} has not arrived yet", "{i}尚未到达", i=world.name(incident))
     if target.is_over():
-        return f"group {incident} has already left"
+        return why("group {i} has already left", "{i}已经离开", i=world.name(incident))
     return target
 
 
@@ -72,14 +73,14 @@ def _site_incident(world: World, incident: str) -> Crowd | Individual | str:
     target = world.crowds.get(incident) or world.individuals.get(incident)
     if target is None:
         if incident in world.topics:
-            return f"{incident} is an online topic, not a place"
-        return f"there is no incident {incident!r}"
+            return why("{i} is an online topic, not a place", "{i}是网络话题，不是现场事件", i=world.name(incident))
+        return why("there is no incident {i!r}", "没有事件“{i}”", i=incident)
     if not target.started:
-        return f"{incident} has not started yet"
+        return why("{i} has not started yet", "{i}尚未发生", i=world.name(incident))
     if isinstance(target, Crowd) and target.is_over():
-        return f"group {incident} has already left"
+        return why("group {i} has already left", "{i}已经离开", i=world.name(incident))
     if isinstance(target, Individual) and target.status != ACTIVE:
-        return f"{incident} is already over"
+        return why("{i} is already over", "{i}已经结束", i=world.name(incident))
     return target
 
 
@@ -87,42 +88,47 @@ def _on_duty(world: World, duty: Duty) -> bool:
     return bool(world.members_with(duty))
 
 
-def _duty_team_name(world: World, duty: Duty) -> str:
+def _shortage(world: World, duty: Duty, place: str, count: int) -> Why:
     teams = world.team_with(duty)
-    return teams[0].id if teams else duty.value
+    if not teams:
+        return why(f"the plan has no team for {duty.value}", "预案中没有承担此项职责的工作组")
+    idle = len(world.members_with(duty, place=place, idle=True))
+    present = len(world.members_with(duty, place=place))
+    on_way = sum(len(t.en_route()) for t in teams)
+    return why(
+        "needs {n} idle {team} member(s) where the incident is; {idle} idle ({present} there in all, {way} on the way)",
+        "需要{team}{n}人在事发地待命；现有空闲{idle}人（在场共{present}人，途中{way}人）",
+        n=count,
+        team=world.name(teams[0].id),
+        idle=idle,
+        present=present,
+        way=on_way,
+    )
 
 
-def _take(world: World, duty: Duty, place: str, count: int, task: str) -> list[Any] | str:
-    """Take ``count`` idle members with ``duty`` at ``place`` (idle, or serving at a
-    desk, who finish first) and give them ``task``."""
-    idle = world.members_with(duty, place=place, idle=True)
-    if len(idle) < count:
-        team = _duty_team_name(world, duty)
-        here = len(world.members_with(duty, place=place))
-        on_way = sum(len(t.en_route()) for t in world.team_with(duty))
-        return (
-            f"needs {count} idle {team} member(s) at {place}; {len(idle)} idle, "
-            f"{here} present in all, {on_way} on the way"
-        )
-    taken = idle[:count]
+def _take(world: World, duty: Duty, place: str, count: int, task: str) -> list[Any]:
+    """Take ``count`` idle members with ``duty`` at ``place`` and give them ``task``
+    (validate first: this assumes there are enough)."""
+    taken = world.members_with(duty, place=place, idle=True)[:count]
     for member in taken:
         member.status = TASKED
         member.task = task
     return taken
 
 
-def _check_take(world: World, duty: Duty, place: str, count: int) -> str | None:
-    idle = world.members_with(duty, place=place, idle=True)
-    if len(idle) >= count:
+def _check_take(world: World, duty: Duty, place: str, count: int) -> Why | None:
+    if len(world.members_with(duty, place=place, idle=True)) >= count:
         return None
-    team = _duty_team_name(world, duty)
-    if not world.team_with(duty):
-        return f"the plan has no team for {duty.value}"
-    on_way = sum(len(t.en_route()) for t in world.team_with(duty))
-    present = len(world.members_with(duty, place=place))
-    return (
-        f"needs {count} idle {team} member(s) where the incident is; {len(idle)} idle "
-        f"({present} there in all, {on_way} on the way)"
+    return _shortage(world, duty, place, count)
+
+
+def _not_on_duty(world: World, duty: Duty) -> Why:
+    teams = world.team_with(duty)
+    team = world.name(teams[0].id) if teams else duty.value
+    return why(
+        "no {team} member is on duty to draft it (call them in)",
+        "{team}无人在岗，无法起草（请先召集）",
+        team=team,
     )
 
 
@@ -139,18 +145,18 @@ class DeclareLevel(Decision):
 
     def validate(self, world: World) -> str | None:
         if self.level not in LEVELS:
-            return f"level must be one of {', '.join(LEVELS)}"
+            return why(f"level must be one of {', '.join(LEVELS)}", f"级别须为 {'、'.join(LEVELS)} 之一")
         if self.level not in world.plan.levels:
-            return f"the plan has no level {self.level}"
+            return why("the plan has no level {l}", "预案中没有{l}级响应", l=self.level)
         if world.ended_at is not None:
-            return "the response has ended"
-        why = world.decision_ready()
-        if why:
-            return why
+            return why("the response has ended", "应急响应已终止")
+        not_ready = world.decision_ready()
+        if not_ready:
+            return not_ready
         if world.level_pending is not None:
-            return f"level {world.level_pending[0]} is already being decided"
+            return why("level {l} is already being decided", "{l}级响应正在决定中", l=world.level_pending[0])
         if world.level == self.level:
-            return f"level {self.level} is already in force"
+            return why("level {l} is already in force", "已在执行{l}级响应", l=self.level)
         return None
 
     def _dist(self, world: World):  # type: ignore[no-untyped-def]
@@ -160,7 +166,7 @@ class DeclareLevel(Decision):
         raise LookupError("decide step")
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, self._dist(world).mean(), "the commander's decision")
+        return Estimate(0, self._dist(world).mean(), why("the commander's decision", "总指挥作出决定"))
 
     def apply(self, world: World) -> float:
         stream = "alert:decide" if "decide" not in world.step_done else "level_change"
@@ -181,17 +187,19 @@ class CallIn(Decision):
     def validate(self, world: World) -> str | None:
         team = world.teams.get(self.team)
         if team is None:
-            return f"the plan has no team {self.team!r}"
+            return why("the plan has no team {t!r}", "预案中没有工作组“{t}”", t=self.team)
         if self.people is not None and self.people < 1:
-            return "call at least one member"
+            return why("call at least one member", "至少召集一人")
         if not team.off_duty():
-            return f"every member of {self.team} is already on duty or on the way"
+            return why(
+                "every member of {t} is already on duty or on the way", "{t}全员已在岗或在途", t=world.name(self.team)
+            )
         return None
 
     def estimate(self, world: World) -> Estimate:
         team = world.teams[self.team]
         n = len(team.off_duty()) if self.people is None else min(self.people, len(team.off_duty()))
-        return Estimate(n, team.spec.call_in_min.mean(), "call-in time, mean")
+        return Estimate(n, team.spec.call_in_min.mean(), why("call-in time, mean", "平均召集用时"))
 
     def apply(self, world: World) -> float:
         team = world.teams[self.team]
@@ -223,25 +231,30 @@ class Dispatch(Decision):
     def validate(self, world: World) -> str | None:
         team = world.teams.get(self.team)
         if team is None:
-            return f"the plan has no team {self.team!r}"
+            return why("the plan has no team {t!r}", "预案中没有工作组“{t}”", t=self.team)
         place = self._place(world)
         if place is None:
-            return f"{self.to!r} is not an incident, venue or site"
+            return why("{to!r} is not an incident, venue or site", "“{to}”不是事件、场所或地点", to=self.to)
         if self.people < 1:
-            return "send at least one member"
+            return why("send at least one member", "至少派遣一人")
         elsewhere = [m for m in team.members if m.status == IDLE and m.place != place]
         if len(elsewhere) < self.people:
             at = len([m for m in team.members if m.place == place and m.status in (IDLE, TASKED)])
-            return (
-                f"{self.team} has {len(elsewhere)} idle member(s) elsewhere to send "
-                f"({at} already there, {len(team.en_route())} on the way, {len(team.off_duty())} off duty)"
+            return why(
+                "{t} has {n} idle member(s) elsewhere to send ({at} already there, {way} on the way, {off} off duty)",
+                "{t}可派遣的空闲人员只有{n}人（已在该处{at}人，途中{way}人，未到岗{off}人）",
+                t=world.name(self.team),
+                n=len(elsewhere),
+                at=at,
+                way=len(team.en_route()),
+                off=len(team.off_duty()),
             )
         return None
 
     def estimate(self, world: World) -> Estimate:
         place = self._place(world) or BASE
         site = world.plan.sites.get(place)
-        return Estimate(self.people, site.travel_min.mean() if site else 0.0, "travel time")
+        return Estimate(self.people, site.travel_min.mean() if site else 0.0, why("travel time", "路程用时"))
 
     def apply(self, world: World) -> float:
         team = world.teams[self.team]
@@ -262,15 +275,22 @@ class Summon(Decision):
     def validate(self, world: World) -> str | None:
         official = world.officials.get(self.official)
         if official is None:
-            return f"the plan has no official {self.official!r}"
+            return why("the plan has no official {o!r}", "预案中没有领导“{o}”", o=self.official)
         if official.status == PRESENT:
-            return f"{self.official} is already on site"
+            return why("{o} is already on site", "{o}已在现场", o=world.name(self.official))
         if official.status != AWAY:
-            return f"{self.official} is already on the way (ETA {official.eta:.0f} min)"
+            return why(
+                "{o} is already on the way (ETA {eta:.0f} min)",
+                "{o}已在途中（预计第{eta:.0f}分钟到）",
+                o=world.name(self.official),
+                eta=official.eta,
+            )
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.officials[self.official].spec.arrival_min.mean(), "arrival time, mean")
+        return Estimate(
+            0, world.officials[self.official].spec.arrival_min.mean(), why("arrival time, mean", "平均到场用时")
+        )
 
     def apply(self, world: World) -> float:
         place = world.main_place()
@@ -291,15 +311,20 @@ class OpenVenue(Decision):
     def validate(self, world: World) -> str | None:
         venue = world.venues.get(self.venue)
         if venue is None:
-            return f"the plan has no venue {self.venue!r}"
+            return why("the plan has no venue {v!r}", "预案中没有场所“{v}”", v=self.venue)
         if venue.open:
-            return f"{self.venue} is already open"
+            return why("{v} is already open", "{v}已启用", v=world.name(self.venue))
         if venue.opening_eta is not None:
-            return f"{self.venue} is already being opened (ready at {venue.opening_eta:.0f} min)"
+            return why(
+                "{v} is already being opened (ready at {eta:.0f} min)",
+                "{v}正在启用（第{eta:.0f}分钟可用）",
+                v=world.name(self.venue),
+                eta=venue.opening_eta,
+            )
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.venues[self.venue].spec.open_min.mean(), "time to open")
+        return Estimate(0, world.venues[self.venue].spec.open_min.mean(), why("time to open", "启用用时"))
 
     def apply(self, world: World) -> float:
         venue = world.venues[self.venue]
@@ -335,23 +360,34 @@ class MoveGroup(Decision):
             return crowd
         venue = world.venues.get(self.venue)
         if venue is None:
-            return f"the plan has no venue {self.venue!r}"
+            return why("the plan has no venue {v!r}", "预案中没有场所“{v}”", v=self.venue)
         if crowd.place != BASE:
-            return f"group {self.incident} is away at {crowd.place}; venues are at the unit"
+            return why(
+                "group {i} is away at {p}; venues are at the unit",
+                "{i}在{p}，不在本单位，无法进入本单位场所",
+                i=world.name(self.incident),
+                p=world.name(crowd.place),
+            )
         if not venue.open:
-            return f"{self.venue} is not open yet"
+            return why("{v} is not open yet", "{v}尚未启用", v=world.name(self.venue))
         if not venue.indoor:
-            return f"{self.venue} is outdoors: nobody can be received there"
+            return why(
+                "{v} is outdoors: nobody can be received there", "{v}是室外，无法在此接待", v=world.name(self.venue)
+            )
         if venue.spec.kind == "meeting_room":
-            return f"{self.venue} is a meeting room: ask the group for representatives instead"
+            return why(
+                "{v} is a meeting room: ask the group for representatives instead",
+                "{v}是会议室：请改为让群众推选代表",
+                v=world.name(self.venue),
+            )
         if crowd.venue == self.venue:
-            return f"group {self.incident} is already in {self.venue}"
+            return why("group {i} is already in {v}", "{i}已在{v}", i=world.name(self.incident), v=world.name(self.venue))
         return None
 
     def estimate(self, world: World) -> Estimate:
         venue = world.venues[self.venue]
         free = venue.spec.capacity_people - world.occupancy(venue.id)
-        return Estimate(0, 0.0, f"{free} free places")
+        return Estimate(0, 0.0, why("{n} free places", "尚有{n}个空位", n=free))
 
     def apply(self, world: World) -> None:
         world.move_group(world.crowds[self.incident], self.venue)
@@ -377,17 +413,19 @@ class AskRepresentatives(Decision):
         if isinstance(crowd, str):
             return crowd
         if crowd.reps_at is not None:
-            return f"group {self.incident} has already chosen representatives"
+            return why("group {i} has already chosen representatives", "{i}已推选代表", i=world.name(self.incident))
         if crowd.reps_pending:
-            return f"group {self.incident} is already choosing representatives"
+            return why("group {i} is already choosing representatives", "{i}正在推选代表", i=world.name(self.incident))
         if crowd.place == BASE and self._room(world) is None:
-            return "no meeting room is open and free"
+            return why("no meeting room is open and free", "没有已启用且空闲的会议室")
         if not world.officials_at(crowd.place) and not world.members_with(Duty.reception, crowd.place):
-            return "nobody from the unit is there to ask them"
+            return why("nobody from the unit is there to ask them", "现场没有本单位人员可以组织推选")
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.crowds[self.incident].behaviour.representatives_min.mean(), "time to choose")
+        return Estimate(
+            0, world.crowds[self.incident].behaviour.representatives_min.mean(), why("time to choose", "推选用时")
+        )
 
     def apply(self, world: World) -> float:
         crowd = world.crowds[self.incident]
@@ -437,21 +475,30 @@ class StartDialogue(Decision):
         if isinstance(target, str):
             return target
         if self.official is not None and self.official not in world.officials:
-            return f"the plan has no official {self.official!r}"
+            return why("the plan has no official {o!r}", "预案中没有领导“{o}”", o=self.official)
         if isinstance(target, Crowd) and target.dialogue_with is not None:
-            return f"{target.dialogue_with} is already in dialogue with {self.incident}"
+            return why(
+                "{o} is already in dialogue with {i}",
+                "{o}已在与{i}对话",
+                o=world.name(target.dialogue_with),
+                i=world.name(self.incident),
+            )
         if isinstance(target, Individual) and target.negotiating_since is not None:
-            return f"a negotiation with {self.incident} is already under way"
+            return why("a negotiation with {i} is already under way", "与{i}的谈判已在进行", i=world.name(self.incident))
         if self._official(world, target.place) is None:
-            who = self.official or "an official"
-            return f"{who} must be on site and free to lead it"
+            who = world.name(self.official) if self.official else Name("一位领导", "an official")
+            return why("{o} must be on site and free to lead it", "需要{o}在现场且空闲才能主持", o=who)
         if isinstance(target, Individual):
             return _check_take(world, Duty.psychology, target.place, 1)
         return None
 
     def estimate(self, world: World) -> Estimate:
         target = world.crowds.get(self.incident) or world.individuals.get(self.incident)
-        return Estimate(1 if isinstance(target, Individual) else 0, 0.0, "an official's time until it ends")
+        return Estimate(
+            1 if isinstance(target, Individual) else 0,
+            0.0,
+            why("an official's time until it ends", "占用一位领导直至结束"),
+        )
 
     def apply(self, world: World) -> None:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]
@@ -461,7 +508,6 @@ class StartDialogue(Decision):
             target.dialogue_with = official.id
         else:
             taken = _take(world, Duty.psychology, target.place, 1, f"negotiate:{target.id}")
-            assert not isinstance(taken, str)
             target.negotiating_since = world.now
             target.negotiators = (taken[0].name, official.id)
         world.log.add(world.now, "dialogue_started", self.incident, official=official.id)
@@ -489,7 +535,7 @@ class IssueInitialReply(_Drafted):
     def _target(self, world: World) -> Crowd | Individual | Topic | str:
         topic = world.topics.get(self.incident)
         if topic is not None:
-            return topic if topic.started else f"{self.incident} has not started yet"
+            return topic if topic.started else why("{i} has not started yet", "{i}尚未发生", i=world.name(self.incident))
         return _site_incident(world, self.incident)
 
     def validate(self, world: World) -> str | None:
@@ -497,15 +543,15 @@ class IssueInitialReply(_Drafted):
         if isinstance(target, str):
             return target
         if target.reply_at is not None:
-            return f"the initial reply to {self.incident} has been issued"
+            return why("the initial reply to {i} has been issued", "对{i}的初步答复已出具", i=world.name(self.incident))
         if target.reply_pending:
-            return f"the initial reply to {self.incident} is being drafted"
+            return why("the initial reply to {i} is being drafted", "对{i}的初步答复正在起草", i=world.name(self.incident))
         if not _on_duty(world, Duty.policy):
-            return f"no {_duty_team_name(world, Duty.policy)} member is on duty to draft it (call them in)"
+            return _not_on_duty(world, Duty.policy)
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, self._dist(world).mean(), "drafting time, mean")
+        return Estimate(0, self._dist(world).mean(), why("drafting time, mean", "平均起草用时"))
 
     def apply(self, world: World) -> float:
         target = self._target(world)
@@ -539,15 +585,15 @@ class AskPackageSolution(_Drafted):
         if isinstance(target, str):
             return target
         if target.package_at is not None:
-            return f"the package solution for {self.incident} is signed"
+            return why("the package solution for {i} is signed", "{i}的一揽子方案已签发", i=world.name(self.incident))
         if target.package_pending:
-            return f"the package solution for {self.incident} is being drafted"
+            return why("the package solution for {i} is being drafted", "{i}的一揽子方案正在起草", i=world.name(self.incident))
         if not _on_duty(world, Duty.policy):
-            return f"no {_duty_team_name(world, Duty.policy)} member is on duty to draft it (call them in)"
+            return _not_on_duty(world, Duty.policy)
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, self._dist(world).mean(), "drafting time, mean, then signing on site")
+        return Estimate(0, self._dist(world).mean(), why("drafting time, mean, then signing on site", "平均起草用时，之后现场签发"))
 
     def apply(self, world: World) -> float:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]
@@ -584,13 +630,17 @@ class PublishStatement(Decision):
 
     def validate(self, world: World) -> str | None:
         if world.statement_drafting_eta is not None:
-            return f"a statement is being drafted (ready at {world.statement_drafting_eta:.0f} min)"
+            return why(
+                "a statement is being drafted (ready at {eta:.0f} min)",
+                "信息正在起草（第{eta:.0f}分钟完成）",
+                eta=world.statement_drafting_eta,
+            )
         if not _on_duty(world, Duty.public_info):
-            return f"no {_duty_team_name(world, Duty.public_info)} member is on duty to draft it (call them in)"
+            return _not_on_duty(world, Duty.public_info)
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.plan.policy_work.statement_min.mean(), "drafting and clearing, mean")
+        return Estimate(0, world.plan.policy_work.statement_min.mean(), why("drafting and clearing, mean", "平均起草审核用时"))
 
     def apply(self, world: World) -> float:
         delay = world.plan.policy_work.statement_min.sample(world.rng(f"statement:{len(world.statements)}"))
@@ -620,21 +670,20 @@ class _OnSiteMeasure(Decision):
 
     def validate(self, world: World) -> str | None:
         if not world.team_with(self.duty):
-            return f"the plan has no team for {self.duty.value}"
+            return _shortage(world, self.duty, BASE, 1)
         target = _site_incident(world, self.incident)  # type: ignore[attr-defined]
         if isinstance(target, str):
             return target
         if getattr(target, self.flag) is not None:
-            return f"already done for {self.incident}"  # type: ignore[attr-defined]
+            return why("already done for {i}", "{i}已落实此项", i=world.name(self.incident))  # type: ignore[attr-defined]
         return _check_take(world, self.duty, target.place, self._count(world))
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(self._count(world), 0.0, "members stay until the incident ends")
+        return Estimate(self._count(world), 0.0, why("members stay until the incident ends", "人员留守至事件结束"))
 
     def apply(self, world: World) -> None:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]  # type: ignore[attr-defined]
         taken = _take(world, self.duty, target.place, self._count(world), f"{self.task}:{target.id}")
-        assert not isinstance(taken, str)
         setattr(target, self.flag, world.now)
         world.log.add(world.now, self.event, target.id, people=len(taken))
         if isinstance(target, Crowd) and target.escalated_until is not None and self.flag == "cordon_at":
@@ -697,15 +746,19 @@ class ContactFamily(Decision):
         if isinstance(target, str):
             return target
         if target.family_at is not None or target.family_pending:
-            return f"the family or employer of {self.incident} is already contacted"
+            return why("the family or employer of {i} is already contacted", "已联系{i}的单位或家属", i=world.name(self.incident))
         if not world.team_with(Duty.liaison):
-            return "the plan has no liaison team"
+            return why("the plan has no liaison team", "预案中没有联络工作组")
         if not world.members_with(Duty.liaison, idle=True):
-            return f"no idle {_duty_team_name(world, Duty.liaison)} member is on duty (call them in)"
+            return why(
+                "no idle {t} member is on duty (call them in)",
+                "{t}无空闲人员在岗（请先召集）",
+                t=world.name(world.team_with(Duty.liaison)[0].id),
+            )
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(1, world.plan.site_work.liaison_min.mean(), "until they arrive, mean")
+        return Estimate(1, world.plan.site_work.liaison_min.mean(), why("until they arrive, mean", "平均到场用时"))
 
     def apply(self, world: World) -> float:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]
@@ -737,11 +790,11 @@ class RequestSupport(Decision):
 
     def validate(self, world: World) -> str | None:
         if world.support_requested_at is not None:
-            return "support has already been requested"
+            return why("support has already been requested", "已请求上级支援")
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.plan.site_work.support_min.mean(), "until reinforcements arrive")
+        return Estimate(0, world.plan.site_work.support_min.mean(), why("until reinforcements arrive", "增援到达用时"))
 
     def apply(self, world: World) -> float:
         world.support_requested_at = world.now
@@ -778,16 +831,21 @@ class EndResponse(Decision):
 
     def validate(self, world: World) -> str | None:
         if world.ended_at is not None:
-            return "the response has already ended"
+            return why("the response has already ended", "应急响应已终止")
         if world.level is None:
-            return "no response level is in force"
+            return why("no response level is in force", "尚未启动应急响应")
         head = world.head_count()
         if head >= self.END_BELOW_PEOPLE:
-            return f"{head} people are still on site (the plan ends below {self.END_BELOW_PEOPLE})"
+            return why(
+                "{h} people are still on site (the plan ends below {n})",
+                "现场仍有{h}人（预案要求降至{n}人以下方可终止）",
+                h=head,
+                n=self.END_BELOW_PEOPLE,
+            )
         if any(i.started and i.status == ACTIVE for i in world.individuals.values()):
-            return "a person threatening self-harm is still on site"
+            return why("a person threatening self-harm is still on site", "扬言自伤的人员仍在现场")
         if world.pending_arrivals():
-            return "more people are still on their way"
+            return why("more people are still on their way", "仍有人员正在赶来")
         return None
 
     def apply(self, world: World) -> None:
@@ -814,13 +872,13 @@ class FacilitatorInject(Decision):
 
     def validate(self, world: World) -> str | None:
         if not (self.zh or self.en):
-            return "an inject needs a text"
+            return why("an inject needs a text", "注入内容不能为空")
         if self.effect is not None:
             effect = dict(self.effect)
             if effect.get("kind") not in ("join", "livestream_start", "heat_spike", "agitation"):
-                return f"unknown effect {effect.get('kind')!r}"
+                return why("unknown effect {k!r}", "未知的注入效果“{k}”", k=effect.get("kind"))
             if world.incident(str(effect.get("incident", ""))) is None:
-                return f"there is no incident {effect.get('incident')!r}"
+                return why("there is no incident {i!r}", "没有事件“{i}”", i=effect.get("incident"))
         return None
 
     def apply(self, world: World) -> None:

@@ -46,6 +46,7 @@ from .people import (
     Crowd,
     Person,
 )
+from .reasons import Name, why
 from .staff import BASE, EN_ROUTE, IDLE, PRESENT, SUMMONED, TASKED, Member, OfficialState, TeamState
 from .streams import Streams
 
@@ -177,6 +178,19 @@ class World:
             for o in self.officials.values()
             if o.status == PRESENT and o.place == place and o.spec.meets_petitioners
         ]
+
+    def name(self, key: str) -> Name:
+        """The bilingual label of a team, official, venue, site or incident id."""
+        for table in (self.plan.teams, self.plan.officials, self.plan.venues, self.plan.sites):
+            item = table.get(key)
+            if item is not None:
+                return Name(item.label.zh, item.label.en)
+        inc = self.incident(key)
+        if inc is not None:
+            return Name(inc.spec.label.zh, inc.spec.label.en)
+        if key == BASE:
+            return Name("本单位", "the unit")
+        return Name(key, key)
 
     def incident(self, incident_id: str) -> Crowd | Individual | Topic | None:
         return self.crowds.get(incident_id) or self.individuals.get(incident_id) or self.topics.get(incident_id)
@@ -346,10 +360,14 @@ class World:
     def decision_ready(self) -> str | None:
         """Why a level cannot be declared yet, or None."""
         if self.first_report_at is None:
-            return "no report has reached the duty officer yet"
+            return why("no report has reached the duty officer yet", "值班员尚未收到首报")
         for step in self.plan.alert_chain:
             if step.step != "decide" and step.step not in self.step_done:
-                return f"the alert chain's {step.step} step is not finished"
+                return why(
+                    f"the alert chain's {step.step} step is not finished",
+                    "研判流程的“{label}”一步尚未完成",
+                    label=Name(step.label.zh, step.label.en),
+                )
         return None
 
     def declare_level(self, level: str, delay: float) -> None:
