@@ -163,12 +163,15 @@ async def test_play_group_visit_pick_to_debrief(
         assert len(debrief.log_path.read_text(encoding="utf-8").splitlines()) == len(drill.log.entries)
 
 
+@pytest.mark.parametrize(
+    ("lang", "reason"), [("en", "no response level is in force"), ("zh", "尚未启动应急响应")]
+)
 @synchronously
 async def test_refused_decision_shows_reason_and_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lang: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    app = DrillApp("en")
+    app = DrillApp(lang)
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_drill(pilot, app)
         drill = screen.drill
@@ -180,12 +183,12 @@ async def test_refused_decision_shows_reason_and_changes_nothing(
         modal = app.screen
         assert isinstance(modal, DecisionModal) and modal.cls is D.EndResponse
         check = str(modal.query_one("#check").render())
-        assert "no response level is in force" in check
+        assert reason in check
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
         shown = [n.message for n in app._notifications]
-        assert any("no response level is in force" in m for m in shown), shown
+        assert any(reason in m for m in shown), shown
         assert (len(drill.log.entries), drill.now, len(drill.decisions)) == before
         assert app.session.journal_path is not None
         lines = Path(app.session.journal_path).read_text(encoding="utf-8").splitlines()

@@ -362,8 +362,22 @@ def estimate_text(drill: Drill, decision: D.Decision, lang: str) -> str:
     except Exception:
         return ""
     if est.minutes:
-        return tr(lang, "modal.estimate", people=est.people, minutes=f"{est.minutes:.0f}", note=est.note)
-    return tr(lang, "modal.estimate_now", people=est.people, note=est.note)
+        return tr(
+            lang,
+            "modal.estimate",
+            people=est.people,
+            minutes=f"{est.minutes:.0f}",
+            note=reason_text(est.note, lang),
+        )
+    return tr(lang, "modal.estimate_now", people=est.people, note=reason_text(est.note, lang))
+
+
+def reason_text(message: str | None, lang: str) -> str:
+    """An engine reason or note in ``lang`` (the engine's ``Why`` strings carry both)."""
+    if message is None:
+        return ""
+    text = getattr(message, "text", None)
+    return text(lang) if callable(text) else str(message)
 
 
 def dlabel(cls: type[D.Decision], lang: str) -> str:

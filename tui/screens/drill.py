@@ -34,6 +34,7 @@ from ..model import (
     fmt_min,
     level_name,
     names,
+    reason_text,
     sparkline,
 )
 from .common import localize_bindings
@@ -301,7 +302,7 @@ class DrillScreen(Screen[None]):
         if not outcome.accepted:
             self.notify(
                 markup=False,
-                message=tr(lang, "note.refused", reason=outcome.reason or ""),
+                message=tr(lang, "note.refused", reason=reason_text(outcome.reason, lang)),
                 severity="error",
                 timeout=8,
             )

@@ -23,6 +23,7 @@ from ..model import (
     estimate_text,
     first_valid,
     form_fields,
+    reason_text,
 )
 from .common import localize_bindings
 
@@ -145,7 +146,9 @@ class DecisionModal(ModalScreen["D.Decision | None"]):
         if reason is None:
             check.update(Text(tr(self.lang, "modal.ok"), style="bold green"))
         else:
-            check.update(Text(tr(self.lang, "modal.refused", reason=reason), style="bold red"))
+            check.update(
+                Text(tr(self.lang, "modal.refused", reason=reason_text(reason, self.lang)), style="bold red")
+            )
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "kind":
