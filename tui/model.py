@@ -368,8 +368,8 @@ def estimate_text(drill: Drill, decision: D.Decision, lang: str) -> str:
             people=est.people,
             minutes=f"{est.minutes:.0f}",
             note=reason_text(est.note, lang),
-        )
-    return tr(lang, "modal.estimate_now", people=est.people, note=reason_text(est.note, lang))
+        ).rstrip(" ·")
+    return tr(lang, "modal.estimate_now", people=est.people, note=reason_text(est.note, lang)).rstrip(" ·")
 
 
 def reason_text(message: str | None, lang: str) -> str:
