@@ -95,7 +95,7 @@ def test_bottleneck_names_the_late_official():
     assert leader.prop.k < leader.prop.n
     assert leader.bottleneck[0] == "official:leader"
     assert leader.verdict == "at_risk"
-    assert leader.p90 == float("inf")  # later than the limit
+    assert leader.p90 is not None and leader.p90 > 30  # later than the limit
 
 
 def test_staff_finds_a_staffing(capsys):

@@ -6,7 +6,8 @@ executor.
 
 The dict is flat: ``met_<milestone>`` (True, False, or None when it did not
 apply or its deadline fell after the drill), ``t_<milestone>`` (minutes from
-its clock's start to being met, or None), then outcome figures.
+its clock's start to being done, late or not, or None if it never was), then
+outcome figures.
 """
 
 from __future__ import annotations

@@ -210,6 +210,9 @@ class Tracker:
         w = self.world
         now = w.now
         for state in self.states:
+            if state.status == MISSED and state.met_at is None and not tick:
+                self._late(state)
+                continue
             if state.status in (MET, MISSED, BEYOND, NOT_APPLICABLE):
                 continue
             monotone = state.spec.measure.kind in MONOTONE
@@ -274,6 +277,22 @@ class Tracker:
             at=at,
             after_min=at - state.clock_start,
             deadline=state.deadline,
+        )
+
+    def _late(self, state: MilestoneState) -> None:
+        """A missed milestone still done later: when, so time distributions are not cut at the limit."""
+        if state.spec.measure.kind not in MONOTONE or self._failed_for_good(state):
+            return
+        if not self._holds(state):
+            return
+        assert state.clock_start is not None
+        state.met_at = self.world.now
+        self.world.log.add(
+            self.world.now,
+            "milestone_late",
+            state.id,
+            at=state.met_at,
+            after_min=state.met_at - state.clock_start,
         )
 
     def _missed(self, state: MilestoneState) -> None:

@@ -122,6 +122,7 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
     applies: dict[str, Entry] = {}
     met: dict[str, Entry] = {}
     missed: dict[str, Entry] = {}
+    late: dict[str, Entry] = {}
     for e in entries:
         if e.kind == "milestone_applies":
             applies[e.subject] = e
@@ -129,6 +130,8 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
             met[e.subject] = e
         elif e.kind == "milestone_missed":
             missed[e.subject] = e
+        elif e.kind == "milestone_late":
+            late[e.subject] = e
     results = []
     for level, m in plan.all_milestones():
         a = applies.get(m.id)
@@ -143,9 +146,10 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
             after = met[m.id].data["after_min"]
         elif m.id in missed:
             status = MISSED
-            if "at" in missed[m.id].data:  # met, but late
-                met_at = missed[m.id].data["at"]
-                after = missed[m.id].data["after_min"]
+            done = missed[m.id] if "at" in missed[m.id].data else late.get(m.id)
+            if done is not None:  # met, but after the deadline
+                met_at = done.data["at"]
+                after = done.data["after_min"]
         else:
             status = PENDING
         results.append(
