@@ -218,7 +218,7 @@ def feed_lines(entries: Iterable[Entry], lang: str, labels: dict[str, str]) -> l
         elif e.kind == "decision":
             text = tr(lang, "feed.decision", who=decision_text({"kind": e.subject, **e.data}, lang, labels))
         elif e.kind == "first_report":
-            text = tr(lang, "feed.first_report", level=str(e.data.get("level_hint", "")))
+            text = tr(lang, "feed.first_report")
         elif f"feed.{e.kind}" in FEED_KEYS:
             text = tr(lang, f"feed.{e.kind}", who=who)
         else:

@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
+from pydantic import TypeAdapter, ValidationError
+
 from ..spec.plan import LEVELS, Duty
+from ..spec.scenario import Effect
 from .heat import Topic
 from .individual import ACTIVE, Individual
 from .people import Crowd
@@ -875,19 +878,28 @@ class FacilitatorInject(Decision):
             return why("an inject needs a text", "注入内容不能为空")
         if self.effect is not None:
             effect = dict(self.effect)
-            if effect.get("kind") not in ("join", "livestream_start", "heat_spike", "agitation"):
+            if effect.get("kind") not in _EFFECT_TARGETS:
                 return why("unknown effect {k!r}", "未知的注入效果“{k}”", k=effect.get("kind"))
-            if world.incident(str(effect.get("incident", ""))) is None:
+            try:
+                _EFFECT.validate_python(effect)  # the scenario file's own rules for the numbers
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                field = ".".join(str(x) for x in err["loc"][1:])
+                return why("effect {f}: {m}", "注入效果的“{f}”不合规：{m}", f=field, m=err["msg"])
+            target = world.incident(str(effect.get("incident", "")))
+            if target is None:
                 return why("there is no incident {i!r}", "没有事件“{i}”", i=effect.get("incident"))
+            if not isinstance(target, _EFFECT_TARGETS[effect["kind"]]):
+                return why(
+                    "{k} does not apply to {i}", "“{k}”不适用于{i}", k=effect["kind"], i=world.name(target.id)
+                )
         return None
 
     def apply(self, world: World) -> None:
-        n = sum(1 for e in world.log.entries if e.kind == "inject" and e.subject.startswith("facilitator:"))
-        world.log.add(world.now, "inject", f"facilitator:{n + 1}", zh=self.zh or self.en, en=self.en or self.zh)
+        n = 1 + sum(1 for e in world.log.entries if e.kind == "inject" and e.subject.startswith("facilitator:"))
+        world.log.add(world.now, "inject", f"facilitator:{n}", zh=self.zh or self.en, en=self.en or self.zh)
         if self.effect is not None:
-            why = world.apply_effect(dict(self.effect), f"facilitator:{n}")
-            if why:
-                world.log.add(world.now, "inject_effect_ignored", f"facilitator:{n + 1}", why=why)
+            world.apply_effect(dict(self.effect), f"facilitator:{n}")
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -922,6 +934,14 @@ __all__ = [
     "Summon",
     "from_dict",
 ]
+
+_EFFECT_TARGETS: dict[str, tuple[type, ...]] = {
+    "join": (Crowd,),
+    "agitation": (Crowd,),
+    "heat_spike": (Topic,),
+    "livestream_start": (Crowd, Individual),
+}
+_EFFECT: TypeAdapter[Any] = TypeAdapter(Effect)
 
 ALL: tuple[type[Decision], ...] = (
     DeclareLevel,

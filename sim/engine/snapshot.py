@@ -357,4 +357,5 @@ def build(
         log_length=len(world.log),
         head_count=world.head_count(),
         max_heat=world.max_heat(),
+        levels=tuple(name for name in LEVELS if name in world.plan.levels),
     )

@@ -333,7 +333,7 @@ class World:
         if self.scenario.first_report_min > 0:
             yield self.env.timeout(self.scenario.first_report_min)
         self.first_report_at = self.now
-        self.log.add(self.now, "first_report", "", level_hint=self.scenario.expected_level)
+        self.log.add(self.now, "first_report", "")
         for step in self.plan.alert_chain:
             if step.step == "decide":
                 self.step_started["decide"] = self.now

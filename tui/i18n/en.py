@@ -123,7 +123,7 @@ STRINGS: dict[str, str] = {
     "note.ended_early": "Drill ended at min {t}; the rest runs without further decisions.",
     "note.journal_failed": "Cannot write the journal: {error}",
     # feed
-    "feed.first_report": "First report received (the plan suggests level {level})",
+    "feed.first_report": "First report reaches the duty officer",
     "feed.alert_step": "Alert chain: {who} done",
     "feed.level_required": "The situation now calls for level {who}",
     "feed.level_declared": "Level {who} declared",

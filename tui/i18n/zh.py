@@ -123,7 +123,7 @@ STRINGS: dict[str, str] = {
     "note.ended_early": "推演在第{t}分钟结束，其余时间按无进一步决策推演。",
     "note.journal_failed": "无法写入推演记录：{error}",
     # feed
-    "feed.first_report": "收到首报（预案建议{level}级响应）",
+    "feed.first_report": "值班员收到首报",
     "feed.alert_step": "报告流程：{who}完成",
     "feed.level_required": "现场情况已达到{who}级响应条件",
     "feed.level_declared": "宣布{who}级响应",
