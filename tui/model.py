@@ -156,6 +156,12 @@ FEED_KEYS = frozenset(k for k in CATALOGS["en"] if k.startswith("feed."))
 # --- names -------------------------------------------------------------------------
 
 
+def level_label(drill: Drill, level: str | None, lang: str) -> str:
+    """The plan's own name for a level (it already says which level it is)."""
+    spec = drill.plan.levels.get(level) if level else None
+    return spec.label.get(lang) if spec is not None else (level or "–")
+
+
 def level_name(drill: Drill, level: str | None, lang: str) -> str:
     if level is None:
         return "–"

@@ -50,7 +50,7 @@ STRINGS: dict[str, str] = {
     "clock.paused": "⏸ PAUSED",
     "clock.running": "▶ ×{speed}",
     "clock.line": "{state}  {wall}  T+{elapsed} min / {horizon}  ",
-    "clock.level": "level {level}",
+    "clock.level": "{level} in force",
     "clock.no_level": "no level declared",
     "clock.level_pending": " (→{level} being decided)",
     "clock.required": " · plan requires {level}",

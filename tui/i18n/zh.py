@@ -50,7 +50,7 @@ STRINGS: dict[str, str] = {
     "clock.paused": "⏸ 已暂停",
     "clock.running": "▶ ×{speed}",
     "clock.line": "{state}  {wall}  第{elapsed}分钟／共{horizon}分钟  ",
-    "clock.level": "响应级别 {level}",
+    "clock.level": "已启动{level}",
     "clock.no_level": "尚未宣布响应级别",
     "clock.level_pending": "（正在决定{level}级）",
     "clock.required": " · 预案要求 {level}",

@@ -32,7 +32,7 @@ from ..model import (
     feed_lines,
     first_valid,
     fmt_min,
-    level_name,
+    level_label,
     names,
     reason_text,
     sparkline,
@@ -457,7 +457,7 @@ class DrillScreen(Screen[None]):
         )
         line.append("  ")
         if snap.level:
-            line.append(tr(lang, "clock.level", level=level_name(drill, snap.level, lang)), style="bold cyan")
+            line.append(tr(lang, "clock.level", level=level_label(drill, snap.level, lang)), style="bold cyan")
         else:
             line.append(tr(lang, "clock.no_level"), style="dim")
         if snap.level_pending:
