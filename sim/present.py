@@ -86,3 +86,16 @@ def outcome_table(outcomes: dict[str, Any], lang: str) -> Table:
             value = f"{value:,.0f}"
         table.add_row(lzh if zh else len_, "–" if value is None else str(value))
     return table
+
+
+def print_scorecard(console, card: Scorecard, lang: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+    """The heading line, the milestone table, the outcome figures and the tally."""
+    console.print(heading)
+    console.print(scorecard_table(card, lang))
+    console.print(outcome_table(card.outcomes, lang))
+    counts = card.counts()
+    console.print(
+        f"达成 {counts['met']} 项，未达成 {counts['missed']} 项"
+        if lang == "zh"
+        else f"{counts['met']} met, {counts['missed']} missed"
+    )

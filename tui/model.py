@@ -71,14 +71,9 @@ def list_scenarios() -> list[ScenarioInfo]:
     """Shipped scenarios (those that load), each with the shipped plans it may use."""
     shipped_plans = set(catalog.shipped_plan_ids())
     out = []
-    for sid in catalog.shipped_scenario_ids():
-        path = catalog.scenario_path(sid)
-        try:
-            scen, _ = load_scenario_file(path)
-        except Exception:
-            continue
-        plans = [p for p in [scen.default_plan, *scen.compatible_plans] if p in shipped_plans]
-        out.append(ScenarioInfo(sid, path, scen, list(dict.fromkeys(plans))))
+    for sid, path, scen in catalog.loadable_scenarios():
+        plans = [p for p in scen.plans() if p in shipped_plans]
+        out.append(ScenarioInfo(sid, path, scen, plans))
     return out
 
 

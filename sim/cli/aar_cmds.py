@@ -54,7 +54,7 @@ def replay_cmd(ctx: click.Context, journal: Path, log_path: Path | None, force: 
     """Re-run the drill in JOURNAL headless and print its scorecard."""
     from rich.console import Console
 
-    from ..present import outcome_table, scorecard_table
+    from ..present import print_scorecard
     from ..replay import rebuild
 
     lang = pick_lang(ctx, sub_lang)
@@ -70,15 +70,10 @@ def replay_cmd(ctx: click.Context, journal: Path, log_path: Path | None, force: 
         with open(log_path, "w", encoding="utf-8") as fh:
             drill.write_log(fh)
     zh = lang == "zh"
-    console.print(
-        f"[bold]{drill.scenario.title.get(lang)}[/] · {drill.plan.unit.get(lang)} · "
-        + (f"种子 {j.seed} · 决策 {len(j.decisions)} 项" if zh else f"seed {j.seed} · {len(j.decisions)} decisions")
+    heading = f"[bold]{drill.scenario.title.get(lang)}[/] · {drill.plan.unit.get(lang)} · " + (
+        f"种子 {j.seed} · 决策 {len(j.decisions)} 项" if zh else f"seed {j.seed} · {len(j.decisions)} decisions"
     )
-    card = drill.scorecard()
-    console.print(scorecard_table(card, lang))
-    console.print(outcome_table(card.outcomes, lang))
-    counts = card.counts()
-    console.print(f"达成 {counts['met']} 项，未达成 {counts['missed']} 项" if zh else f"{counts['met']} met, {counts['missed']} missed")
+    print_scorecard(console, drill.scorecard(), lang, heading)
     if out.changes:
         console.print("[bold yellow]" + ("（本次结果基于已修改的文件）" if zh else "(these results come from the changed files)") + "[/]")
 

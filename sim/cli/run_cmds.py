@@ -46,7 +46,7 @@ def run_cmd(
     from ..engine.drill import Drill
     from ..engine.policies import make, play
     from ..journal import JournalWriter
-    from ..present import outcome_table, scorecard_table
+    from ..present import print_scorecard
     from ..spec import catalog
     from ..spec.loader import load_plan_file, load_scenario_file
 
@@ -79,17 +79,7 @@ def run_cmd(
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    console = Console()
-    zh = lang == "zh"
-    title = scen.title.get(lang)
-    console.print(
-        f"[bold]{title}[/] · {plan.unit.get(lang)} · "
-        + (f"种子 {seed} · 策略 {policy}" if zh else f"seed {seed} · policy {policy}")
+    heading = f"[bold]{scen.title.get(lang)}[/] · {plan.unit.get(lang)} · " + (
+        f"种子 {seed} · 策略 {policy}" if lang == "zh" else f"seed {seed} · policy {policy}"
     )
-    card = drill.scorecard()
-    console.print(scorecard_table(card, lang))
-    console.print(outcome_table(card.outcomes, lang))
-    counts = card.counts()
-    console.print(
-        f"达成 {counts['met']} 项，未达成 {counts['missed']} 项" if zh else f"{counts['met']} met, {counts['missed']} missed"
-    )
+    print_scorecard(Console(), drill.scorecard(), lang, heading)

@@ -157,19 +157,11 @@ class Report:
 
 def pick_scenarios(plan_file: Path, spec: str) -> list[Path]:
     from ..spec import catalog
-    from ..spec.loader import load_plan_file, load_scenario_file
+    from ..spec.loader import load_plan_file
 
     plan, _ = load_plan_file(Path(plan_file))
     if spec.strip() == "all":
-        out = []
-        for sid in catalog.shipped_scenario_ids():
-            path = catalog.scenario_path(sid)
-            try:
-                scen, _ = load_scenario_file(path)
-            except Exception:
-                continue
-            if plan.id in scen.plans():
-                out.append(path)
+        out = [path for _sid, path, scen in catalog.loadable_scenarios() if plan.id in scen.plans()]
         if not out:
             raise ValueError(f"no shipped scenario is written for plan {plan.id}; name some with --scenarios")
         return out

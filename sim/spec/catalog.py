@@ -15,6 +15,7 @@ from .problems import Problem, SpecError
 
 if TYPE_CHECKING:
     from .plan import Plan
+    from .scenario import Scenario
 
 
 @lru_cache(maxsize=1)
@@ -74,3 +75,19 @@ def plans_for(scenario_file: Path) -> dict[str, Plan]:
             except SpecError:
                 continue  # reported when that plan itself is validated
     return found
+
+
+def loadable_scenarios() -> list[tuple[str, Path, Scenario]]:
+    """Shipped scenarios that load cleanly (a broken one is reported by ``drill validate``,
+    not by every listing)."""
+    from .loader import load_scenario_file
+
+    out = []
+    for sid in shipped_scenario_ids():
+        path = scenario_path(sid)
+        try:
+            scenario, _ = load_scenario_file(path)
+        except SpecError:
+            continue
+        out.append((sid, path, scenario))
+    return out

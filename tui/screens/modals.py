@@ -28,7 +28,37 @@ from ..model import (
 from .common import localize_bindings
 
 
-class DecisionModal(ModalScreen["D.Decision | None"]):
+class _DecisionForm(ModalScreen["D.Decision | None"]):
+    """A form that yields a decision: Enter or the confirm button takes it, Esc cancels.
+
+    ``decision()`` returns the decision, or a string saying what in the form is
+    wrong; a decision the engine refuses is still returned, and the drill screen
+    shows the engine's reason."""
+
+    def decision(self) -> D.Decision | str:
+        raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.action_confirm()
+        else:
+            self.action_cancel()
+
+    def action_confirm(self) -> None:
+        decision = self.decision()
+        if isinstance(decision, str):
+            self.notify(markup=False, message=decision, severity="error")
+            return
+        self.dismiss(decision)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DecisionModal(_DecisionForm):
     """Pick the decision, then its parameters; the estimate and the engine's check update live."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -162,31 +192,12 @@ class DecisionModal(ModalScreen["D.Decision | None"]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.update_check()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_confirm()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
-    def action_confirm(self) -> None:
-        decision = self.decision()
-        if isinstance(decision, str):
-            self.notify(markup=False, message=decision, severity="error")
-            return
-        # a refused decision still goes to the engine: the drill screen shows its reason
-        self.dismiss(decision)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 EFFECTS = ("none", "join", "livestream_start", "heat_spike", "agitation")
 
 
-class InjectModal(ModalScreen["D.Decision | None"]):
+class InjectModal(_DecisionForm):
     """The facilitator types a message (Chinese input works) and may pick a model effect."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "modal.cancel", id="cancel")]
@@ -259,21 +270,3 @@ class InjectModal(ModalScreen["D.Decision | None"]):
                 return tr(self.lang, "inject.bad_amount")
         return D.FacilitatorInject.make(zh or en, en or zh, effect)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_confirm()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
-    def action_confirm(self) -> None:
-        decision = self.decision()
-        if isinstance(decision, str):
-            self.notify(markup=False, message=decision, severity="error")
-            return
-        self.dismiss(decision)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
