@@ -18,6 +18,7 @@ from sim.engine.drill import Drill
 from sim.engine.people import COMING, INJURED, LEFT, ON_SITE
 from sim.engine.policies import make, play
 from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, TASKED
+from sim.spec import catalog
 
 PLAN = load_plan("city")
 SCENARIO = load_scenario("group-visit-50")
@@ -94,3 +95,35 @@ def test_invariants_hold_throughout_any_drill(
         check(drill)
     card = drill.scorecard()
     assert card.outcomes["people_arrived"] >= card.outcomes["peak_crowd"] >= 0
+
+
+SCENARIO_PLANS = [
+    (sid, plan_id) for sid in catalog.shipped_scenario_ids() for plan_id in load_scenario(sid).plans()
+]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=st.sampled_from(SCENARIO_PLANS),
+    on_duty_share=st.floats(0, 1),
+    seed=st.integers(0, 2**31),
+    policy=st.sampled_from(["plan", "passive"]),
+)
+def test_invariants_hold_on_every_shipped_scenario_and_plan(case, on_duty_share, seed, policy):
+    """Any shipped scenario on any plan it names, with every team's on-duty share redrawn."""
+    scenario_id, plan_id = case
+    plan = load_plan(plan_id)
+    scenario = load_scenario(scenario_id)
+    overrides = {
+        f"teams.{tid}.on_duty": round(team.size_people * on_duty_share) for tid, team in plan.teams.items()
+    }
+    plan, scenario = P.apply(plan, scenario, overrides)
+    drill = Drill(plan, scenario, seed)
+    pol = make(policy)
+    for stop in (20, 90, drill.horizon):
+        play(drill, pol, until=stop)
+        check(drill)
+    for ind in drill.world.individuals.values():
+        assert 0.0 <= ind.distress <= 1.0
+    for topic in drill.world.topics.values():
+        assert topic.heat >= 0 and topic.peak_heat >= topic.heat - 1e-6
