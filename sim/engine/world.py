@@ -80,6 +80,11 @@ class World:
         self.officials = {oid: OfficialState.from_spec(oid, o) for oid, o in plan.officials.items()}
         self.venues = {vid: VenueState(vid, v) for vid, v in plan.venues.items()}
         self.channel_team = {cid: c.team for cid, c in plan.channels.items()}
+        # a team's duties never change during a drill: index them once
+        self._teams_by_duty: dict[Duty, list[TeamState]] = {}
+        for team in self.teams.values():
+            for duty in team.spec.duties:
+                self._teams_by_duty.setdefault(duty, []).append(team)
         self.queues: dict[tuple[str, str], deque[tuple[int, Person]]] = {}
         self.crowds: dict[str, Crowd] = {}
         self.individuals: dict[str, Individual] = {}
@@ -156,7 +161,7 @@ class World:
     # --- helpers for decisions and milestones -------------------------------------
 
     def team_with(self, duty: Duty) -> list[TeamState]:
-        return [t for t in self.teams.values() if t.has(duty)]
+        return self._teams_by_duty.get(duty, [])
 
     def members_with(self, duty: Duty, place: str | None = None, idle: bool = False) -> list[Member]:
         out = []
