@@ -806,7 +806,6 @@ class RequestSupport(Decision):
 
         def arrived() -> None:
             world.done_pending(item)
-            world.support_arrived_at = world.now
             added = 0
             for team in world.teams.values():
                 if not team.spec.external:

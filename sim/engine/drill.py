@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
 import numpy as np
 
@@ -149,7 +149,3 @@ class Drill:
         """The model itself, for policies inside the engine (not for the UI)."""
         return self.world
 
-
-def summary_line(card: Scorecard) -> dict[str, Any]:
-    counts = card.counts()
-    return {"met": counts["met"], "missed": counts["missed"], **card.outcomes}

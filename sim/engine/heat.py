@@ -33,7 +33,6 @@ class Topic:
     statements: int = 0
     copycats: int = 0
     last_copycat: float | None = None
-    total_events: int = 0
     reply_at: float | None = None  # the initial reply to the grievance behind the topic
     reply_pending: bool = False
 
@@ -60,7 +59,6 @@ class Topic:
     def add_events(self, events: float) -> None:
         self.kernel += events
         self.heat += events * self.spec.behaviour.heat_per_event
-        self.total_events += int(events)
         self.peak_heat = max(self.peak_heat, self.heat)
 
     def apply_statement(self, timely: bool) -> None:

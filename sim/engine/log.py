@@ -104,9 +104,6 @@ class EventLog:
             callback(entry)
         return entry
 
-    def of_kind(self, *kinds: str) -> list[Entry]:
-        return [e for e in self.entries if e.kind in kinds]
-
     def jsonl(self) -> str:
         return "".join(e.to_json() + "\n" for e in self.entries)
 

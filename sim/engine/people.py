@@ -18,7 +18,6 @@ import numpy as np
 
 from ..spec.plan import Channel
 from ..spec.scenario import GroupBehaviour, GroupVisit
-from .staff import BASE
 
 COMING = "coming"
 OUTSIDE = "outside"  # on site, not inside a room where they can be received
@@ -66,9 +65,6 @@ class Crowd:
     escalations: int = 0
     injuries: int = 0
     left_unanswered: int = 0
-    left_answered: int = 0
-    left_helped: int = 0
-    claims_registered: int = 0
     dialogue_with: str | None = None
     reply_at: float | None = None
     package_at: float | None = None
@@ -131,10 +127,6 @@ class Crowd:
             new.append(person)
         self.pending_arrivals += count
         return new
-
-    @property
-    def at_site(self) -> bool:
-        return self.place != BASE
 
     def head_count(self) -> int:
         return self.on_site

@@ -47,9 +47,3 @@ def why(en: str, zh: str, **names: Any) -> Why:
         zh.format(**{k: _pick(v, "zh") for k, v in names.items()}),
     )
 
-
-def text_of(message: str | None, lang: str) -> str:
-    """A reason or note in ``lang`` (plain strings are returned as they are)."""
-    if message is None:
-        return ""
-    return message.text(lang) if isinstance(message, Why) else str(message)

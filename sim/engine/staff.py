@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..spec.plan import Duty, Official, Team
+from ..spec.plan import Official, Team
 
 BASE = "base"  # the unit's own premises: every venue is there
 
@@ -49,12 +49,6 @@ class TeamState:
             member.place = BASE
         return cls(team_id, spec, members)
 
-    def has(self, duty: Duty) -> bool:
-        return duty in self.spec.duties
-
-    def idle_at(self, place: str) -> list[Member]:
-        return [m for m in self.members if m.status == IDLE and m.place == place]
-
     def at(self, place: str) -> list[Member]:
         """Members present at ``place``, idle or tasked."""
         return [m for m in self.members if m.place == place and m.status in (IDLE, TASKED)]
@@ -67,9 +61,6 @@ class TeamState:
 
     def en_route(self) -> list[Member]:
         return [m for m in self.members if m.status == EN_ROUTE]
-
-    def with_task(self, task: str) -> list[Member]:
-        return [m for m in self.members if m.task == task]
 
 
 AWAY = "away"

@@ -104,7 +104,6 @@ class World:
         self.statement_drafting_eta: float | None = None
         self.statements: list[float] = []
         self.support_requested_at: float | None = None
-        self.support_arrived_at: float | None = None
         self.ended_at: float | None = None
         self.pending: list[dict[str, Any]] = []  # decisions under way: {what, eta}
         self.history: dict[str, list[tuple[float, float, float]]] = {}  # id -> (t, value, aux)
@@ -396,9 +395,6 @@ class World:
 
         self.after(delay, effective)
 
-    def level_rank(self) -> int:
-        return LEVELS.index(self.level) if self.level else -1
-
     # --- group visits -----------------------------------------------------------------
 
     def _arrivals(self, crowd: Crowd, people: list[Person] | None = None):  # type: ignore[no-untyped-def]
@@ -478,7 +474,6 @@ class World:
         if person.state == IN_SERVICE:
             person.state = REGISTERED
             crowd.registered.append(person)
-            crowd.claims_registered += 1
             self.log.add(self.now, "registered", crowd.id, channel=person.channel, by=member.team)
             if crowd.reply_at is None and self.now >= person.arrival + person.patience:
                 # their patience ran out while being served: no answer, so they go
@@ -493,12 +488,12 @@ class World:
             self.leave(crowd, [person], "unanswered")
 
     def leave(self, crowd: Crowd, people: list[Person], reason: str, state: str = LEFT) -> None:
-        if not people:
-            return
+        gone = 0
         for person in people:
             was = person.state
             if was not in ON_SITE:
                 continue
+            gone += 1
             if was in (WAITING, IN_SERVICE, REGISTERED):
                 crowd.inside -= 1
             if was == REGISTERED:
@@ -510,12 +505,10 @@ class World:
             if state == INJURED:
                 crowd.injuries += 1
             elif reason == "unanswered":
-                crowd.left_unanswered += 1
-            elif reason == "helped":
-                crowd.left_helped += 1
-            else:
-                crowd.left_answered += 1
-        self.log.add(self.now, "left", crowd.id, n=len(people), reason=reason, on_site=crowd.on_site)
+                crowd.left_unanswered += 1  # shown on the incident panel; the log counts all departures
+        if not gone:
+            return
+        self.log.add(self.now, "left", crowd.id, n=gone, reason=reason, on_site=crowd.on_site)
         # whoever was inside made room for people outside, in this group or another
         for other in self.crowds.values():
             if other.venue == crowd.venue and other.outside:
