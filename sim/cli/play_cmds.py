@@ -66,10 +66,14 @@ def play_cmd(
             raise UserError(str(exc)) from None
     if scenario is not None:
         from ..spec import catalog
+        from ..spec.loader import check_pairing, load_plan_file, load_scenario_file
 
-        catalog.scenario_path(scenario)  # a SpecError names the known scenarios
-        if plan_name is not None:
-            catalog.plan_path(plan_name)
+        # load and pair the files here, so a problem is a message, not a crash inside the UI
+        scen, _ = load_scenario_file(catalog.scenario_path(scenario))
+        plan, _ = load_plan_file(catalog.plan_path(plan_name or scen.default_plan))
+        check_pairing(plan, scen)
+    elif plan_name is not None:
+        raise UserError("--plan needs a SCENARIO to play it with")
 
     from tui.app import run_app
 

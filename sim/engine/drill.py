@@ -21,6 +21,7 @@ from typing import TextIO
 
 import numpy as np
 
+from ..spec.loader import check_pairing
 from ..spec.plan import Plan
 from ..spec.scenario import Scenario
 from .decisions import Decision, Estimate
@@ -40,6 +41,7 @@ class Outcome:
 
 class Drill:
     def __init__(self, plan: Plan, scenario: Scenario, seed: int | np.random.SeedSequence = 0):
+        check_pairing(plan, scenario)  # a clear SpecError, not a model that misplaces people
         self.plan = plan
         self.scenario = scenario
         self.seed = seed

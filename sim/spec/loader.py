@@ -224,6 +224,43 @@ def _check_measure(c: _Checker, plan: Plan, milestone: Any, base: PathKey) -> No
 # --- scenario cross-references --------------------------------------------------
 
 
+def pairing_problems(plan: Plan, scenario: Scenario) -> list[tuple[PathKey, str]]:
+    """What stops ``scenario`` from being played on ``plan``: each incident's
+    location must be one of the plan's venues or sites, and the plan must have
+    the level the scenario expects."""
+    out: list[tuple[PathKey, str]] = []
+    places = set(plan.venues) | set(plan.sites)
+    for n, incident in enumerate(scenario.incidents):
+        locations: list[tuple[PathKey, str]] = []
+        if isinstance(incident, OnlineTopic):
+            if incident.copycat is not None:
+                locations.append((("incidents", n, "copycat", "location"), incident.copycat.location))
+        else:
+            locations.append((("incidents", n, "location"), incident.location))
+        for path, where in locations:
+            if where not in places:
+                out.append(
+                    (
+                        path,
+                        f"location {where!r} is not a venue or site of plan {plan.id} "
+                        f"(has: {', '.join(sorted(places))})",
+                    )
+                )
+    if scenario.expected_level not in plan.levels:
+        out.append((("expected_level",), f"plan {plan.id} has no level {scenario.expected_level}"))
+    return out
+
+
+def check_pairing(plan: Plan, scenario: Scenario) -> None:
+    """Raise SpecError when ``scenario`` cannot be played on ``plan`` (e.g. a unit's
+    own plan that lacks a venue the scenario uses)."""
+    problems = pairing_problems(plan, scenario)
+    if problems:
+        raise SpecError(
+            [Problem(f"scenario {scenario.id} on plan {plan.id}", None, format_path(path), msg) for path, msg in problems]
+        )
+
+
 def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]) -> list[Problem]:
     c = _Checker(doc)
     for field, name in [("default_plan", scenario.default_plan)] + [
@@ -236,25 +273,9 @@ def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]
     by_id = {i.id: i for i in scenario.incidents}
     for plan_id in scenario.plans():
         plan = plans.get(plan_id)
-        if plan is None:
-            continue
-        places = set(plan.venues) | set(plan.sites)
-        for n, incident in enumerate(scenario.incidents):
-            locations: list[tuple[PathKey, str]] = []
-            if isinstance(incident, OnlineTopic):
-                if incident.copycat is not None:
-                    locations.append(((("incidents", n, "copycat", "location")), incident.copycat.location))
-            else:
-                locations.append((("incidents", n, "location"), incident.location))
-            for path, where in locations:
-                if where not in places:
-                    c.error(
-                        path,
-                        f"location {where!r} is not a venue or site of plan {plan_id} "
-                        f"(has: {', '.join(sorted(places))})",
-                    )
-        if scenario.expected_level not in plan.levels:
-            c.error(("expected_level",), f"plan {plan_id} has no level {scenario.expected_level}")
+        if plan is not None:
+            for path, message in pairing_problems(plan, scenario):
+                c.error(path, message)
     for n, inject in enumerate(scenario.injects):
         path = ("injects", n)
         if inject.at_min > scenario.horizon_min:
