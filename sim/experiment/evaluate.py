@@ -352,14 +352,15 @@ def write_report(report: Report, out_dir: Path, lang: str) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     zh = lang == "zh"
-    md = [f"# {'预案评估' if zh else 'Plan evaluation'}: {report.unit[lang]} (`{report.plan_id}`)", ""]
+    title = f"{'预案评估：' if zh else 'Plan evaluation: '}{report.unit[lang]}"
+    md = [f"# {title} (`{report.plan_id}`)", ""]
     md.append(
         f"{report.reps} 次独立重复/情景，主种子 {report.master}，策略 {report.policy}，目标达成概率 {report.target:g}（Wilson 95% 下限）。"
         if zh
         else f"{report.reps} independent replications per scenario, master seed {report.master}, policy {report.policy}, "
         f"target P(met) {report.target:g} (Wilson 95 % lower bound)."
     )
-    body = [f"<h1>{html.escape(md[0][2:])}</h1>", f"<p>{html.escape(md[2])}</p>"]
+    body = [f"<h1>{html.escape(title)} ({html.escape(report.plan_id)})</h1>", f"<p>{html.escape(md[2])}</p>"]
     paths = []
     for s in report.scenarios:
         png = out_dir / f"pmet_{s.id}.png"
