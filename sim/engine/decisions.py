@@ -445,17 +445,10 @@ class AskRepresentatives(Decision):
             if room is None and crowd.place == BASE:
                 world.log.add(world.now, "representatives_waiting", crowd.id, why="no free meeting room")
                 return
-            world.choose_representatives(crowd, room or _Nowhere())
+            world.choose_representatives(crowd, room)
 
         world.after(delay, chosen)
         return delay
-
-
-class _Nowhere:
-    """A meeting place at an outlying site (no capacity bookkeeping there)."""
-
-    id = "on_site"
-    reps_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -540,7 +540,9 @@ class World:
         self.log.add(self.now, "group_moved", crowd.id, venue=venue_id)
         self.fill(crowd)
 
-    def choose_representatives(self, crowd: Crowd, room: VenueState) -> None:
+    def choose_representatives(self, crowd: Crowd, room: VenueState | None) -> None:
+        """At most five speak for the group; at the unit they sit in ``room``, at an
+        outlying site they meet where they are (``room`` is None)."""
         on_site = [p for p in crowd.people if p.state in (REGISTERED, WAITING, OUTSIDE)]
         reps = on_site[:MAX_REPRESENTATIVES]
         for person in reps:
@@ -551,8 +553,9 @@ class World:
             person.state = REP
             crowd.reps.append(person)
         crowd.reps_at = self.now
-        room.reps_of = crowd.id
-        self.log.add(self.now, "representatives_chosen", crowd.id, n=len(reps), room=room.id)
+        if room is not None:
+            room.reps_of = crowd.id
+        self.log.add(self.now, "representatives_chosen", crowd.id, n=len(reps), room=room.id if room else crowd.place)
         for other in self.crowds.values():
             if other.venue == crowd.venue:
                 self.fill(other)
