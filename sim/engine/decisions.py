@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from pydantic import TypeAdapter, ValidationError
 
 from ..spec.plan import LEVELS, Duty
-from ..spec.scenario import Effect
+from ..spec.scenario import EFFECT_TARGETS, Effect
 from .heat import Topic
 from .individual import ACTIVE, Individual
 from .people import Crowd
@@ -870,7 +870,7 @@ class FacilitatorInject(Decision):
             return why("an inject needs a text", "注入内容不能为空")
         if self.effect is not None:
             effect = dict(self.effect)
-            if effect.get("kind") not in _EFFECT_TARGETS:
+            if effect.get("kind") not in EFFECT_TARGETS:
                 return why("unknown effect {k!r}", "未知的注入效果“{k}”", k=effect.get("kind"))
             try:
                 _EFFECT.validate_python(effect)  # the scenario file's own rules for the numbers
@@ -881,7 +881,7 @@ class FacilitatorInject(Decision):
             target = world.incident(str(effect.get("incident", "")))
             if target is None:
                 return why("there is no incident {i!r}", "没有事件“{i}”", i=effect.get("incident"))
-            if not isinstance(target, _EFFECT_TARGETS[effect["kind"]]):
+            if target.spec.kind not in EFFECT_TARGETS[effect["kind"]]:
                 return why(
                     "{k} does not apply to {i}", "“{k}”不适用于{i}", k=effect["kind"], i=world.name(target.id)
                 )
@@ -927,12 +927,6 @@ __all__ = [
     "from_dict",
 ]
 
-_EFFECT_TARGETS: dict[str, tuple[type, ...]] = {
-    "join": (Crowd,),
-    "agitation": (Crowd,),
-    "heat_spike": (Topic,),
-    "livestream_start": (Crowd, Individual),
-}
 _EFFECT: TypeAdapter[Any] = TypeAdapter(Effect)
 
 ALL: tuple[type[Decision], ...] = (

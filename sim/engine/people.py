@@ -92,9 +92,8 @@ class Crowd:
         channels: dict[str, Channel],
         rng: np.random.Generator,
         start_min: float,
-        extra_people: int = 0,
     ) -> Crowd:
-        size = max(1, round(spec.size_people.sample(rng))) + extra_people
+        size = max(1, round(spec.size_people.sample(rng)))
         crowd = cls(crowd_id, spec, behaviour, place, venue, [], behaviour.initial_agitation)
         crowd.add_people(size, start_min, spec.arrival_spread_min, channels, rng)
         return crowd
@@ -127,9 +126,6 @@ class Crowd:
             new.append(person)
         self.pending_arrivals += count
         return new
-
-    def head_count(self) -> int:
-        return self.on_site
 
     def waiting_unanswered(self) -> int:
         """On site without a registered claim (outside, queued, being served)."""

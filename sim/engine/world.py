@@ -24,6 +24,7 @@ import simpy
 
 from ..spec.plan import LEVELS, Duty, Plan, VenueKind
 from ..spec.scenario import (
+    EFFECT_TARGETS,
     ExtremeIndividual,
     GroupBehaviour,
     GroupVisit,
@@ -627,26 +628,23 @@ class World:
             if inject.effect is not None:
                 self.apply_effect(inject.effect.model_dump(), f"inject:{n}")
 
-    def apply_effect(self, effect: dict[str, Any], stream: str) -> str | None:
-        """Apply an inject's model effect; returns why it cannot apply, or None."""
+    def apply_effect(self, effect: dict[str, Any], stream: str) -> None:
+        """Apply an inject's model effect (checked against EFFECT_TARGETS before: by the
+        loader for a scenario's injects, by FacilitatorInject.validate for the rest)."""
         kind = effect["kind"]
         target = self.incident(effect["incident"])
-        if target is None:
-            return f"no incident {effect['incident']!r}"
-        if kind == "join" and isinstance(target, Crowd):
-            self.add_to_crowd(target, int(effect["people"]), 10.0, stream)
+        assert target is not None and target.spec.kind in EFFECT_TARGETS[kind], effect
+        if kind == "join":
+            self.add_to_crowd(target, int(effect["people"]), 10.0, stream)  # type: ignore[arg-type]
             self.log.add(self.now, "joined", target.id, people=int(effect["people"]))
-        elif kind == "agitation" and isinstance(target, Crowd):
-            target.agitation = min(1.0, max(0.0, target.agitation + float(effect["change"])))
+        elif kind == "agitation":
+            target.agitation = min(1.0, max(0.0, target.agitation + float(effect["change"])))  # type: ignore[union-attr]
             self.log.add(self.now, "agitation_changed", target.id, change=float(effect["change"]))
-        elif kind == "heat_spike" and isinstance(target, Topic):
-            target.add_events(int(effect["events"]))
-            self.log.add(self.now, "heat_burst", target.id, events=int(effect["events"]), cause="inject", heat=target.heat)
-        elif kind == "livestream_start" and not isinstance(target, Topic):
-            self.start_livestream(target.id)
+        elif kind == "heat_spike":
+            target.add_events(int(effect["events"]))  # type: ignore[union-attr]
+            self.log.add(self.now, "heat_burst", target.id, events=int(effect["events"]), cause="inject", heat=target.heat)  # type: ignore[union-attr]
         else:
-            return f"{kind} does not apply to {effect['incident']!r}"
-        return None
+            self.start_livestream(target.id)
 
     # --- the behaviour tick ------------------------------------------------------------
 

@@ -88,11 +88,7 @@ def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None,
         ax.set_title(f"P(met) vs {factor}{note}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-        fig.tight_layout()
-        path = out_dir / f"pmet_{_safe(factor)}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save(plt, fig, out_dir / f"pmet_{_safe(factor)}.png"))
     return paths
 
 
@@ -126,11 +122,7 @@ def heatmap(summary, factors: list[str], out_dir: Path, target: float | None) ->
         title += f"; * = Wilson low >= {target:g}"
     ax.set_title(title, fontsize=9)
     fig.colorbar(im, ax=ax, label="P(met)")
-    fig.tight_layout()
-    path = out_dir / "heatmap.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, out_dir / "heatmap.png")
 
 
 def ecdf_plots(runs, summary, factors: list[str], deadlines: dict[str, float], out_dir: Path, limit: int = 4) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -169,12 +161,15 @@ def ecdf_plots(runs, summary, factors: list[str], deadlines: dict[str, float], o
         ax.set_title(f"Time to {m} (ECDF)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-        fig.tight_layout()
-        path = out_dir / f"ecdf_{_safe(m)}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save(plt, fig, out_dir / f"ecdf_{_safe(m)}.png"))
     return paths
+
+
+def _save(plt, fig, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def _fmt(v: Any) -> str:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from . import catalog
 from .plan import Duty, Plan
 from .problems import Problem, SpecError, format_path
-from .scenario import GroupVisit, OnlineTopic, Scenario
+from .scenario import EFFECT_TARGETS, OnlineTopic, Scenario
 from .yamlfile import PathKey, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -287,20 +287,11 @@ def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]
         if target is None:
             c.error((*path, "effect", "incident"), f"no incident {effect.incident!r} in this scenario")
             continue
-        wanted = {
-            "join": GroupVisit,
-            "agitation": GroupVisit,
-            "heat_spike": OnlineTopic,
-            "livestream_start": type(None),
-        }[effect.kind]
-        wanted_kind = {GroupVisit: "group_visit", OnlineTopic: "online_topic"}.get(wanted, "")
-        if effect.kind == "livestream_start":
-            if isinstance(target, OnlineTopic):
-                c.error((*path, "effect", "incident"), "a livestream starts at a person or a group, not a topic")
-        elif not isinstance(target, wanted):
+        allowed = EFFECT_TARGETS[effect.kind]
+        if target.kind not in allowed:
             c.error(
                 (*path, "effect", "incident"),
-                f"{effect.kind} needs an incident of kind {wanted_kind}; {effect.incident!r} is {target.kind}",
+                f"{effect.kind} needs an incident of kind {' or '.join(allowed)}; {effect.incident!r} is {target.kind}",
             )
     return c.problems
 

@@ -176,6 +176,16 @@ Effect = Annotated[
 ]
 
 
+# Which kinds of incident each effect can act on: the loader checks scenario
+# files with it, the engine checks a facilitator's injects with it.
+EFFECT_TARGETS: dict[str, tuple[str, ...]] = {
+    "join": ("group_visit",),
+    "agitation": ("group_visit",),
+    "heat_spike": ("online_topic",),
+    "livestream_start": ("group_visit", "extreme_individual"),
+}
+
+
 class Inject(Strict):
     at_min: float = Field(ge=0)
     text: Text
