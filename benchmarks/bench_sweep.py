@@ -35,7 +35,9 @@ def _study(reps: int, master: int = 1):  # type: ignore[no-untyped-def]
     from sim.experiment.sweep import Study
     from sim.spec import catalog
 
-    return Study(catalog.plan_path(PLAN), catalog.scenario_path(SCENARIO), make_design("grid", []), reps, master)
+    return Study(
+        catalog.plan_path(PLAN), catalog.scenario_path(SCENARIO), make_design("grid", []), reps, master
+    )
 
 
 def throughput(workers: int, reps: int) -> float:
@@ -82,7 +84,9 @@ def _stub_task(task):  # type: ignore[no-untyped-def]
         from sim.engine.batch import run
 
         _ROW = run(PLAN, SCENARIO, {}, 1)
-    return [{"point": task.point, "master_seed": task.master, "rep": r, **task.params, **_ROW} for r in task.reps]
+    return [
+        {"point": task.point, "master_seed": task.master, "rep": r, **task.params, **_ROW} for r in task.reps
+    ]
 
 
 def _memory_child(reps: int, workers: int, stub: bool) -> None:
@@ -108,8 +112,18 @@ def _memory_child(reps: int, workers: int, stub: bool) -> None:
 
 def memory(reps: int, workers: int, stub: bool = False) -> dict[str, float]:
     proc = subprocess.run(
-        [sys.executable, __file__, "--_memory", str(reps), "--workers", str(workers), *(["--_stub"] if stub else [])],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--_memory",
+            str(reps),
+            "--workers",
+            str(workers),
+            *(["--_stub"] if stub else []),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -161,7 +175,9 @@ def main() -> None:
     # fresh process per count): 100,000 replications in seconds
     stub = [memory(n, args.workers, stub=True) for n in (2_000, 5_000, 10_000, 30_000, 100_000)]
     for r in stub:
-        print(f"machinery only {r['reps']:>6} reps  driver max RSS {r['driver_maxrss_mb']:7.1f} MB  ({r['seconds']:.1f} s)")
+        print(
+            f"machinery only {r['reps']:>6} reps  driver max RSS {r['driver_maxrss_mb']:7.1f} MB  ({r['seconds']:.1f} s)"
+        )
     a, b = stub[2], stub[-1]
     slope = (b["driver_maxrss_mb"] - a["driver_maxrss_mb"]) / (b["reps"] - a["reps"]) * 1000
     print(
@@ -170,7 +186,9 @@ def main() -> None:
     )
     if args.full:
         r = memory(100_000, args.workers)
-        print(f"memory 100000 reps  driver max RSS {r['driver_maxrss_mb']:.1f} MB  workers {r['workers_maxrss_mb']:.1f} MB")
+        print(
+            f"memory 100000 reps  driver max RSS {r['driver_maxrss_mb']:.1f} MB  workers {r['workers_maxrss_mb']:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -225,12 +225,15 @@ def compare(
                 late_share=late,
             )
         )
-    mean_met = {a: float(np.mean([sum(1 for v in row.values() if v) for row in results[a]])) if reps else 0.0 for a in ARMS}
-    refused = [
-        (n, decisions[n].t, decisions[n].decision.kind, c) for n, c in enumerate(refused_count) if c
-    ]
+    mean_met = {
+        a: float(np.mean([sum(1 for v in row.values() if v) for row in results[a]])) if reps else 0.0
+        for a in ARMS
+    }
+    refused = [(n, decisions[n].t, decisions[n].decision.kind, c) for n, c in enumerate(refused_count) if c]
     k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
-    costly = most_costly(plan, scenario, journal.seed, decisions, results["team"][:k]) if k and decisions else None
+    costly = (
+        most_costly(plan, scenario, journal.seed, decisions, results["team"][:k]) if k and decisions else None
+    )
     return Comparison(
         journal=journal,
         reps=reps,

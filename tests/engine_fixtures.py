@@ -77,7 +77,13 @@ def plan_dict(
                 "open_at_start": True,
                 **CITED,
             },
-            "gate": {"label": text("gate"), "kind": "outdoor", "capacity_people": 100000, "open_at_start": True, **CITED},
+            "gate": {
+                "label": text("gate"),
+                "kind": "outdoor",
+                "capacity_people": 100000,
+                "open_at_start": True,
+                **CITED,
+            },
             "meeting": {
                 "label": text("meeting"),
                 "kind": "meeting_room",
@@ -96,9 +102,30 @@ def plan_dict(
             }
         },
         "alert_chain": [
-            {"step": "screen", "label": text("screen"), "by": "duty_officer", "duration_min": fixed(2), "limit_min": 5, **CITED},
-            {"step": "verify", "label": text("verify"), "by": "duty_officer", "duration_min": fixed(3), "limit_min": 10, **CITED},
-            {"step": "decide", "label": text("decide"), "by": "duty_officer", "duration_min": fixed(4), "limit_min": 15, **CITED},
+            {
+                "step": "screen",
+                "label": text("screen"),
+                "by": "duty_officer",
+                "duration_min": fixed(2),
+                "limit_min": 5,
+                **CITED,
+            },
+            {
+                "step": "verify",
+                "label": text("verify"),
+                "by": "duty_officer",
+                "duration_min": fixed(3),
+                "limit_min": 10,
+                **CITED,
+            },
+            {
+                "step": "decide",
+                "label": text("decide"),
+                "by": "duty_officer",
+                "duration_min": fixed(4),
+                "limit_min": 15,
+                **CITED,
+            },
         ],
         "policy_work": {
             "initial_reply_min": fixed(30),

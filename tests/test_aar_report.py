@@ -89,7 +89,10 @@ def _docx_text(path: Path) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_reports_in_every_format(journal_path: Path, tmp_path: Path, lang: str) -> None:
-    outs = {fmt: build_report(journal_path, fmt, lang, tmp_path / f"r.{fmt}", reps=4) for fmt in ("md", "html", "docx")}
+    outs = {
+        fmt: build_report(journal_path, fmt, lang, tmp_path / f"r.{fmt}", reps=4)
+        for fmt in ("md", "html", "docx")
+    }
     md = outs["md"].read_text(encoding="utf-8")
     assert "](r_files/figure1.png)" in md and (tmp_path / "r_files" / "figure1.png").stat().st_size > 1000
     html = outs["html"].read_text(encoding="utf-8")
@@ -115,9 +118,19 @@ def _office() -> str | None:
 def test_zh_docx_opens_in_an_office_suite(journal_path: Path, tmp_path: Path) -> None:
     docx = build_report(journal_path, "docx", "zh", tmp_path / "report.docx", reps=3)
     subprocess.run(
-        [_office(), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(docx)],
-        check=True, capture_output=True, timeout=180,
+        [
+            _office(),
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / "report.pdf"
     assert pdf.exists() and pdf.stat().st_size > 10_000
@@ -135,6 +148,20 @@ def test_cli_compare_and_report(journal_path: Path, tmp_path: Path, capsys) -> N
     out = capsys.readouterr().out
     assert "plan-following response meets it in" in out and "Most costly decision" in out
     target = tmp_path / "cli.docx"
-    code = run_cli(main_group, ["report", str(journal_path), "--format", "docx", "--lang", "zh", "--out", str(target), "--reps", "3"])
+    code = run_cli(
+        main_group,
+        [
+            "report",
+            str(journal_path),
+            "--format",
+            "docx",
+            "--lang",
+            "zh",
+            "--out",
+            str(target),
+            "--reps",
+            "3",
+        ],
+    )
     assert code == 0 and target.stat().st_size > 10_000
     assert run_cli(main_group, ["report", str(tmp_path / "missing.jsonl")]) == 2

@@ -20,13 +20,31 @@ def drill(*args: str) -> int:
 def test_sweep_to_plots(tmp_path, capsys):
     out = tmp_path / "sw"
     code = drill(
-        "sweep", "group-visit-50", "--plan", "city",
-        "--vary", "teams.reception.on_duty=1..2", "--vary", "officials.leader.arrival_min.mean=10,40",
-        "--reps", "8", "--executor", "serial", "--out", str(out), "--quiet",
+        "sweep",
+        "group-visit-50",
+        "--plan",
+        "city",
+        "--vary",
+        "teams.reception.on_duty=1..2",
+        "--vary",
+        "officials.leader.arrival_min.mean=10,40",
+        "--reps",
+        "8",
+        "--executor",
+        "serial",
+        "--out",
+        str(out),
+        "--quiet",
     )
     assert code == 0, capsys.readouterr().err
-    for name in ("runs.parquet", "summary.parquet", "meta.json", "heatmap.png",
-                 "pmet_teams_reception_on_duty.png", "pmet_officials_leader_arrival_min_mean.png"):
+    for name in (
+        "runs.parquet",
+        "summary.parquet",
+        "meta.json",
+        "heatmap.png",
+        "pmet_teams_reception_on_duty.png",
+        "pmet_officials_leader_arrival_min_mean.png",
+    ):
         assert (out / name).exists(), name
     assert "32 rows" in capsys.readouterr().out
 
@@ -51,23 +69,58 @@ def test_sweep_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message)
 
 def test_unreachable_dask_scheduler(tmp_path, capsys):
     pytest.importorskip("distributed")
-    code = drill("sweep", "group-visit-50", "--vary", "teams.reception.on_duty=1..2", "--reps", "2",
-                 "--executor", "dask:tcp://127.0.0.1:1", "--out", str(tmp_path / "d"), "--quiet")
+    code = drill(
+        "sweep",
+        "group-visit-50",
+        "--vary",
+        "teams.reception.on_duty=1..2",
+        "--reps",
+        "2",
+        "--executor",
+        "dask:tcp://127.0.0.1:1",
+        "--out",
+        str(tmp_path / "d"),
+        "--quiet",
+    )
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the dask scheduler" in err and "Traceback" not in err
 
 
 def test_evaluate_report(tmp_path, capsys):
-    code = drill("evaluate", "city", "--scenarios", "group-visit-50", "--reps", "20", "--executor", "serial",
-                 "--out", str(tmp_path), "--quiet", "--lang", "en")
+    code = drill(
+        "evaluate",
+        "city",
+        "--scenarios",
+        "group-visit-50",
+        "--reps",
+        "20",
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+        "--lang",
+        "en",
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "leader_30" in out and "P(met)" in out
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "| IV | Responsible leader" in md
     assert (tmp_path / "report.html").exists() and (tmp_path / "pmet_group-visit-50.png").exists()
-    code = drill("evaluate", "city", "--scenarios", "group-visit-50", "--reps", "5", "--executor", "serial",
-                 "--quiet", "--lang", "zh")
+    code = drill(
+        "evaluate",
+        "city",
+        "--scenarios",
+        "group-visit-50",
+        "--reps",
+        "5",
+        "--executor",
+        "serial",
+        "--quiet",
+        "--lang",
+        "zh",
+    )
     assert code == 0 and "达成概率" in capsys.readouterr().out
 
 
@@ -77,7 +130,9 @@ def test_evaluate_unknown_scenario(capsys):
 
 
 def test_static_check_flags_a_limit_no_arrival_can_meet():
-    plan, scen = P.apply(load_plan("city"), load_scenario("group-visit-50"), {"officials.leader.arrival_min": 45})
+    plan, scen = P.apply(
+        load_plan("city"), load_scenario("group-visit-50"), {"officials.leader.arrival_min": 45}
+    )
     flagged = static_check(plan, scen)
     assert flagged == {"leader_30": "fastest arrival of leader is 45 min > limit 30 min"}
     assert static_check(load_plan("city"), load_scenario("group-visit-50")) == {}
@@ -99,15 +154,33 @@ def test_bottleneck_names_the_late_official():
 
 
 def test_staff_finds_a_staffing(capsys):
-    code = drill("staff", "group-visit-50", "--plan", "city", "--roles", "reception", "--target", "0.5",
-                 "--max-reps", "40", "--step", "20", "--executor", "serial", "--lang", "en")
+    code = drill(
+        "staff",
+        "group-visit-50",
+        "--plan",
+        "city",
+        "--roles",
+        "reception",
+        "--target",
+        "0.5",
+        "--max-reps",
+        "40",
+        "--step",
+        "20",
+        "--executor",
+        "serial",
+        "--lang",
+        "en",
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "Smallest on-duty staffing" in out and "reception" in out and "Candidates assessed" in out
 
 
 def test_staff_unknown_role(capsys):
-    assert drill("staff", "group-visit-50", "--roles", "cooks", "--max-reps", "5", "--executor", "serial") == 2
+    assert (
+        drill("staff", "group-visit-50", "--roles", "cooks", "--max-reps", "5", "--executor", "serial") == 2
+    )
     assert "no team cooks" in capsys.readouterr().err
 
 
@@ -118,10 +191,24 @@ def test_evaluate_prints_the_static_check_before_running(tmp_path, capsys):
     assert slow in text
     plan = tmp_path / "city.yaml"
     plan.write_text(text, encoding="utf-8")
-    code = drill("evaluate", str(plan), "--scenarios", "group-visit-50", "--reps", "4", "--executor", "serial",
-                 "--quiet", "--lang", "en")
+    code = drill(
+        "evaluate",
+        str(plan),
+        "--scenarios",
+        "group-visit-50",
+        "--reps",
+        "4",
+        "--executor",
+        "serial",
+        "--quiet",
+        "--lang",
+        "en",
+    )
     out = capsys.readouterr().out
     assert code == 0
     first = out.splitlines()[0]
-    assert first == "group-visit-50: leader_30 infeasible (static check): fastest arrival of leader is 35 min > limit 30 min"
+    assert (
+        first
+        == "group-visit-50: leader_30 infeasible (static check): fastest arrival of leader is 35 min > limit 30 min"
+    )
     assert "│ infeasible" in out

@@ -24,7 +24,17 @@ def test_lists_and_float_ranges():
 
 @pytest.mark.parametrize(
     "spec",
-    ["teams.reception.on_duty", "=1..3", "a.b=", "a.b=3..1", "a.b=1..x", "a.b=1,,2", "a.b=1,1", "a.b=1..3:0", "a.b=1,x"],
+    [
+        "teams.reception.on_duty",
+        "=1..3",
+        "a.b=",
+        "a.b=3..1",
+        "a.b=1..x",
+        "a.b=1,,2",
+        "a.b=1,1",
+        "a.b=1..3:0",
+        "a.b=1,x",
+    ],
 )
 def test_bad_specs_say_why(spec):
     with pytest.raises(DesignError, match=r"--vary|path"):
@@ -34,8 +44,12 @@ def test_bad_specs_say_why(spec):
 def test_grid_is_the_full_factorial_in_order():
     d = make_design("grid", [parse_vary("a.x=1..3"), parse_vary("b.y=10,20")])
     assert d.points == [
-        {"a.x": 1, "b.y": 10}, {"a.x": 1, "b.y": 20}, {"a.x": 2, "b.y": 10},
-        {"a.x": 2, "b.y": 20}, {"a.x": 3, "b.y": 10}, {"a.x": 3, "b.y": 20},
+        {"a.x": 1, "b.y": 10},
+        {"a.x": 1, "b.y": 20},
+        {"a.x": 2, "b.y": 10},
+        {"a.x": 2, "b.y": 20},
+        {"a.x": 3, "b.y": 10},
+        {"a.x": 3, "b.y": 20},
     ]
 
 

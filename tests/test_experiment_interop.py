@@ -14,7 +14,10 @@ from sim.spec import catalog
 
 
 def sweep(out, kind: str, n: int, reps: int) -> None:
-    factors = [parse_vary("officials.leader.arrival_min.mean=10.0..40.0"), parse_vary("teams.reception.on_duty=1..6")]
+    factors = [
+        parse_vary("officials.leader.arrival_min.mean=10.0..40.0"),
+        parse_vary("teams.reception.on_duty=1..6"),
+    ]
     design = make_design(kind, factors, n, seed=4)
     study = Study(catalog.plan_path("city"), catalog.scenario_path("group-visit-50"), design, reps, master=4)
     with open_executor("local:2") as h:

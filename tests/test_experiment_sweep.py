@@ -19,7 +19,14 @@ REPS = 12
 
 def study(reps: int = REPS, batch: int | None = 4, vary=("teams.reception.on_duty=1..3",)) -> Study:
     design = make_design("grid", [parse_vary(v) for v in vary])
-    return Study(catalog.plan_path("city"), catalog.scenario_path("group-visit-50"), design, reps, master=11, batch=batch)
+    return Study(
+        catalog.plan_path("city"),
+        catalog.scenario_path("group-visit-50"),
+        design,
+        reps,
+        master=11,
+        batch=batch,
+    )
 
 
 def runs(path) -> pd.DataFrame:

@@ -28,8 +28,10 @@ def test_wilson_matches_scipy_for_every_k(n):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+@given(
+    st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
 def test_wilson_matches_scipy_property(kn, confidence):
     k, n = kn
     low, high = wilson(k, n, confidence)

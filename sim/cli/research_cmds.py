@@ -98,17 +98,52 @@ def _files(scenario: str, plan_name: str | None) -> tuple[Path, Path]:
 @click.command("sweep")
 @click.argument("scenario")
 @click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
-@click.option("--vary", "varies", multiple=True, metavar="PATH=SPEC", help="A parameter and its values: 1..8, 1..8:2, 10,20,30, 10.0..40.0.")
-@click.option("--design", "design_kind", type=click.Choice(["grid", "lhs", "sobol", "salib-sobol", "salib-morris"]), default="grid", show_default=True)
-@click.option("--points", type=int, default=16, show_default=True, help="Design points (lhs, sobol) or SALib's base sample N.")
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="PATH=SPEC",
+    help="A parameter and its values: 1..8, 1..8:2, 10,20,30, 10.0..40.0.",
+)
+@click.option(
+    "--design",
+    "design_kind",
+    type=click.Choice(["grid", "lhs", "sobol", "salib-sobol", "salib-morris"]),
+    default="grid",
+    show_default=True,
+)
+@click.option(
+    "--points",
+    type=int,
+    default=16,
+    show_default=True,
+    help="Design points (lhs, sobol) or SALib's base sample N.",
+)
 @click.option("--reps", type=int, default=100, show_default=True, help="Replications per design point.")
-@click.option("--seed", "master", type=int, default=1, show_default=True, help="Master seed (replication r: SeedSequence(seed, spawn_key=(r,))).")
+@click.option(
+    "--seed",
+    "master",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Master seed (replication r: SeedSequence(seed, spawn_key=(r,))).",
+)
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
 @click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("sweep-out"), show_default=True)
-@click.option("--resume", is_flag=True, help="Finish a killed sweep in --out without recomputing finished chunks.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("sweep-out"),
+    show_default=True,
+)
+@click.option(
+    "--resume", is_flag=True, help="Finish a killed sweep in --out without recomputing finished chunks."
+)
 @click.option("--batch", type=int, default=None, help="Replications per task (default: automatic).")
-@click.option("--target", type=float, default=0.95, show_default=True, help="Target P(met) drawn on the plots.")
+@click.option(
+    "--target", type=float, default=0.95, show_default=True, help="Target P(met) drawn on the plots."
+)
 @click.option("--no-plots", is_flag=True, help="Skip the PNG figures.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @lang_option
@@ -167,8 +202,11 @@ def sweep_cmd(
 
         plots = sweep_plots(out_dir, target)
     click.echo(
-        (f"{result.rows} 行（{len(design.points)} 个设计点 × {reps} 次重复），用时 {result.seconds:.1f} 秒"
-         if zh else f"{result.rows} rows ({len(design.points)} design points × {reps} replications) in {result.seconds:.1f} s")
+        (
+            f"{result.rows} 行（{len(design.points)} 个设计点 × {reps} 次重复），用时 {result.seconds:.1f} 秒"
+            if zh
+            else f"{result.rows} rows ({len(design.points)} design points × {reps} replications) in {result.seconds:.1f} s"
+        )
         + (f"; {result.chunks_skipped} chunks resumed" if result.chunks_skipped and not zh else "")
     )
     for path in [result.runs, result.summary, result.meta, *plots]:
@@ -180,13 +218,27 @@ def sweep_cmd(
 
 @click.command("evaluate")
 @click.argument("plan_name", metavar="PLAN")
-@click.option("--scenarios", default="all", show_default=True, help="all, or scenario ids separated by commas.")
+@click.option(
+    "--scenarios", default="all", show_default=True, help="all, or scenario ids separated by commas."
+)
 @click.option("--reps", type=int, default=200, show_default=True, help="Replications per scenario.")
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
 @click.option("--seed", "master", type=int, default=1, show_default=True, help="Master seed.")
-@click.option("--target", type=float, default=0.9, show_default=True, help="Required P(met): a limit is kept when the Wilson lower bound reaches it.")
+@click.option(
+    "--target",
+    type=float,
+    default=0.9,
+    show_default=True,
+    help="Required P(met): a limit is kept when the Wilson lower bound reaches it.",
+)
 @click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write report.md, report.html and plots here.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write report.md, report.html and plots here.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @lang_option
 @click.pass_context
@@ -241,7 +293,11 @@ def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> No
     for sfile in scenario_files:
         scen, _ = load_scenario_file(sfile)
         for mid, reason in static_check(plan, scen).items():
-            click.echo(f"{scen.id}: {mid} " + ("不可行（静态检查）：" if lang == "zh" else "infeasible (static check): ") + reason)
+            click.echo(
+                f"{scen.id}: {mid} "
+                + ("不可行（静态检查）：" if lang == "zh" else "infeasible (static check): ")
+                + reason
+            )
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -250,10 +306,27 @@ def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> No
 @click.command("staff")
 @click.argument("scenario")
 @click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
-@click.option("--target", type=float, default=0.95, show_default=True, help="Required Wilson lower bound of every applicable milestone.")
-@click.option("--roles", default=None, help="Teams whose on-duty count to search, by id, comma-separated (default: every team a level calls in).")
+@click.option(
+    "--target",
+    type=float,
+    default=0.95,
+    show_default=True,
+    help="Required Wilson lower bound of every applicable milestone.",
+)
+@click.option(
+    "--roles",
+    default=None,
+    help="Teams whose on-duty count to search, by id, comma-separated (default: every team a level calls in).",
+)
 @click.option("--max-reps", type=int, default=400, show_default=True, help="Most replications per candidate.")
-@click.option("--step", "step_reps", type=int, default=40, show_default=True, help="Replications added per look at a candidate.")
+@click.option(
+    "--step",
+    "step_reps",
+    type=int,
+    default=40,
+    show_default=True,
+    help="Replications added per look at a candidate.",
+)
 @click.option("--seed", "master", type=int, default=1, show_default=True)
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
 @click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
@@ -289,8 +362,15 @@ def staff_cmd(
     with handle:
         try:
             result = search(
-                plan_file, scenario_file, target, role_list, handle,
-                max_reps=max_reps, step=step_reps, master=master, policy=policy,
+                plan_file,
+                scenario_file,
+                target,
+                role_list,
+                handle,
+                max_reps=max_reps,
+                step=step_reps,
+                master=master,
+                policy=policy,
                 log=(lambda line: console.print(line, highlight=False)),
                 lang=lang,
             )

@@ -20,9 +20,25 @@ def register(group: click.Group) -> None:
 @click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed.")
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE", help="Override a number, e.g. teams.reception.on_duty=2.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the event log (JSON Lines).")
-@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the decision journal.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a number, e.g. teams.reception.on_duty=2.",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the event log (JSON Lines).",
+)
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the decision journal.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the flat outcome dict as JSON.")
 @lang_option
 @click.pass_context
@@ -67,7 +83,9 @@ def run_cmd(
     if journal_path is not None:
         writer = JournalWriter(journal_path, plan_file, scenario_file, seed, params, {"policy": policy})
     try:
-        play(drill, make(policy), on_decision=(lambda t, d: writer.record(t, d.to_dict())) if writer else None)
+        play(
+            drill, make(policy), on_decision=(lambda t, d: writer.record(t, d.to_dict())) if writer else None
+        )
     finally:
         if writer is not None:
             writer.close()

@@ -76,7 +76,9 @@ def _site_incident(world: World, incident: str) -> Crowd | Individual | str:
     target = world.crowds.get(incident) or world.individuals.get(incident)
     if target is None:
         if incident in world.topics:
-            return why("{i} is an online topic, not a place", "{i}是网络话题，不是现场事件", i=world.name(incident))
+            return why(
+                "{i} is an online topic, not a place", "{i}是网络话题，不是现场事件", i=world.name(incident)
+            )
         return why("there is no incident {i!r}", "没有事件“{i}”", i=incident)
     if not target.started:
         return why("{i} has not started yet", "{i}尚未发生", i=world.name(incident))
@@ -195,7 +197,9 @@ class CallIn(Decision):
             return why("call at least one member", "至少召集一人")
         if not team.off_duty():
             return why(
-                "every member of {t} is already on duty or on the way", "{t}全员已在岗或在途", t=world.name(self.team)
+                "every member of {t} is already on duty or on the way",
+                "{t}全员已在岗或在途",
+                t=world.name(self.team),
             )
         return None
 
@@ -292,7 +296,9 @@ class Summon(Decision):
 
     def estimate(self, world: World) -> Estimate:
         return Estimate(
-            0, world.officials[self.official].spec.arrival_min.mean(), why("arrival time, mean", "平均到场用时")
+            0,
+            world.officials[self.official].spec.arrival_min.mean(),
+            why("arrival time, mean", "平均到场用时"),
         )
 
     def apply(self, world: World) -> float:
@@ -375,7 +381,9 @@ class MoveGroup(Decision):
             return why("{v} is not open yet", "{v}尚未启用", v=world.name(self.venue))
         if not venue.indoor:
             return why(
-                "{v} is outdoors: nobody can be received there", "{v}是室外，无法在此接待", v=world.name(self.venue)
+                "{v} is outdoors: nobody can be received there",
+                "{v}是室外，无法在此接待",
+                v=world.name(self.venue),
             )
         if venue.spec.kind == "meeting_room":
             return why(
@@ -384,7 +392,12 @@ class MoveGroup(Decision):
                 v=world.name(self.venue),
             )
         if crowd.venue == self.venue:
-            return why("group {i} is already in {v}", "{i}已在{v}", i=world.name(self.incident), v=world.name(self.venue))
+            return why(
+                "group {i} is already in {v}",
+                "{i}已在{v}",
+                i=world.name(self.incident),
+                v=world.name(self.venue),
+            )
         return None
 
     def estimate(self, world: World) -> Estimate:
@@ -416,9 +429,15 @@ class AskRepresentatives(Decision):
         if isinstance(crowd, str):
             return crowd
         if crowd.reps_at is not None:
-            return why("group {i} has already chosen representatives", "{i}已推选代表", i=world.name(self.incident))
+            return why(
+                "group {i} has already chosen representatives", "{i}已推选代表", i=world.name(self.incident)
+            )
         if crowd.reps_pending:
-            return why("group {i} is already choosing representatives", "{i}正在推选代表", i=world.name(self.incident))
+            return why(
+                "group {i} is already choosing representatives",
+                "{i}正在推选代表",
+                i=world.name(self.incident),
+            )
         if crowd.place == BASE and self._room(world) is None:
             return why("no meeting room is open and free", "没有已启用且空闲的会议室")
         if not world.officials_at(crowd.place) and not world.members_with(Duty.reception, crowd.place):
@@ -427,7 +446,9 @@ class AskRepresentatives(Decision):
 
     def estimate(self, world: World) -> Estimate:
         return Estimate(
-            0, world.crowds[self.incident].behaviour.representatives_min.mean(), why("time to choose", "推选用时")
+            0,
+            world.crowds[self.incident].behaviour.representatives_min.mean(),
+            why("time to choose", "推选用时"),
         )
 
     def apply(self, world: World) -> float:
@@ -480,7 +501,11 @@ class StartDialogue(Decision):
                 i=world.name(self.incident),
             )
         if isinstance(target, Individual) and target.negotiating_since is not None:
-            return why("a negotiation with {i} is already under way", "与{i}的谈判已在进行", i=world.name(self.incident))
+            return why(
+                "a negotiation with {i} is already under way",
+                "与{i}的谈判已在进行",
+                i=world.name(self.incident),
+            )
         if self._official(world, target.place) is None:
             who = world.name(self.official) if self.official else Name("一位领导", "an official")
             return why("{o} must be on site and free to lead it", "需要{o}在现场且空闲才能主持", o=who)
@@ -531,7 +556,11 @@ class IssueInitialReply(_Drafted):
     def _target(self, world: World) -> Crowd | Individual | Topic | str:
         topic = world.topics.get(self.incident)
         if topic is not None:
-            return topic if topic.started else why("{i} has not started yet", "{i}尚未发生", i=world.name(self.incident))
+            return (
+                topic
+                if topic.started
+                else why("{i} has not started yet", "{i}尚未发生", i=world.name(self.incident))
+            )
         return _site_incident(world, self.incident)
 
     def validate(self, world: World) -> str | None:
@@ -539,9 +568,17 @@ class IssueInitialReply(_Drafted):
         if isinstance(target, str):
             return target
         if target.reply_at is not None:
-            return why("the initial reply to {i} has been issued", "对{i}的初步答复已出具", i=world.name(self.incident))
+            return why(
+                "the initial reply to {i} has been issued",
+                "对{i}的初步答复已出具",
+                i=world.name(self.incident),
+            )
         if target.reply_pending:
-            return why("the initial reply to {i} is being drafted", "对{i}的初步答复正在起草", i=world.name(self.incident))
+            return why(
+                "the initial reply to {i} is being drafted",
+                "对{i}的初步答复正在起草",
+                i=world.name(self.incident),
+            )
         if not _on_duty(world, Duty.policy):
             return _not_on_duty(world, Duty.policy)
         return None
@@ -581,15 +618,25 @@ class AskPackageSolution(_Drafted):
         if isinstance(target, str):
             return target
         if target.package_at is not None:
-            return why("the package solution for {i} is signed", "{i}的一揽子方案已签发", i=world.name(self.incident))
+            return why(
+                "the package solution for {i} is signed", "{i}的一揽子方案已签发", i=world.name(self.incident)
+            )
         if target.package_pending:
-            return why("the package solution for {i} is being drafted", "{i}的一揽子方案正在起草", i=world.name(self.incident))
+            return why(
+                "the package solution for {i} is being drafted",
+                "{i}的一揽子方案正在起草",
+                i=world.name(self.incident),
+            )
         if not _on_duty(world, Duty.policy):
             return _not_on_duty(world, Duty.policy)
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, self._dist(world).mean(), why("drafting time, mean, then signing on site", "平均起草用时，之后现场签发"))
+        return Estimate(
+            0,
+            self._dist(world).mean(),
+            why("drafting time, mean, then signing on site", "平均起草用时，之后现场签发"),
+        )
 
     def apply(self, world: World) -> float:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]
@@ -636,7 +683,11 @@ class PublishStatement(Decision):
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.plan.policy_work.statement_min.mean(), why("drafting and clearing, mean", "平均起草审核用时"))
+        return Estimate(
+            0,
+            world.plan.policy_work.statement_min.mean(),
+            why("drafting and clearing, mean", "平均起草审核用时"),
+        )
 
     def apply(self, world: World) -> float:
         delay = world.plan.policy_work.statement_min.sample(world.rng(f"statement:{len(world.statements)}"))
@@ -675,7 +726,9 @@ class _OnSiteMeasure(Decision):
         return _check_take(world, self.duty, target.place, self._count(world))
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(self._count(world), 0.0, why("members stay until the incident ends", "人员留守至事件结束"))
+        return Estimate(
+            self._count(world), 0.0, why("members stay until the incident ends", "人员留守至事件结束")
+        )
 
     def apply(self, world: World) -> None:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]  # type: ignore[attr-defined]
@@ -742,7 +795,11 @@ class ContactFamily(Decision):
         if isinstance(target, str):
             return target
         if target.family_at is not None or target.family_pending:
-            return why("the family or employer of {i} is already contacted", "已联系{i}的单位或家属", i=world.name(self.incident))
+            return why(
+                "the family or employer of {i} is already contacted",
+                "已联系{i}的单位或家属",
+                i=world.name(self.incident),
+            )
         if not world.team_with(Duty.liaison):
             return why("the plan has no liaison team", "预案中没有联络工作组")
         if not world.members_with(Duty.liaison, idle=True):
@@ -754,7 +811,9 @@ class ContactFamily(Decision):
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(1, world.plan.site_work.liaison_min.mean(), why("until they arrive, mean", "平均到场用时"))
+        return Estimate(
+            1, world.plan.site_work.liaison_min.mean(), why("until they arrive, mean", "平均到场用时")
+        )
 
     def apply(self, world: World) -> float:
         target = world.crowds.get(self.incident) or world.individuals[self.incident]
@@ -790,7 +849,9 @@ class RequestSupport(Decision):
         return None
 
     def estimate(self, world: World) -> Estimate:
-        return Estimate(0, world.plan.site_work.support_min.mean(), why("until reinforcements arrive", "增援到达用时"))
+        return Estimate(
+            0, world.plan.site_work.support_min.mean(), why("until reinforcements arrive", "增援到达用时")
+        )
 
     def apply(self, world: World) -> float:
         world.support_requested_at = world.now
@@ -888,7 +949,9 @@ class FacilitatorInject(Decision):
         return None
 
     def apply(self, world: World) -> None:
-        n = 1 + sum(1 for e in world.log.entries if e.kind == "inject" and e.subject.startswith("facilitator:"))
+        n = 1 + sum(
+            1 for e in world.log.entries if e.kind == "inject" and e.subject.startswith("facilitator:")
+        )
         world.log.add(world.now, "inject", f"facilitator:{n}", zh=self.zh or self.en, en=self.en or self.zh)
         if self.effect is not None:
             world.apply_effect(dict(self.effect), f"facilitator:{n}")
@@ -965,4 +1028,3 @@ def from_dict(data: dict[str, Any]) -> Decision:
     if extra:
         raise ValueError(f"{kind}: unknown field(s) {', '.join(sorted(extra))}")
     return cls(**{k: v for k, v in data.items() if k != "kind"})
-

@@ -130,7 +130,12 @@ def _apply(plan: Plan, scenario: Scenario, items: tuple[tuple[str, Any], ...]) -
         return Plan.model_validate(pdata), Scenario.model_validate(sdata)
     except ValidationError as exc:
         problems = [
-            Problem("--set", None, ".".join(str(x) for x in err["loc"]), str(err["msg"]).removeprefix("Value error, "))
+            Problem(
+                "--set",
+                None,
+                ".".join(str(x) for x in err["loc"]),
+                str(err["msg"]).removeprefix("Value error, "),
+            )
             for err in exc.errors()
         ]
         raise SpecError(problems) from None

@@ -46,4 +46,3 @@ def why(en: str, zh: str, **names: Any) -> Why:
         en.format(**{k: _pick(v, "en") for k, v in names.items()}),
         zh.format(**{k: _pick(v, "zh") for k, v in names.items()}),
     )
-

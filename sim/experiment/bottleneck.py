@@ -181,7 +181,11 @@ def describe(cause: str, plan: Any, lang: str) -> str:
         if step is not None:
             by = plan.officials.get(step.by) or plan.teams.get(step.by)
             who = by.label.get(lang) if by is not None else step.by
-            return f"{step.label.get(lang)}（{who}）用时" if zh else f"time taken by '{step.label.get(lang)}' ({who})"
+            return (
+                f"{step.label.get(lang)}（{who}）用时"
+                if zh
+                else f"time taken by '{step.label.get(lang)}' ({who})"
+            )
         return name
     if kind == "wait":
         t = plan.teams.get(name)

@@ -56,7 +56,9 @@ def fastest(plan: Any, scenario: Any, milestone: Any) -> tuple[float, str] | Non
             break
     if kind == "official_on_site":
         o = plan.officials[m.official]
-        return (0.0, "") if o.on_site_at_start else (o.arrival_min.lowest(), f"fastest arrival of {m.official}")
+        return (
+            (0.0, "") if o.on_site_at_start else (o.arrival_min.lowest(), f"fastest arrival of {m.official}")
+        )
     if kind == "team_on_site":
         t = plan.teams[m.team]
         need = m.people or t.size_people
@@ -80,7 +82,11 @@ def fastest(plan: Any, scenario: Any, milestone: Any) -> tuple[float, str] | Non
         if m.step not in names:
             return None
         upto = names.index(m.step)
-        steps = plan.alert_chain[upto : upto + 1] if milestone.clock == "previous_step" else plan.alert_chain[: upto + 1]
+        steps = (
+            plan.alert_chain[upto : upto + 1]
+            if milestone.clock == "previous_step"
+            else plan.alert_chain[: upto + 1]
+        )
         if milestone.clock not in ("previous_step", "first_report"):
             return None
         return sum(s.duration_min.lowest() for s in steps), f"fastest {m.step} step"
@@ -206,8 +212,18 @@ def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -
         text = {lang: describe(neck[0], plan, lang) for lang in ("zh", "en")} if neck else {}
         out.append(
             MilestoneEval(
-                m.id, m.label.zh, m.label.en, level, m.deadline_min, prop,
-                quantile(times, 0.5), quantile(times, 0.9), verdict, infeasible.get(m.id, ""), neck, text,
+                m.id,
+                m.label.zh,
+                m.label.en,
+                level,
+                m.deadline_min,
+                prop,
+                quantile(times, 0.5),
+                quantile(times, 0.9),
+                verdict,
+                infeasible.get(m.id, ""),
+                neck,
+                text,
             )
         )
     return out
@@ -237,7 +253,14 @@ def evaluate(
     for sfile in scenario_files:
         scenario, _ = load_scenario_file(Path(sfile))
         tasks = make_tasks(
-            [{}], reps, batch, str(Path(plan_file).resolve()), str(Path(sfile).resolve()), master, policy, causes=True,
+            [{}],
+            reps,
+            batch,
+            str(Path(plan_file).resolve()),
+            str(Path(sfile).resolve()),
+            master,
+            policy,
+            causes=True,
         )
         by_chunk: dict[int, list[dict[str, Any]]] = {}
         futures = {handle.executor.submit(run_task, t): t for t in tasks}
@@ -248,7 +271,14 @@ def evaluate(
             if progress:
                 progress(done, total)
         rows = [r for n in sorted(by_chunk) for r in by_chunk[n]]
-        results.append(ScenarioEval(scenario.id, {"zh": scenario.title.zh, "en": scenario.title.en}, reps, judge(rows, plan, scenario, target)))
+        results.append(
+            ScenarioEval(
+                scenario.id,
+                {"zh": scenario.title.zh, "en": scenario.title.en},
+                reps,
+                judge(rows, plan, scenario, target),
+            )
+        )
     return Report(plan.id, {"zh": plan.unit.zh, "en": plan.unit.en}, target, reps, master, policy, results)
 
 
@@ -265,8 +295,26 @@ def _t(value: float | None, limit: float) -> str:
 
 def _headers(lang: str) -> list[str]:
     if lang == "zh":
-        return ["级别", "里程碑", "时限(分)", "达成概率 (95%区间)", "中位用时", "P90用时", "结论", "瓶颈 / 原因"]
-    return ["level", "milestone", "limit (min)", "P(met) (95% CI)", "median", "p90", "verdict", "bottleneck / reason"]
+        return [
+            "级别",
+            "里程碑",
+            "时限(分)",
+            "达成概率 (95%区间)",
+            "中位用时",
+            "P90用时",
+            "结论",
+            "瓶颈 / 原因",
+        ]
+    return [
+        "level",
+        "milestone",
+        "limit (min)",
+        "P(met) (95% CI)",
+        "median",
+        "p90",
+        "verdict",
+        "bottleneck / reason",
+    ]
 
 
 def _cells(e: MilestoneEval, lang: str) -> list[str]:
@@ -283,7 +331,16 @@ def _cells(e: MilestoneEval, lang: str) -> list[str]:
         )
     else:
         note = ""
-    return [e.level or "–", e.label(lang), f"{e.limit:g}", e.prop.text(), _t(e.median, e.limit), _t(e.p90, e.limit), verdict, note]
+    return [
+        e.level or "–",
+        e.label(lang),
+        f"{e.limit:g}",
+        e.prop.text(),
+        _t(e.median, e.limit),
+        _t(e.p90, e.limit),
+        verdict,
+        note,
+    ]
 
 
 def terminal_tables(report: Report, lang: str) -> list[Any]:
@@ -293,9 +350,10 @@ def terminal_tables(report: Report, lang: str) -> list[Any]:
     zh = lang == "zh"
     tables = []
     for s in report.scenarios:
-        title = (
-            f"{s.title[lang]} · {report.unit[lang]} · "
-            + (f"{s.reps} 次独立重复，目标 {report.target:g}" if zh else f"{s.reps} independent replications, target {report.target:g}")
+        title = f"{s.title[lang]} · {report.unit[lang]} · " + (
+            f"{s.reps} 次独立重复，目标 {report.target:g}"
+            if zh
+            else f"{s.reps} independent replications, target {report.target:g}"
         )
         table = Table(title=title, title_justify="left")
         headers = _headers(lang)
@@ -327,8 +385,12 @@ def _plot(s: ScenarioEval, target: float, path: Path) -> None:
     colours = {KEPT: "tab:green", AT_RISK: "tab:orange", INFEASIBLE: "tab:red", NA: "grey"}
     for y, e in zip(ys, ms, strict=True):
         ax.errorbar(
-            e.prop.p, y, xerr=[[max(0.0, e.prop.p - e.prop.low)], [max(0.0, e.prop.high - e.prop.p)]],
-            fmt="o", color=colours[e.verdict], capsize=3,
+            e.prop.p,
+            y,
+            xerr=[[max(0.0, e.prop.p - e.prop.low)], [max(0.0, e.prop.high - e.prop.p)]],
+            fmt="o",
+            color=colours[e.verdict],
+            capsize=3,
         )
     ax.axvline(target, color="red", linestyle="--", lw=1, label=f"target {target:g}")
     for verdict in (KEPT, AT_RISK, INFEASIBLE):
@@ -375,7 +437,9 @@ def write_report(report: Report, out_dir: Path, lang: str) -> list[Path]:
         for e in s.milestones:
             cells = _cells(e, lang)
             md.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-            body.append(f'<tr class="{e.verdict}">' + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+            body.append(
+                f'<tr class="{e.verdict}">' + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+            )
         body.append("</table>")
     mdp = out_dir / "report.md"
     mdp.write_text("\n".join(md) + "\n", encoding="utf-8")

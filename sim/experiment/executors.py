@@ -77,7 +77,9 @@ def open_executor(uri: str | None = None, dask_cluster_kwargs: dict[str, Any] | 
             try:
                 n = int(arg)
             except ValueError:
-                raise ExecutorError(f"executor {uri!r}: expected local:N with N a number of workers") from None
+                raise ExecutorError(
+                    f"executor {uri!r}: expected local:N with N a number of workers"
+                ) from None
             if n < 1:
                 raise ExecutorError(f"executor {uri!r}: needs at least one worker")
         else:
@@ -92,7 +94,9 @@ def _dask(uri: str, address: str, cluster_kwargs: dict[str, Any]) -> Handle:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise ExecutorError("the dask executor needs dask.distributed (pip install 'petition-drill[dask]')") from None
+        raise ExecutorError(
+            "the dask executor needs dask.distributed (pip install 'petition-drill[dask]')"
+        ) from None
     closers: list[Any] = []
     if address:
         try:

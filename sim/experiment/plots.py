@@ -50,7 +50,10 @@ def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None,
     milestones = [m for m in summary.milestone.unique() if m != ALL]
     varying = _varying(summary, milestones)
     if not grid:  # one mark per design point: keep the most-missed few readable
-        misses = {m: int((summary[summary.milestone == m].n - summary[summary.milestone == m].k).sum()) for m in varying}
+        misses = {
+            m: int((summary[summary.milestone == m].n - summary[summary.milestone == m].k).sum())
+            for m in varying
+        }
         varying = sorted(varying, key=lambda m: -misses[m])[:3]
     shown = [*varying[: MAX_LINES - 1], ALL]
     paths = []
@@ -74,8 +77,15 @@ def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None,
             off = (i - len(shown) / 2) * 0.01 * (max(x) - min(x) if numeric and len(g) > 1 else 1)
             xs = [v + off for v in x]
             ax.errorbar(
-                xs, p, yerr=yerr, marker="o", ms=4, capsize=3, label="all milestones" if m == ALL else m,
-                linestyle="-" if grid else "none", **style,
+                xs,
+                p,
+                yerr=yerr,
+                marker="o",
+                ms=4,
+                capsize=3,
+                label="all milestones" if m == ALL else m,
+                linestyle="-" if grid else "none",
+                **style,
             )
             if not numeric:
                 ax.set_xticks(range(len(g)), [str(v) for v in g[factor]])
@@ -84,7 +94,11 @@ def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None,
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel(factor)
         ax.set_ylabel("P(met), Wilson 95% interval")
-        note = " (pooled over other factors)" if grid and len(factors) > 1 else (" (one mark per design point)" if not grid else "")
+        note = (
+            " (pooled over other factors)"
+            if grid and len(factors) > 1
+            else (" (one mark per design point)" if not grid else "")
+        )
         ax.set_title(f"P(met) vs {factor}{note}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
@@ -111,7 +125,13 @@ def heatmap(summary, factors: list[str], out_dir: Path, target: float | None) ->
         for j, x in enumerate(xs):
             v = grid[i][j]
             if v == v:
-                mark = "*" if target is not None and g.loc[(y, x)].n and wilson(int(g.loc[(y, x)].k), int(g.loc[(y, x)].n))[0] >= target else ""
+                mark = (
+                    "*"
+                    if target is not None
+                    and g.loc[(y, x)].n
+                    and wilson(int(g.loc[(y, x)].k), int(g.loc[(y, x)].n))[0] >= target
+                    else ""
+                )
                 ax.text(j, i, f"{v:.2f}{mark}", ha="center", va="center", fontsize=8)
     ax.set_xticks(range(len(xs)), [f"{v:g}" if isinstance(v, float) else str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [f"{v:g}" if isinstance(v, float) else str(v) for v in ys])
@@ -125,13 +145,18 @@ def heatmap(summary, factors: list[str], out_dir: Path, target: float | None) ->
     return _save(plt, fig, out_dir / "heatmap.png")
 
 
-def ecdf_plots(runs, summary, factors: list[str], deadlines: dict[str, float], out_dir: Path, limit: int = 4) -> list[Path]:  # type: ignore[no-untyped-def]
+def ecdf_plots(
+    runs, summary, factors: list[str], deadlines: dict[str, float], out_dir: Path, limit: int = 4
+) -> list[Path]:  # type: ignore[no-untyped-def]
     import numpy as np
 
     plt = _plt()
     milestones = [m for m in summary.milestone.unique() if m != ALL]
     # the milestones with the most misses first
-    misses = {m: int((summary[summary.milestone == m].n - summary[summary.milestone == m].k).sum()) for m in milestones}
+    misses = {
+        m: int((summary[summary.milestone == m].n - summary[summary.milestone == m].k).sum())
+        for m in milestones
+    }
     chosen = [m for m in sorted(milestones, key=lambda m: -misses[m]) if misses[m] > 0][:limit]
     points = sorted(runs.point.unique())
     if len(points) > MAX_LINES:
@@ -148,11 +173,22 @@ def ecdf_plots(runs, summary, factors: list[str], deadlines: dict[str, float], o
                 continue
             t = np.sort(r.loc[applicable, f"t_{m}"].dropna().to_numpy(dtype=float))
             y = np.arange(1, len(t) + 1) / n
-            label = ", ".join(f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}" for f in factors) or f"point {pt}"
+            label = (
+                ", ".join(
+                    f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}"
+                    for f in factors
+                )
+                or f"point {pt}"
+            )
             end = max(deadlines.get(m, 0.0), float(t[-1]) if len(t) else 0.0)
             last = y[-1] if len(y) else 0.0
             # the plateau to the limit shows the share met at all
-            ax.step(np.concatenate([[0.0], t, [end]]), np.concatenate([[0.0], y, [last]]), where="post", label=label)
+            ax.step(
+                np.concatenate([[0.0], t, [end]]),
+                np.concatenate([[0.0], y, [last]]),
+                where="post",
+                label=label,
+            )
         if m in deadlines:
             ax.axvline(deadlines[m], color="red", linestyle="--", lw=1, label=f"limit {deadlines[m]:g} min")
         ax.set_ylim(0, 1.02)

@@ -80,8 +80,18 @@ def default_roles(plan: Any) -> list[str]:
 
 
 class _Assessor:
-    def __init__(self, plan_file: Path, scenario_file: Path, handle: Handle, master: int, policy: str,
-                 target: float, max_reps: int, step: int, milestones: list[str]):
+    def __init__(
+        self,
+        plan_file: Path,
+        scenario_file: Path,
+        handle: Handle,
+        master: int,
+        policy: str,
+        target: float,
+        max_reps: int,
+        step: int,
+        milestones: list[str],
+    ):
         self.plan_file = str(Path(plan_file).resolve())
         self.scenario_file = str(Path(scenario_file).resolve())
         self.handle = handle
@@ -99,8 +109,16 @@ class _Assessor:
         rows = self.rows.setdefault(key, [])
         params = {f"teams.{role}.on_duty": count for role, count in key}
         per = max(1, math.ceil(n / max(1, self.handle.workers)))
-        tasks = make_tasks([params], n, per, self.plan_file, self.scenario_file, self.master, self.policy,
-                           rep_offset=len(rows))
+        tasks = make_tasks(
+            [params],
+            n,
+            per,
+            self.plan_file,
+            self.scenario_file,
+            self.master,
+            self.policy,
+            rep_offset=len(rows),
+        )
         futures = [self.handle.executor.submit(run_task, t) for t in tasks]
         for fut in futures:  # in replication order
             rows.extend(fut.result())
@@ -156,7 +174,9 @@ def search(
     roles = roles or default_roles(plan)
     unknown = [r for r in roles if r not in plan.teams]
     if unknown:
-        raise StaffingError(f"--roles: no team {', '.join(unknown)} in plan {plan.id} (have: {', '.join(plan.teams)})")
+        raise StaffingError(
+            f"--roles: no team {', '.join(unknown)} in plan {plan.id} (have: {', '.join(plan.teams)})"
+        )
     if not roles:
         raise StaffingError(f"plan {plan.id} calls in no team; name the teams with --roles")
     sizes = {r: plan.teams[r].size_people for r in roles}
@@ -173,19 +193,33 @@ def search(
     first = assessor.assess(full, each=True)
     show(first)
     not_applicable = [m for m in all_ms if first.props[m].n == 0]
-    unreachable = {
-        m: p for m, p in first.props.items() if p.n and (p.low < target)
-    }
+    unreachable = {m: p for m, p in first.props.items() if p.n and (p.low < target)}
     targets = [m for m in all_ms if m not in unreachable and m not in not_applicable]
     if unreachable:
-        say(("以下里程碑在这些角色满员时仍达不到目标，不作为搜索目标：" if zh
-             else "Even with these roles fully on duty, these milestones miss the target (left out of the search): ")
-            + ", ".join(f"{m} {p.text()}" for m, p in unreachable.items()))
+        say(
+            (
+                "以下里程碑在这些角色满员时仍达不到目标，不作为搜索目标："
+                if zh
+                else "Even with these roles fully on duty, these milestones miss the target (left out of the search): "
+            )
+            + ", ".join(f"{m} {p.text()}" for m, p in unreachable.items())
+        )
     assessor.milestones = targets
     assessor.cache.clear()
     if not targets:
-        return StaffResult(plan.id, scenario.id, target, roles, {r: plan.teams[r].on_duty_people for r in roles},
-                           sizes, None, None, unreachable, not_applicable, assessor.evidence)
+        return StaffResult(
+            plan.id,
+            scenario.id,
+            target,
+            roles,
+            {r: plan.teams[r].on_duty_people for r in roles},
+            sizes,
+            None,
+            None,
+            unreachable,
+            not_applicable,
+            assessor.evidence,
+        )
 
     def passes(staffing: dict[str, int]) -> Assessment:
         a = assessor.assess(staffing)
@@ -218,8 +252,19 @@ def search(
         options.sort(key=lambda o: o[0], reverse=True)
         _, _, current, final = options[0]
     answer = current if final.verdict == PASS else None
-    return StaffResult(plan.id, scenario.id, target, roles, {r: plan.teams[r].on_duty_people for r in roles},
-                       sizes, answer, final, unreachable, not_applicable, assessor.evidence)
+    return StaffResult(
+        plan.id,
+        scenario.id,
+        target,
+        roles,
+        {r: plan.teams[r].on_duty_people for r in roles},
+        sizes,
+        answer,
+        final,
+        unreachable,
+        not_applicable,
+        assessor.evidence,
+    )
 
 
 def staffing_tables(result: StaffResult, lang: str) -> list[Any]:
@@ -227,9 +272,18 @@ def staffing_tables(result: StaffResult, lang: str) -> list[Any]:
 
     zh = lang == "zh"
     out = []
-    t = Table(title=("最小在岗配置" if zh else "Smallest on-duty staffing")
-              + f" · {result.scenario_id} · {result.plan_id} · " + ("目标" if zh else "target") + f" {result.target:g}", title_justify="left")
-    for h in (("角色", "预案在岗", "最少在岗", "编制") if zh else ("role", "plan on duty", "needed on duty", "team size")):
+    t = Table(
+        title=("最小在岗配置" if zh else "Smallest on-duty staffing")
+        + f" · {result.scenario_id} · {result.plan_id} · "
+        + ("目标" if zh else "target")
+        + f" {result.target:g}",
+        title_justify="left",
+    )
+    for h in (
+        ("角色", "预案在岗", "最少在岗", "编制")
+        if zh
+        else ("role", "plan on duty", "needed on duty", "team size")
+    ):
         t.add_column(h)
     for r in result.roles:
         need = "–" if result.answer is None else str(result.answer[r])
@@ -238,25 +292,43 @@ def staffing_tables(result: StaffResult, lang: str) -> list[Any]:
         t.caption = "未找到满足目标的配置" if zh else "no staffing of these roles reaches the target"
     out.append(t)
     if result.final is not None:
-        e = Table(title=("证据（最终配置，共同随机数）" if zh else "Evidence (final staffing, common random numbers)"),
-                  title_justify="left")
-        for h in (("里程碑", "达成概率 (95%区间)", "重复次数") if zh else ("milestone", "P(met) (95% CI)", "replications")):
+        e = Table(
+            title=(
+                "证据（最终配置，共同随机数）" if zh else "Evidence (final staffing, common random numbers)"
+            ),
+            title_justify="left",
+        )
+        for h in (
+            ("里程碑", "达成概率 (95%区间)", "重复次数")
+            if zh
+            else ("milestone", "P(met) (95% CI)", "replications")
+        ):
             e.add_column(h)
         for m, p in result.final.props.items():
             e.add_row(m, p.text(), str(p.n))
         out.append(e)
     if result.unreachable:
-        u = Table(title=("满员仍未达标（非人数所能解决）" if zh else "Not reachable by staffing these roles (at full staffing)"),
-                  title_justify="left")
+        u = Table(
+            title=(
+                "满员仍未达标（非人数所能解决）"
+                if zh
+                else "Not reachable by staffing these roles (at full staffing)"
+            ),
+            title_justify="left",
+        )
         u.add_column("milestone")
         u.add_column("P(met) (95% CI)")
         for m, p in result.unreachable.items():
             u.add_row(m, p.text())
         out.append(u)
     ev = Table(title=("已评估的候选配置" if zh else "Candidates assessed"), title_justify="left")
-    for h in (("配置", "重复", "结论", "最弱里程碑") if zh else ("staffing", "reps", "verdict", "weakest milestone")):
+    for h in (
+        ("配置", "重复", "结论", "最弱里程碑") if zh else ("staffing", "reps", "verdict", "weakest milestone")
+    ):
         ev.add_column(h)
     for a in result.evidence:
-        ev.add_row(", ".join(f"{r}={c}" for r, c in a.staffing.items()), str(a.reps), a.verdict, a.worst_text())
+        ev.add_row(
+            ", ".join(f"{r}={c}" for r, c in a.staffing.items()), str(a.reps), a.verdict, a.worst_text()
+        )
     out.append(ev)
     return out

@@ -101,7 +101,8 @@ def check_points(study: Study) -> None:
             shown = {k: v for k, v in params.items()}
             problems = [
                 dataclasses.replace(p, file="--vary", message=f"{p.message} (at design point {shown})")
-                if p.file == "--set" else p
+                if p.file == "--set"
+                else p
                 for p in exc.problems
             ]
             raise SpecError(problems) from None
@@ -138,7 +139,9 @@ def template_row(study: Study) -> dict[str, Any]:
 def identity(study: Study, batch: int) -> dict[str, Any]:
     return {
         "design": study.design.to_json(),
-        "points_hash": hashlib.sha256(json.dumps(study.design.points, sort_keys=True, default=str).encode()).hexdigest(),
+        "points_hash": hashlib.sha256(
+            json.dumps(study.design.points, sort_keys=True, default=str).encode()
+        ).hexdigest(),
         "reps": study.reps,
         "master_seed": study.master,
         "policy": study.policy,
@@ -175,8 +178,16 @@ def run_study(
             progress(total, total)
         runs = next(out_dir.glob("runs.*"))
         summary_path = next(out_dir.glob("summary.*"))
-        return Result(out_dir, runs, summary_path, out_dir / "meta.json", total, 0,
-                      study_json.get("chunks", 0), time.perf_counter() - started)
+        return Result(
+            out_dir,
+            runs,
+            summary_path,
+            out_dir / "meta.json",
+            total,
+            0,
+            study_json.get("chunks", 0),
+            time.perf_counter() - started,
+        )
     tasks = make_tasks(
         study.design.points,
         study.reps,

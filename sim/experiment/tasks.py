@@ -96,7 +96,19 @@ def make_tasks(
         for start in range(rep_offset, rep_offset + reps, batch):
             stop = min(start + batch, rep_offset + reps)
             tasks.append(
-                Task(n, i, dict(params), start, stop, plan_file, scenario_file, master, policy, causes, dict(extra or {}))
+                Task(
+                    n,
+                    i,
+                    dict(params),
+                    start,
+                    stop,
+                    plan_file,
+                    scenario_file,
+                    master,
+                    policy,
+                    causes,
+                    dict(extra or {}),
+                )
             )
             n += 1
     return tasks

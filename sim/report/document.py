@@ -129,7 +129,9 @@ EVENTS = {
 }
 
 
-def timeline_rows(drill: Drill, labels: dict[str, Any], lang: str, limit: int = 80) -> tuple[list[list[str]], int]:
+def timeline_rows(
+    drill: Drill, labels: dict[str, Any], lang: str, limit: int = 80
+) -> tuple[list[list[str]], int]:
     rows = []
     names = {m.id: (m.label.zh if lang == "zh" else m.label.en) for _, m in drill.plan.all_milestones()}
     start = drill.scenario.wall_start
@@ -169,7 +171,9 @@ def _rating(met: int, n: int, decision_misses: int) -> str:
     return "rating_U"
 
 
-def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]], team_samples: Any = None) -> list[Block]:
+def build_blocks(
+    cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]], team_samples: Any = None
+) -> list[Block]:
     journal = cmp.journal
     drill = cmp.actual_drill
     plan, scen = drill.plan, drill.scenario
@@ -228,7 +232,12 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
     b.append(
         Block(
             "table",
-            header=[text("col_time", lang), text("col_min", lang), text("col_what", lang), text("col_detail", lang)],
+            header=[
+                text("col_time", lang),
+                text("col_min", lang),
+                text("col_what", lang),
+                text("col_detail", lang),
+            ],
             rows=trows,
             widths=[0.8, 0.6, 1.2, 5],
         )
@@ -238,7 +247,14 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
     if chart_pngs:
         b.append(Block("h2", text("s_charts", lang)))
         for n, (what, png) in enumerate(chart_pngs, 1):
-            b.append(Block("image", png=png, name=f"figure{n}.png", text=text("fig_caption", lang, n=n, what=text(what, lang))))
+            b.append(
+                Block(
+                    "image",
+                    png=png,
+                    name=f"figure{n}.png",
+                    text=text("fig_caption", lang, n=n, what=text(what, lang)),
+                )
+            )
 
     # 3 milestones
     b.append(Block("h1", text("s_milestones", lang)))
@@ -263,7 +279,16 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
             "table",
             header=[
                 text(k, lang)
-                for k in ("col_level", "col_milestone", "col_limit", "col_took", "col_result", "col_team", "col_plan", "col_passive")
+                for k in (
+                    "col_level",
+                    "col_milestone",
+                    "col_limit",
+                    "col_took",
+                    "col_result",
+                    "col_team",
+                    "col_plan",
+                    "col_passive",
+                )
             ],
             rows=mrows,
             widths=[0.45, 2.6, 0.6, 0.6, 0.75, 1.45, 1.45, 1.45],
@@ -271,7 +296,9 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
     )
     b.append(Block("note", text("assumed_note", lang) + " " + text("ci_note", lang, reps=cmp.reps)))
     colon = "：" if lang == "zh" else ": "
-    sentences = [f"{m.label(lang)}{colon}{verdict_sentence(m, lang)}" for m in cmp.milestones if m.actual == MISSED]
+    sentences = [
+        f"{m.label(lang)}{colon}{verdict_sentence(m, lang)}" for m in cmp.milestones if m.actual == MISSED
+    ]
     for s in sentences:
         b.append(Block("bullet", s))
 
@@ -287,9 +314,20 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
         extra = text("basis_decision", lang, k=dec) if dec else ""
         basis = text("basis", lang, met=met, n=len(ms), extra=extra) if ms else "–"
         names = "、".join(m.label(lang) for m in ms) if lang == "zh" else "; ".join(m.label(lang) for m in ms)
-        crow.append([text(cap, lang), text(rating, lang), basis + (f"：{names}" if lang == "zh" and names else (f": {names}" if names else ""))])
+        crow.append(
+            [
+                text(cap, lang),
+                text(rating, lang),
+                basis + (f"：{names}" if lang == "zh" and names else (f": {names}" if names else "")),
+            ]
+        )
     b.append(
-        Block("table", header=[text("col_capability", lang), text("col_rating", lang), text("col_basis", lang)], rows=crow, widths=[1.3, 1.6, 4])
+        Block(
+            "table",
+            header=[text("col_capability", lang), text("col_rating", lang), text("col_basis", lang)],
+            rows=crow,
+            widths=[1.3, 1.6, 4],
+        )
     )
 
     # 5 findings
@@ -301,7 +339,14 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
             Block(
                 "table",
                 header=[text("col_grade", lang), text("col_finding", lang), text("col_evidence", lang)],
-                rows=[[text(f.grade, lang), f.label, f"{f.evidence}。{f.sentence}" if lang == "zh" else f"{f.evidence}; {f.sentence}"] for f in findings],
+                rows=[
+                    [
+                        text(f.grade, lang),
+                        f.label,
+                        f"{f.evidence}。{f.sentence}" if lang == "zh" else f"{f.evidence}; {f.sentence}",
+                    ]
+                    for f in findings
+                ],
                 widths=[0.9, 2, 4.5],
             )
         )
@@ -312,7 +357,12 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
     b.append(Block("h1", text("s_lessons", lang)))
     good = [m.label(lang) for m in cmp.milestones if m.verdict == MET_SOLID]
     sep = "、" if lang == "zh" else "; "
-    b.append(Block("bullet", text("lesson_good", lang, items=sep.join(good)) if good else text("lesson_none_good", lang)))
+    b.append(
+        Block(
+            "bullet",
+            text("lesson_good", lang, items=sep.join(good)) if good else text("lesson_none_good", lang),
+        )
+    )
     b.append(Block("bullet", text("lesson_mean", lang, **cmp.mean_met)))
     luck = [m.label(lang) for m in cmp.milestones if m.verdict == LUCK]
     if luck:
@@ -321,14 +371,28 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
     if c is not None and c.gain > 0:
         what = decision_label(c.decision, lang)
         if c.variant == "earlier" and c.new_t is not None:
-            b.append(Block("bullet", text("costly_earlier", lang, t=c.t, what=what, new=c.new_t, gain=c.gain, reps=c.reps)))
+            b.append(
+                Block(
+                    "bullet",
+                    text("costly_earlier", lang, t=c.t, what=what, new=c.new_t, gain=c.gain, reps=c.reps),
+                )
+            )
         else:
-            b.append(Block("bullet", text("costly_removed", lang, t=c.t, what=what, gain=c.gain, reps=c.reps)))
+            b.append(
+                Block("bullet", text("costly_removed", lang, t=c.t, what=what, gain=c.gain, reps=c.reps))
+            )
     elif c is not None:
         b.append(Block("bullet", text("costly_none", lang)))
     if cmp.refused:
         items = sep.join(
-            text("refused_item", lang, t=t, what=decision_label(cmp.decisions[i].decision, lang), k=k, reps=cmp.reps)
+            text(
+                "refused_item",
+                lang,
+                t=t,
+                what=decision_label(cmp.decisions[i].decision, lang),
+                k=k,
+                reps=cmp.reps,
+            )
             for i, t, _kind, k in cmp.refused[:8]
         )
         b.append(Block("bullet", text("lesson_refused", lang, n=len(cmp.refused), items=items)))
@@ -339,7 +403,13 @@ def build_blocks(cmp: Comparison, lang: str, chart_pngs: list[tuple[str, bytes]]
         b.append(
             Block(
                 "table",
-                header=[text("col_grade", lang), text("col_finding", lang), text("col_action", lang), text("col_owner", lang), text("col_due", lang)],
+                header=[
+                    text("col_grade", lang),
+                    text("col_finding", lang),
+                    text("col_action", lang),
+                    text("col_owner", lang),
+                    text("col_due", lang),
+                ],
                 rows=[[text(f.grade, lang), f.label, f.action, "", ""] for f in findings],
                 widths=[0.9, 1.8, 3.4, 1, 0.9],
             )
@@ -413,7 +483,11 @@ def make_findings(cmp: Comparison, lang: str, kinds: dict[str, str]) -> list[Fin
             if plan_first is None:
                 plan_first = _plan_first(cmp)
             ts = [plan_first[k] for k in DECISIONS_FOR.get(kind, ()) if k in plan_first]
-            action = text("act_decision", lang, do=do, t=min(ts)) if ts else text("act_decision_generic", lang, do=do)
+            action = (
+                text("act_decision", lang, do=do, t=min(ts))
+                if ts
+                else text("act_decision_generic", lang, do=do)
+            )
         else:
             action = text("act_improve", lang, what=m.label(lang))
         out.append(Finding(grade, m.id, m.label(lang), evidence, sentence, action))

@@ -26,7 +26,9 @@ def data_root() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "scenarios"
     if checkout.is_dir():
         return checkout
-    raise SpecError([Problem(str(checkout), None, "", "shipped scenarios not found; is the package installed?")])
+    raise SpecError(
+        [Problem(str(checkout), None, "", "shipped scenarios not found; is the package installed?")]
+    )
 
 
 def shipped_plan_ids() -> list[str]:
@@ -46,7 +48,11 @@ def _resolve(name_or_path: str | Path, folder: Path, what: str, known: list[str]
     path = folder / f"{name_or_path}.yaml"
     if not path.is_file():
         raise SpecError(
-            [Problem(str(name_or_path), None, "", f"no shipped {what} of that name (known: {', '.join(known)})")]
+            [
+                Problem(
+                    str(name_or_path), None, "", f"no shipped {what} of that name (known: {', '.join(known)})"
+                )
+            ]
         )
     return path
 

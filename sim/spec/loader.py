@@ -257,7 +257,10 @@ def check_pairing(plan: Plan, scenario: Scenario) -> None:
     problems = pairing_problems(plan, scenario)
     if problems:
         raise SpecError(
-            [Problem(f"scenario {scenario.id} on plan {plan.id}", None, format_path(path), msg) for path, msg in problems]
+            [
+                Problem(f"scenario {scenario.id} on plan {plan.id}", None, format_path(path), msg)
+                for path, msg in problems
+            ]
         )
 
 
@@ -317,7 +320,15 @@ def load_plan_file(path: Path) -> tuple[Plan, list[Problem]]:
     plan = _validate(Plan, doc)
     problems = check_plan(plan, doc)
     if path.stem != plan.id:
-        problems.insert(0, Problem(doc.file, doc.line_of(("id",)), "id", f"plan id {plan.id!r} must match the file name {path.stem!r}"))
+        problems.insert(
+            0,
+            Problem(
+                doc.file,
+                doc.line_of(("id",)),
+                "id",
+                f"plan id {plan.id!r} must match the file name {path.stem!r}",
+            ),
+        )
     result = plan, _raise_errors(problems)
     if key is not None:
         _plan_cache[key] = result
@@ -328,7 +339,16 @@ def load_scenario_file(path: Path, plans: dict[str, Plan] | None = None) -> tupl
     doc = read_yaml(path, _display(path))
     scenario = _validate(Scenario, doc)
     if path.stem != scenario.id:
-        raise SpecError([Problem(doc.file, doc.line_of(("id",)), "id", f"scenario id {scenario.id!r} must match the file name {path.stem!r}")])
+        raise SpecError(
+            [
+                Problem(
+                    doc.file,
+                    doc.line_of(("id",)),
+                    "id",
+                    f"scenario id {scenario.id!r} must match the file name {path.stem!r}",
+                )
+            ]
+        )
     if plans is None:
         plans = catalog.plans_for(path)
     return scenario, _raise_errors(check_scenario(scenario, doc, plans))

@@ -355,9 +355,9 @@ class PolicyWork(Cited):
     statement_min: Dist  # drafting and clearing one public statement
     signatory: Id | None = None  # official who must sign the package on site
 
-    _coerce = field_validator(
-        "initial_reply_min", "package_solution_min", "statement_min", mode="before"
-    )(dist_from_number)
+    _coerce = field_validator("initial_reply_min", "package_solution_min", "statement_min", mode="before")(
+        dist_from_number
+    )
 
 
 SiteWork.model_rebuild()

@@ -45,9 +45,7 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     except OSError as exc:
         raise SpecError([Problem(shown, None, "", f"cannot read file: {exc.strerror}")]) from None
     if size > MAX_FILE_BYTES:
-        raise SpecError(
-            [Problem(shown, None, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
-        )
+        raise SpecError([Problem(shown, None, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")

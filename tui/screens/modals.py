@@ -193,7 +193,6 @@ class DecisionModal(_DecisionForm):
         self.update_check()
 
 
-
 EFFECTS = ("none", "join", "livestream_start", "heat_spike", "agitation")
 
 
@@ -269,4 +268,3 @@ class InjectModal(_DecisionForm):
             except ValueError:
                 return tr(self.lang, "inject.bad_amount")
         return D.FacilitatorInject.make(zh or en, en or zh, effect)
-
