@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from .base import UserError, lang_option, pick_lang
 
@@ -40,17 +41,29 @@ def _read(path: Path):  # type: ignore[no-untyped-def]
 def _forced_note(console, changes: list[str], lang: str) -> None:  # type: ignore[no-untyped-def]
     if not changes:
         return
-    head = "已强制运行（--force），文件自推演以来已改变：" if lang == "zh" else "FORCED (--force): files changed since the drill: "
-    console.print(f"[bold yellow]{head}[/]" + "; ".join(changes))
+    head = (
+        "已强制运行（--force），文件自推演以来已改变："
+        if lang == "zh"
+        else "FORCED (--force): files changed since the drill: "
+    )
+    # soft_wrap: a file path must stay whole (and copyable), not be broken by rich
+    console.print(f"[bold yellow]{head}[/]" + escape("; ".join(changes)), soft_wrap=True)
 
 
 @click.command("replay")
 @click.argument("journal", type=JOURNAL)
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the event log (JSON Lines).")
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the event log (JSON Lines).",
+)
 @click.option("--force", is_flag=True, help="Replay even if the plan or scenario file changed since.")
 @lang_option
 @click.pass_context
-def replay_cmd(ctx: click.Context, journal: Path, log_path: Path | None, force: bool, sub_lang: str | None) -> None:
+def replay_cmd(
+    ctx: click.Context, journal: Path, log_path: Path | None, force: bool, sub_lang: str | None
+) -> None:
     """Re-run the drill in JOURNAL headless and print its scorecard."""
     from rich.console import Console
 
@@ -71,16 +84,26 @@ def replay_cmd(ctx: click.Context, journal: Path, log_path: Path | None, force: 
             drill.write_log(fh)
     zh = lang == "zh"
     heading = f"[bold]{drill.scenario.title.get(lang)}[/] · {drill.plan.unit.get(lang)} · " + (
-        f"种子 {j.seed} · 决策 {len(j.decisions)} 项" if zh else f"seed {j.seed} · {len(j.decisions)} decisions"
+        f"种子 {j.seed} · 决策 {len(j.decisions)} 项"
+        if zh
+        else f"seed {j.seed} · {len(j.decisions)} decisions"
     )
     print_scorecard(console, drill.scorecard(), lang, heading)
     if out.changes:
-        console.print("[bold yellow]" + ("（本次结果基于已修改的文件）" if zh else "(these results come from the changed files)") + "[/]")
+        console.print(
+            "[bold yellow]"
+            + ("（本次结果基于已修改的文件）" if zh else "(these results come from the changed files)")
+            + "[/]"
+        )
 
 
 @click.command("resume")
 @click.argument("journal", type=JOURNAL)
-@click.option("--headless", is_flag=True, help="No UI: show where the drill stands and run it to the end with no further decisions.")
+@click.option(
+    "--headless",
+    is_flag=True,
+    help="No UI: show where the drill stands and run it to the end with no further decisions.",
+)
 @click.option("--force", is_flag=True, help="Resume even if the plan or scenario file changed since.")
 @lang_option
 @click.pass_context
@@ -112,8 +135,8 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
     done = [m for m in snap.milestones if m.status in (MET, MISSED)]
     console.print(
         f"已恢复至第 {snap.t:g} 分钟（{snap.wall}），响应级别 {snap.level or '无'}，现场 {snap.head_count} 人"
-         if zh else
-         f"Resumed at {snap.t:g} min ({snap.wall}), level {snap.level or 'none'}, {snap.head_count} people on site"
+        if zh
+        else f"Resumed at {snap.t:g} min ({snap.wall}), level {snap.level or 'none'}, {snap.head_count} people on site"
     )
     for m in done:
         console.print(f"  {m.label.get(lang)}: {status_text(m.status, lang)}")
@@ -144,13 +167,26 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
     with _user_errors(), console.status("..." if zh else "replicating ..."):
         cmp = compare(j, reps=reps, force=force)
     _forced_note(console, cmp.changes, lang)
-    table = Table(title=f"反事实比较（{reps} 次同情景重复）" if zh else f"Counterfactual ({reps} replications, same situations)", title_justify="left")
-    for n, col in enumerate(("里程碑", "本次", "本组决策", "按预案", "不作为", "p(本组 vs 预案)") if zh else ("milestone", "your drill", "your decisions", "plan", "passive", "p (you vs plan)")):
+    table = Table(
+        title=f"反事实比较（{reps} 次同情景重复）"
+        if zh
+        else f"Counterfactual ({reps} replications, same situations)",
+        title_justify="left",
+    )
+    for n, col in enumerate(
+        ("里程碑", "本次", "本组决策", "按预案", "不作为", "p(本组 vs 预案)")
+        if zh
+        else ("milestone", "your drill", "your decisions", "plan", "passive", "p (you vs plan)")
+    ):
         table.add_column(col, min_width=24 if n == 0 else None, no_wrap=n > 0)
     for m in cmp.milestones:
         table.add_row(
-            m.label(lang), status_text(m.actual, lang), pct_short(m.arms["team"]), pct_short(m.arms["plan"]),
-            pct_short(m.arms["passive"]), f"{m.vs_plan.p_value:.2g}" if m.vs_plan.n else "–",
+            m.label(lang),
+            status_text(m.actual, lang),
+            pct_short(m.arms["team"]),
+            pct_short(m.arms["plan"]),
+            pct_short(m.arms["passive"]),
+            f"{m.vs_plan.p_value:.2g}" if m.vs_plan.n else "–",
         )
     console.print(table)
     for m in cmp.milestones:
@@ -163,15 +199,21 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
         if c.variant == "earlier":
             console.print(
                 f"代价最大的决策：第 {c.t:g} 分钟的“{what}”；提前到第 {c.new_t:g} 分钟，平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
-                if zh else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; at {c.new_t:g} min instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
+                if zh
+                else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; at {c.new_t:g} min instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
             )
         else:
             console.print(
                 f"代价最大的决策：第 {c.t:g} 分钟的“{what}”；去掉它平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
-                if zh else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
+                if zh
+                else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
             )
     elif c is not None:
-        console.print("没有哪一项决策去掉或提前后能多达成时限。" if zh else "No single decision, removed or taken earlier, gains any milestone.")
+        console.print(
+            "没有哪一项决策去掉或提前后能多达成时限。"
+            if zh
+            else "No single decision, removed or taken earlier, gains any milestone."
+        )
     for i, t, _kind, k in cmp.refused:
         what = decision_label(cmp.decisions[i].decision, lang)
         console.print(f"[dim]{'无法执行' if zh else 'refused'}: {t:g} min {what} ({k}/{reps})[/]")
@@ -184,12 +226,33 @@ MISSED_STATUS = "missed"
 @click.command("report")
 @click.argument("journal", type=JOURNAL)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "docx"]), default="docx", show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default: beside the journal).")
-@click.option("--reps", default=100, show_default=True, type=click.IntRange(min=1), help="Replications for the counterfactual.")
-@click.option("--force", is_flag=True, help="Report even if the plan or scenario file changed since (and say so).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report file (default: beside the journal).",
+)
+@click.option(
+    "--reps",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Replications for the counterfactual.",
+)
+@click.option(
+    "--force", is_flag=True, help="Report even if the plan or scenario file changed since (and say so)."
+)
 @lang_option
 @click.pass_context
-def report_cmd(ctx: click.Context, journal: Path, fmt: str, out: Path | None, reps: int, force: bool, sub_lang: str | None) -> None:
+def report_cmd(
+    ctx: click.Context,
+    journal: Path,
+    fmt: str,
+    out: Path | None,
+    reps: int,
+    force: bool,
+    sub_lang: str | None,
+) -> None:
     """Write the after-action report of the drill in JOURNAL."""
     from ..report import build_report
 
