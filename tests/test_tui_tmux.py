@@ -28,7 +28,9 @@ class Tmux:
     def __init__(self, cwd: Path, *args: str) -> None:
         self.name = f"drill-e2e-{uuid.uuid4().hex[:8]}"
         env = {**os.environ, "DRILL_LANG": "zh", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-        command = " ".join([str(DRILL), "play", *args])
+        # pytest-xdist workers carry COLUMNS=80 LINES=24, and Textual believes them
+        # over the pane's real size: a person's tmux has neither
+        command = " ".join(["env", "-u", "COLUMNS", "-u", "LINES", str(DRILL), "play", *args])
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "48", "-c", str(cwd), command],
             check=True,
