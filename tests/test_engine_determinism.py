@@ -36,6 +36,21 @@ def test_same_seed_same_decisions_give_a_byte_identical_log():
     assert scripted(3).log.jsonl() == scripted(3).log.jsonl()
 
 
+def test_keeping_a_history_for_views_changes_nothing_in_the_log():
+    """The minute-by-minute record the terminal app draws reads the model only."""
+    for seed in (3, 8):
+        for scenario in ("group-visit-50", "extreme-individual", "online-amplification"):
+            sc = load_scenario(scenario)
+            with_history = Drill(load_plan("city"), sc, seed, history=True)
+            without = Drill(load_plan("city"), sc, seed)
+            for drill in (with_history, without):
+                drill.advance(37.5)
+                drill.decide(D.DeclareLevel("IV"))
+                drill.advance(drill.horizon)
+            assert with_history.log.jsonl() == without.log.jsonl()
+            assert with_history.snapshot().incidents[0].history  # and it was kept
+
+
 def test_a_different_seed_gives_a_different_log():
     assert scripted(3).log.jsonl() != scripted(4).log.jsonl()
 

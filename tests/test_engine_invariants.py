@@ -4,7 +4,8 @@ Hypothesis draws the numbers (crowd size and spread, staffing, patience,
 agitation dynamics, call-in times, seed, policy) and checks, at several
 moments of each drill: everyone who arrived is on site, has left, or was
 injured; no count is negative; no member is in two places; a milestone is
-never met before its clock started (except limits set before an incident).
+never met before its clock started (except limits set before an incident);
+no incident's next behaviour event lies in the past.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from sim import load_plan, load_scenario
 from sim.engine import params as P
 from sim.engine.drill import Drill
-from sim.engine.people import COMING, INJURED, LEFT, ON_SITE
+from sim.engine.people import COMING, INJURED, LEFT, ON_SITE, OUTSIDE
 from sim.engine.policies import make, play
 from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, TASKED
 from sim.spec import catalog
@@ -37,6 +38,13 @@ def check(drill: Drill) -> None:
         assert crowd.pending_arrivals == sum(1 for s in states if s == COMING)
         assert 0.0 <= crowd.agitation <= 1.0
         assert len(crowd.reps) <= 5
+        assert crowd.outside_n == sum(1 for s in states if s == OUTSIDE)
+        # behaviour without a time step: whoever is on site has a planned next
+        # event (or none at all), never one in the past, and budgets left to use
+        assert crowd.wake_at >= w.now - 1e-9
+        assert all(b >= -1e-9 for b in crowd.mood.budgets.values())
+    for ind in w.individuals.values():
+        assert 0.0 <= ind.distress <= 1.0 and ind.wake_at >= w.now - 1e-9
     for team in w.teams.values():
         seen = set()
         for m in team.members:
@@ -73,21 +81,25 @@ def check(drill: Drill) -> None:
 def test_invariants_hold_throughout_any_drill(
     size, spread, on_duty, extra, patience, rise, calm, escalation, call_in, seed, policy
 ):
-    plan, scenario = P.apply(
-        PLAN,
-        SCENARIO,
-        {
-            "incidents.buyers.size_people": size,
-            "incidents.buyers.arrival_spread_min": spread,
-            "incidents.buyers.behaviour.patience_min": patience,
-            "incidents.buyers.behaviour.waiting_rise_per_hour": rise,
-            "incidents.buyers.behaviour.dialogue_calm_per_hour": calm,
-            "incidents.buyers.behaviour.escalation_per_hour": escalation,
-            "teams.reception.on_duty": on_duty,
-            "teams.reception.size": on_duty + extra,
-            "teams.reception.call_in_min": call_in,
-        },
-    ) if on_duty + extra > 0 else (PLAN, SCENARIO)
+    plan, scenario = (
+        P.apply(
+            PLAN,
+            SCENARIO,
+            {
+                "incidents.buyers.size_people": size,
+                "incidents.buyers.arrival_spread_min": spread,
+                "incidents.buyers.behaviour.patience_min": patience,
+                "incidents.buyers.behaviour.waiting_rise_per_hour": rise,
+                "incidents.buyers.behaviour.dialogue_calm_per_hour": calm,
+                "incidents.buyers.behaviour.escalation_per_hour": escalation,
+                "teams.reception.on_duty": on_duty,
+                "teams.reception.size": on_duty + extra,
+                "teams.reception.call_in_min": call_in,
+            },
+        )
+        if on_duty + extra > 0
+        else (PLAN, SCENARIO)
+    )
     drill = Drill(plan, scenario, seed)
     pol = make(policy)
     for stop in (15, 45, 120, drill.horizon):

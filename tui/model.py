@@ -98,7 +98,7 @@ class Session:
         scen, _ = load_scenario_file(scenario_file)
         plan_file = catalog.plan_path(plan or scen.default_plan)
         plan_model, _ = load_plan_file(plan_file)
-        return cls(Drill(plan_model, scen, seed), scenario_file, plan_file, seed, lang)
+        return cls(Drill(plan_model, scen, seed, history=True), scenario_file, plan_file, seed, lang)
 
     @classmethod
     def resume(cls, path: Path, lang: str) -> Session:

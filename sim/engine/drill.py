@@ -40,7 +40,15 @@ class Outcome:
 
 
 class Drill:
-    def __init__(self, plan: Plan, scenario: Scenario, seed: int | np.random.SeedSequence = 0):
+    def __init__(
+        self,
+        plan: Plan,
+        scenario: Scenario,
+        seed: int | np.random.SeedSequence = 0,
+        history: bool = False,
+    ):
+        """``history`` keeps a minute-by-minute record of each incident's mood and
+        head count for views (sparklines); it reads the model and changes nothing."""
         check_pairing(plan, scenario)  # a clear SpecError, not a model that misplaces people
         self.plan = plan
         self.scenario = scenario
@@ -50,7 +58,8 @@ class Drill:
         self.decisions: list[tuple[float, Decision]] = []
         self._mood: dict[str, list[float]] = {}
         self._heads: dict[str, list[int]] = {}
-        self.world.on_tick(self._record)
+        if history:
+            self.world.every_minute(self._record)
         self._closed = False
 
     # --- time ----------------------------------------------------------------------
@@ -81,6 +90,27 @@ class Drill:
             env.run(until=until)
         while env.peek() <= until:
             env.step()
+        if self.finished:
+            self._close()
+
+    def advance_to_news(self, until: float) -> None:
+        """Run events up to ``until``, stopping early once something worth
+        narrating has happened (after the rest of that moment's events): the
+        point at which a policy should look again."""
+        until = min(float(until), self.horizon)
+        env = self.world.env
+        log = self.world.log
+        seen = log.narrated
+        while env.peek() <= until:
+            env.step()
+            if log.narrated != seen:
+                now = env.now
+                while env.peek() <= now:
+                    env.step()
+                break
+        else:
+            if until > env.now:
+                env.run(until=until)
         if self.finished:
             self._close()
 
@@ -120,6 +150,10 @@ class Drill:
         self.log.add(self.now, "decision", decision.kind, **fields)
         self.decisions.append((self.now, decision))
         takes = decision.apply(self.world)
+        self.world.disturb_all()
+        self.world.flush()
+        self.world.due.pop(self.tracker.update, None)
+        self.world.run_due()
         self.tracker.update()
         return Outcome(True, None, takes)
 
@@ -150,4 +184,3 @@ class Drill:
     def state(self) -> World:
         """The model itself, for policies inside the engine (not for the UI)."""
         return self.world
-

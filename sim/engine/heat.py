@@ -1,65 +1,121 @@
 """Online heat: a self-exciting (Hawkes) process of posts and shares.
 
-Simulated on the drill's one-minute tick: the number of events in a tick is
-Poisson with the current intensity; each event raises the kernel state (which
-raises the intensity, so activity begets activity) and adds ``heat_per_event``
-to the heat, which itself decays. With an excitation below 1 each burst dies
-out on its own; a livestream raises the base rate while it runs, an escalation
-on site adds a burst, and a timely, accurate public statement lowers both the
-base rate and the excitation (a late one works half as well).
+Each post raises the kernel state by one (which raises the intensity, so
+activity begets activity) and adds ``heat_per_event`` to the heat; between
+posts the kernel and the heat decay exponentially. With an excitation below 1
+each burst dies out on its own. A livestream raises the base rate while it
+runs, an escalation on site adds a burst, and a timely, accurate public
+statement lowers both the base rate and the excitation (a late one works half
+as well).
+
+Posts are simulated one by one, exactly: the time to the next post is drawn
+from the current state by the method of Dassios and Zhao (2013) for an
+exponential kernel, so there is no time step. The state is kept at the time
+of the last change and read at any later time in closed form.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..spec.scenario import OnlineTopic
+from .hazard import INF, no_clock
 
 
 @dataclass(eq=False)
 class Topic:
     id: str
     spec: OnlineTopic
-    heat: float
+    heat0: float  # heat at t0
     base_per_hour: float
     excitation: float
-    kernel: float = 0.0  # sum over past events of exp(-decay * age)
+    kernel0: float = 0.0  # sum over past posts of exp(-decay * age), at t0
+    t0: float = 0.0
     extra_base_per_hour: float = 0.0  # livestreams currently feeding the topic
     peak_heat: float = 0.0
     started: bool = False
     statements: int = 0
     copycats: int = 0
     last_copycat: float | None = None
+    copycat_check_at: float | None = None
     reply_at: float | None = None  # the initial reply to the grievance behind the topic
     reply_pending: bool = False
+    posts: int = 0
+    next_post: float = INF
+    clock: Callable[[], float] = no_clock
+
+    @property
+    def heat(self) -> float:
+        return self.heat_at(self.clock())
 
     @classmethod
     def from_spec(cls, spec: OnlineTopic) -> Topic:
         b = spec.behaviour
         return cls(spec.id, spec, spec.initial_heat, b.base_events_per_hour, b.excitation)
 
-    def intensity_per_hour(self) -> float:
-        b = self.spec.behaviour
-        return self.base_per_hour + self.extra_base_per_hour + self.excitation * b.kernel_decay_per_hour * self.kernel
+    def heat_at(self, t: float) -> float:
+        if not self.started:
+            return self.heat0
+        return self.heat0 * math.exp(-self.spec.behaviour.heat_decay_per_hour * (t - self.t0) / 60.0)
 
-    def step(self, dt_min: float, rng: np.random.Generator) -> int:
-        """Advance ``dt_min`` minutes; return the number of events in the step."""
-        b = self.spec.behaviour
-        hours = dt_min / 60.0
-        events = int(rng.poisson(max(0.0, self.intensity_per_hour()) * hours))
-        self.add_events(events)
-        self.kernel *= math.exp(-b.kernel_decay_per_hour * hours)
-        self.heat *= math.exp(-b.heat_decay_per_hour * hours)
-        self.peak_heat = max(self.peak_heat, self.heat)
-        return events
+    def kernel_at(self, t: float) -> float:
+        if not self.started:
+            return self.kernel0
+        return self.kernel0 * math.exp(-self.spec.behaviour.kernel_decay_per_hour * (t - self.t0) / 60.0)
 
-    def add_events(self, events: float) -> None:
-        self.kernel += events
-        self.heat += events * self.spec.behaviour.heat_per_event
-        self.peak_heat = max(self.peak_heat, self.heat)
+    def intensity_per_hour(self, t: float) -> float:
+        b = self.spec.behaviour
+        return (
+            self.base_per_hour
+            + self.extra_base_per_hour
+            + self.excitation * b.kernel_decay_per_hour * self.kernel_at(t)
+        )
+
+    def settle(self, t: float) -> None:
+        """Carry the state forward to ``t`` (exact, no randomness)."""
+        if self.started and t != self.t0:
+            self.heat0 = self.heat_at(t)
+            self.kernel0 = self.kernel_at(t)
+        self.t0 = t
+
+    def start(self, t: float) -> None:
+        self.t0 = t
+        self.started = True
+        self.peak_heat = max(self.peak_heat, self.heat0)
+
+    def add_events(self, t: float, events: float) -> None:
+        self.settle(t)
+        self.kernel0 += events
+        self.heat0 += events * self.spec.behaviour.heat_per_event
+        self.peak_heat = max(self.peak_heat, self.heat0)
+
+    def draw_next_post(self, t: float, uniform: Callable[[], float]) -> float:
+        """When the next post happens, from the state at ``t`` (Dassios-Zhao)."""
+        b = self.spec.behaviour
+        beta = b.kernel_decay_per_hour / 60.0
+        mu = max(0.0, self.base_per_hour + self.extra_base_per_hour) / 60.0
+        excess = self.excitation * beta * self.kernel_at(t)  # intensity above the base, per minute
+        u1, u2 = uniform(), uniform()
+        s1 = INF
+        if excess > 0.0 and beta > 0.0:
+            d = 1.0 + beta * math.log(u1) / excess
+            if d > 0.0:
+                s1 = -math.log(d) / beta
+        s2 = -math.log(u2) / mu if mu > 0.0 else INF
+        self.next_post = t + min(s1, s2)
+        return self.next_post
+
+    def falls_to(self, t: float, level: float) -> float:
+        """When the heat, if no one posts again, is down to ``level``."""
+        heat = self.heat_at(t)
+        if heat <= level:
+            return t
+        rate = self.spec.behaviour.heat_decay_per_hour / 60.0
+        if level <= 0.0 or rate <= 0.0:
+            return INF
+        return t + math.log(heat / level) / rate
 
     def apply_statement(self, timely: bool) -> None:
         """A statement cuts the base rate and the excitation; repeats add nothing."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..spec.scenario import ExtremeIndividual
+from .hazard import INF, Hazard, MoodPath
 
 ACTIVE = "active"
 RESOLVED = "resolved"
@@ -24,7 +25,7 @@ class Individual:
     spec: ExtremeIndividual
     place: str
     venue: str | None
-    distress: float
+    mood: MoodPath  # distress, read at the present time
     status: str = ACTIVE
     started: bool = False
     livestreaming: bool = False
@@ -42,6 +43,13 @@ class Individual:
     ended_at: float | None = None
     injured: bool = False
     bystanders_injured: int = 0
+    wake_at: float = INF
+    wake_kind: str = ""
+    timer_at: float | None = None
+
+    @property
+    def distress(self) -> float:
+        return self.mood.value
 
     def distress_slope_per_hour(self) -> float:
         b = self.spec.behaviour
@@ -49,12 +57,13 @@ class Individual:
             return -b.negotiation_calm_per_hour
         return b.distress_rise_per_hour
 
-    def hazard_per_hour(self) -> float:
+    def self_harm_hazard(self) -> Hazard:
+        """Per minute: grows with the square of distress; negotiation cuts it."""
         b = self.spec.behaviour
-        hazard = b.self_harm_per_hour_at_max * self.distress**2
+        rate = b.self_harm_per_hour_at_max / 60.0
         if self.negotiating_since is not None:
-            hazard *= b.negotiation_hazard_factor
-        return hazard
+            rate *= b.negotiation_hazard_factor
+        return Hazard(r=rate)
 
     def head_count(self) -> int:
         return 1 if self.started and self.status == ACTIVE else 0

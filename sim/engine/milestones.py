@@ -2,9 +2,11 @@
 
 A milestone's clock starts at an event (the first report, the end of the
 previous alert step, the level being declared, an incident's start); its
-deadline is then a scheduled event. The tracker listens to the event log and
-to the behaviour tick, and records in the log when a milestone applies, is
-met, or is missed, so scorecards read the log alone.
+deadline is then a scheduled event. The tracker listens to the event log
+(head counts are re-read when people leave) and wakes itself when time alone
+can change something (a level becoming overdue, the heat decaying below a
+mark), and records in the log when a milestone applies, is met, or is
+missed, so scorecards read the log alone.
 
 Level milestones apply once their level is declared or required (its
 triggers held). The clock starts when the level was declared, or at the
@@ -28,8 +30,8 @@ WAITING = "not_yet"  # not (yet) applicable
 NOT_APPLICABLE = "not_applicable"
 BEYOND = "beyond_model"
 
-# Measures that stay done once done; the others (head counts, heat) are read at
-# each tick and must hold at or after the clock's start.
+# Measures that stay done once done; the others (head counts, heat) are re-read
+# when people leave or the heat has decayed, and must hold at or after the clock's start.
 MONOTONE = frozenset(
     {
         "alert_step",
@@ -80,12 +82,34 @@ class Tracker:
             if state.spec.measure.kind == "beyond_model":
                 state.status = BEYOND
         self.allowance = sum(step.limit_min for step in world.plan.alert_chain)
+        self._wakes: set[float] = set()
+        # the milestones time alone can change (see update): head counts and heat,
+        # and clocks that start when a required level becomes overdue
+        self._timed = [
+            s for s in self.states if s.spec.measure.kind not in MONOTONE or s.spec.clock == "level_declared"
+        ]
+        self._counted = [s for s in self.states if s.spec.measure.kind not in MONOTONE]
         world.log.listen(self._on_entry)
-        world.on_tick(lambda _t: self.update(tick=True))
 
     def _on_entry(self, entry: Entry) -> None:
-        if entry.kind in NARRATED and not entry.kind.startswith("milestone"):
-            self.update()
+        # judged once the event is complete (several entries often come together);
+        # a decision is judged by Drill.decide once it has been applied
+        kind = entry.kind
+        if kind in NARRATED and kind != "decision" and not kind.startswith("milestone"):
+            self.world.due[self.update] = None
+        elif kind == "left":
+            self.world.due[self._people_left] = None
+
+    def _wake(self, at: float) -> None:
+        """Look again at ``at`` (time alone changes something then)."""
+        if at not in self._wakes and at > self.world.now:
+            self._wakes.add(at)
+
+            def wake() -> None:
+                self._wakes.discard(at)
+                self.update(timed=True)
+
+            self.world.after(at - self.world.now, wake)
 
     # --- clocks --------------------------------------------------------------------
 
@@ -185,7 +209,9 @@ class Tracker:
             inds = list(w.individuals.values())
             return bool(inds) and all(i.status == RESOLVED for i in inds)
         if kind == "head_count_below":
-            started = any(c.started for c in w.crowds.values()) or any(i.started for i in w.individuals.values())
+            started = any(c.started for c in w.crowds.values()) or any(
+                i.started for i in w.individuals.values()
+            )
             return started and w.pending_arrivals() == 0 and w.head_count() < m.people
         if kind == "crowd_and_heat_down":
             keep = 1.0 - m.fraction
@@ -193,7 +219,7 @@ class Tracker:
             people_ok = w.pending_arrivals() == 0 and w.head_count() <= keep * peak_people
             if any(i.status == ACTIVE and i.started for i in w.individuals.values()):
                 people_ok = False
-            heat_ok = all(t.heat <= keep * t.peak_heat for t in w.topics.values() if t.started)
+            heat_ok = all(t.heat <= keep * t.peak_heat * (1 + 1e-9) for t in w.topics.values() if t.started)
             return people_ok and heat_ok
         return False
 
@@ -204,19 +230,20 @@ class Tracker:
 
     # --- the update loop -------------------------------------------------------------
 
-    def update(self, tick: bool = False) -> None:
-        """Re-judge open milestones. A tick (time passing, no event) can only start
-        an overdue clock or change a head count or the heat, so it looks at those."""
+    def update(self, timed: bool = False) -> None:
+        """Re-judge open milestones. ``timed``: people left or a wake-up came due,
+        with no narrated event; that can only start an overdue clock or change a
+        head count or the heat, so only those milestones are looked at."""
         w = self.world
         now = w.now
-        for state in self.states:
-            if state.status == MISSED and state.met_at is None and not tick:
+        for state in self._timed if timed else self.states:
+            if state.status == MISSED and state.met_at is None and not timed:
                 self._late(state)
                 continue
             if state.status in (MET, MISSED, BEYOND, NOT_APPLICABLE):
                 continue
             monotone = state.spec.measure.kind in MONOTONE
-            if tick:
+            if timed:
                 if monotone and state.status == PENDING:
                     continue  # only events (always logged) change these
                 if state.status == WAITING and not self._clock_may_start_by_time(state):
@@ -228,6 +255,9 @@ class Tracker:
                     continue
                 start = self._clock(state)
                 if start is None:
+                    if self._clock_may_start_by_time(state):
+                        level = state.level or LEVELS[0]
+                        self._wake(self.world.required_at[level] + self.allowance)
                     continue
                 state.clock_start = start
                 state.deadline = start + state.spec.deadline_min
@@ -258,6 +288,30 @@ class Tracker:
                 self._missed(state)
             elif state.deadline is not None and now >= state.deadline:
                 self._missed(state)
+            elif state.spec.measure.kind == "crowd_and_heat_down":
+                self._wake(self._heat_down_at(state))
+
+    def _people_left(self) -> None:
+        """People left: only head counts changed. The same judgement as update()
+        gives a pending head-count milestone, for those alone (thousands of
+        departures in a large gathering)."""
+        now = self.world.now
+        for state in self._counted:
+            if state.status != PENDING or state.clock_start is None or now < state.clock_start:
+                continue
+            if self._holds(state):
+                self._met(state, now)
+            elif state.spec.measure.kind == "crowd_and_heat_down":
+                self._wake(self._heat_down_at(state))
+
+    def _heat_down_at(self, state: MilestoneState) -> float:
+        """When every topic's heat, with no new post, is down to the mark."""
+        keep = 1.0 - state.spec.measure.fraction  # type: ignore[union-attr]
+        now = self.world.now
+        return max(
+            (t.falls_to(now, keep * t.peak_heat) for t in self.world.topics.values() if t.started),
+            default=now,
+        )
 
     def _deadline(self, state: MilestoneState) -> None:
         if state.status != PENDING:

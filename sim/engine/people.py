@@ -12,12 +12,14 @@ solution or the family's arrival.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..spec.plan import Channel
 from ..spec.scenario import GroupBehaviour, GroupVisit
+from .hazard import INF, OFF, Hazard, MoodPath, no_clock
 
 COMING = "coming"
 OUTSIDE = "outside"  # on site, not inside a room where they can be received
@@ -54,8 +56,9 @@ class Crowd:
     place: str  # BASE or a site id
     venue: str | None  # the venue they are in (None at a site)
     people: list[Person]
-    agitation: float
-    outside: deque[Person] = field(default_factory=deque)
+    mood: MoodPath  # agitation, read at the present time
+    outside: deque[Person] = field(default_factory=deque)  # the queue to get in (may hold people since gone)
+    outside_n: int = 0  # how many are outside now
     registered: list[Person] = field(default_factory=list)
     reps: list[Person] = field(default_factory=list)
     on_site: int = 0
@@ -80,6 +83,12 @@ class Crowd:
     reply_pending: bool = False
     package_pending: bool = False
     family_pending: bool = False
+    # the next behaviour event (escalation, departures, a level threshold)
+    wake_at: float = INF
+    wake_kind: str = ""
+    timer_at: float | None = None  # the earliest wake-up already scheduled
+    plan_key: tuple | None = None  # the inputs of the last re-plan (see plan_key_of)
+    unserved_cursor: int = -1  # helped departures pick the latest comers: where to look from
 
     @classmethod
     def create(
@@ -92,9 +101,11 @@ class Crowd:
         channels: dict[str, Channel],
         rng: np.random.Generator,
         start_min: float,
+        clock: Callable[[], float] = no_clock,
     ) -> Crowd:
         size = max(1, round(spec.size_people.sample(rng)))
-        crowd = cls(crowd_id, spec, behaviour, place, venue, [], behaviour.initial_agitation)
+        crowd = cls(crowd_id, spec, behaviour, place, venue, [], MoodPath(behaviour.initial_agitation, clock))
+        crowd.mood.t0 = start_min
         crowd.add_people(size, start_min, spec.arrival_spread_min, channels, rng)
         return crowd
 
@@ -125,7 +136,27 @@ class Crowd:
             self.people.append(person)
             new.append(person)
         self.pending_arrivals += count
+        self.unserved_cursor = len(self.people) - 1
         return new
+
+    @property
+    def agitation(self) -> float:
+        return self.mood.value
+
+    def latest_unserved(self) -> Person | None:
+        """The latest comer still outside or queueing (helped to leave first).
+        People only move out of these states (or between them), so the search
+        never needs to look right of where it stopped before."""
+        k = self.unserved_cursor
+        people = self.people
+        while k >= 0:
+            person = people[k]
+            if person.state == OUTSIDE or person.state == WAITING:
+                self.unserved_cursor = k
+                return person
+            k -= 1
+        self.unserved_cursor = -1
+        return None
 
     def waiting_unanswered(self) -> int:
         """On site without a registered claim (outside, queued, being served)."""
@@ -135,7 +166,28 @@ class Crowd:
         return self.started and self.pending_arrivals == 0 and self.on_site == 0
 
     def drop_agitation(self, amount: float) -> None:
-        self.agitation = max(0.0, self.agitation - amount)
+        self.mood.shift(self.mood.clock(), -amount)
+
+    def plan_key_of(self, official_present: bool, helpers: int) -> tuple:
+        """Everything the agitation slope and the three hazards below depend on."""
+        answered = self.reply_at is not None
+        return (
+            self.mood.version,
+            official_present,
+            self.dialogue_with is None,
+            self.waiting_unanswered() > 0,
+            self.legal_at is None,
+            self.outside_n / self.on_site if self.venue is not None and self.on_site else 0.0,
+            self.on_site == 0,
+            self.escalated_until,
+            self.cordon_at is None,
+            answered,
+            len(self.registered) + len(self.reps) if answered else 0,
+            self.package_at is None,
+            self.reps_at is None,
+            helpers,
+            self.reps_at is not None and self.latest_unserved() is not None,
+        )
 
     def agitation_slope_per_hour(self, official_present: bool) -> float:
         b = self.behaviour
@@ -149,16 +201,37 @@ class Crowd:
         if self.legal_at is not None:
             slope -= b.legal_aid_calm_per_hour
         if self.on_site > 0 and self.venue is not None:
-            outside_share = len(self.outside) / self.on_site
+            outside_share = self.outside_n / self.on_site
             slope += b.outside_rise_per_hour * outside_share
         return slope
 
-    def escalation_hazard_per_hour(self) -> float:
+    def escalation_hazard(self) -> Hazard:
+        """Per minute: zero up to the escalation threshold, then rising in
+        proportion to how far agitation is above it; a cordon cuts it."""
         b = self.behaviour
-        if self.agitation <= b.escalation_agitation or self.on_site == 0:
-            return 0.0
-        excess = (self.agitation - b.escalation_agitation) / max(1e-9, 1.0 - b.escalation_agitation)
-        hazard = b.escalation_per_hour * excess
+        if self.on_site == 0 or self.escalated_until is not None:
+            return OFF
+        rate = b.escalation_per_hour / 60.0
         if self.cordon_at is not None:
-            hazard *= b.cordon_escalation_factor
-        return hazard
+            rate *= b.cordon_escalation_factor
+        span = max(1e-9, 1.0 - b.escalation_agitation)
+        return Hazard(-rate * b.escalation_agitation / span, rate / span)
+
+    def answered_hazard(self) -> Hazard:
+        """Per minute, for all the answered together: each leaves sooner when calm,
+        twice as soon with a package solution."""
+        n = len(self.registered) + len(self.reps)
+        if self.reply_at is None or n == 0:
+            return OFF
+        rate = (
+            n * self.behaviour.answered_leave_per_hour / 60.0 * (2.0 if self.package_at is not None else 1.0)
+        )
+        return Hazard(rate, -rate)
+
+    def helped_hazard(self, helpers: int) -> Hazard:
+        """Per minute: with representatives chosen, each reception member present
+        sees off so many of the rest an hour, fewer the more agitated the crowd."""
+        if self.reps_at is None or helpers == 0 or self.latest_unserved() is None:
+            return OFF
+        rate = self.behaviour.helped_leave_per_hour / 60.0 * helpers
+        return Hazard(rate, -rate)

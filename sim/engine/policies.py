@@ -202,15 +202,13 @@ class PlanPolicy:
             return None
         current = w.venues.get(crowd.venue or "")
         rooms = [
-            v
-            for v in w.venues.values()
-            if v.open and v.indoor and v.spec.kind != VenueKind.meeting_room
+            v for v in w.venues.values() if v.open and v.indoor and v.spec.kind != VenueKind.meeting_room
         ]
         if not rooms:
             return None
         best = max(rooms, key=lambda v: (v.spec.capacity_people - w.occupancy(v.id), v.id))
         if current is not None and current.indoor:
-            if not crowd.outside or best.id == current.id:
+            if not crowd.outside_n or best.id == current.id:
                 return None
             if best.spec.capacity_people <= current.spec.capacity_people:
                 return None
@@ -232,16 +230,16 @@ def play(
     drill: Drill,
     policy: Policy,
     until: float | None = None,
-    step_min: float = 1.0,
     on_decision: Callable[[float, D.Decision], None] | None = None,
     retry_min: float = 5.0,
 ) -> None:
-    """Let ``policy`` decide until ``until``, looking every ``step_min`` minutes.
+    """Let ``policy`` decide until ``until``.
 
-    The policy is asked again as soon as anything worth narrating happened (a
-    report, an arrival of staff, a trigger, ...) and at least every
-    ``retry_min`` minutes to retry what the situation did not allow yet.
-    ``on_decision`` hears of every accepted decision (a journal, say)."""
+    The policy is asked as soon as anything worth narrating happened (a
+    report, an arrival of staff, a trigger, ...), at the moment it happened,
+    and at least every ``retry_min`` minutes to retry what the situation did
+    not allow yet. ``on_decision`` hears of every accepted decision (a journal,
+    say)."""
     end = drill.horizon if until is None else min(until, drill.horizon)
     note = getattr(policy, "note", None)
     seen = -1
@@ -256,7 +254,7 @@ def play(
                     on_decision(drill.now, decision)
             seen = drill.log.narrated
             last = drill.now
-        drill.advance(min(end, math.floor(drill.now / step_min + 1e-9) * step_min + step_min))
+        drill.advance_to_news(min(end, last + retry_min))
 
 
 __all__ = ["POLICIES", "PassivePolicy", "PlanPolicy", "Policy", "make", "play"]

@@ -15,8 +15,8 @@ from .heat import Topic
 from .individual import ACTIVE, Individual
 from .milestones import Tracker
 from .people import IN_SERVICE, OUTSIDE, WAITING, Crowd
-from .staff import EN_ROUTE, IDLE, OFF_DUTY, TASKED
-from .world import World
+from .staff import BASE, EN_ROUTE, IDLE, OFF_DUTY, TASKED
+from .world import VenueState, World
 
 
 def wall_clock(start: str, minutes: float) -> str:
@@ -259,6 +259,15 @@ def _topic_view(t: Topic, history: dict[str, list[float]], world: World) -> Topi
     )
 
 
+def _people_in(world: World, venue: VenueState) -> int:
+    """Who is there: in a room, those let in (and representatives met there);
+    in an open-air venue, the whole group standing in it."""
+    if not venue.indoor:
+        return sum(c.on_site for c in world.crowds.values() if c.venue == venue.id and c.place == BASE)
+    reps = len(world.crowds[venue.reps_of].reps) if venue.reps_of in world.crowds else 0
+    return world.occupancy(venue.id) + reps
+
+
 def build(
     world: World,
     tracker: Tracker,
@@ -347,7 +356,7 @@ def build(
                 v.open,
                 v.opening_eta,
                 v.spec.capacity_people,
-                world.occupancy(v.id) + (len(world.crowds[v.reps_of].reps) if v.reps_of in world.crowds else 0),
+                _people_in(world, v),
                 v.reps_of,
             )
             for v in world.venues.values()

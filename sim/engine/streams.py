@@ -41,3 +41,24 @@ class Streams:
 def replication_seed(master: int, rep: int) -> np.random.SeedSequence:
     """The seed of replication ``rep`` of a study: the same in every configuration."""
     return np.random.SeedSequence(master, spawn_key=(rep,))
+
+
+class Uniforms:
+    """Uniform draws from one stream, taken from numpy in blocks: the same
+    sequence as drawing them one by one, at a fraction of the cost per draw."""
+
+    __slots__ = ("_block", "_buffer", "_i", "_rng")
+
+    def __init__(self, rng: np.random.Generator, block: int = 256):
+        self._rng = rng
+        self._block = block
+        self._buffer: list[float] = []
+        self._i = 0
+
+    def __call__(self) -> float:
+        if self._i == len(self._buffer):
+            self._buffer = self._rng.random(self._block).tolist()
+            self._i = 0
+        value = self._buffer[self._i]
+        self._i += 1
+        return value

@@ -5,17 +5,23 @@ Processes:
 - the alert chain (screen, verify; the level decision is a trainee's decision);
 - one arrival process per group, a patience timer per person, reception
   service as timed callbacks (one staff member serves one person at a time);
-- a one-minute behaviour tick: agitation, escalations, departures, distress,
-  self-harm hazard, online heat, copycat gatherings, level triggers;
+- behaviour without a time step: a group's agitation and an individual's
+  distress move in straight lines between events, and the next escalation,
+  departure, act of self-harm or level-threshold crossing is computed from
+  them (``hazard.py``); online posts are drawn one by one (``heat.py``);
 - the injects of the Master Scenario Events List;
-- member and official arrivals after their sampled call-in times.
+- member and official arrivals after their sampled call-in times;
+- a five-minute sample of each incident for the log (plots read it).
+
+Whatever changes a group's or an individual's situation marks it dirty; after
+every event the dirty ones are re-planned (their next behaviour event
+recomputed), so no code path has to remember to do it.
 
 Everything that happens is appended to the event log; milestones listen to it.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +37,7 @@ from ..spec.scenario import (
     OnlineTopic,
     Scenario,
 )
+from .hazard import INF, MoodPath, crossing, slope_per_min
 from .heat import Topic
 from .individual import ACTIVE, HARMED, RESOLVED, Individual
 from .log import EventLog
@@ -49,10 +56,27 @@ from .people import (
 )
 from .reasons import Name, why
 from .staff import BASE, EN_ROUTE, IDLE, PRESENT, SUMMONED, TASKED, Member, OfficialState, TeamState
-from .streams import Streams
+from .streams import Streams, Uniforms
 
-TICK_MIN = 1.0  # behaviour is integrated once a simulated minute
+POLL_MIN = 1.0  # an alert step with nobody free to take it looks again this often
 SAMPLE_EVERY_MIN = 5.0  # crowd samples in the log (head count, agitation)
+EPS_MIN = 1e-9
+
+
+class _Env(simpy.Environment):
+    """SimPy's environment, re-planning whatever an event disturbed right after it."""
+
+    def __init__(self, world: World):
+        super().__init__()
+        self._world = world
+
+    def step(self) -> None:
+        super().step()
+        world = self._world
+        if world.dirty:
+            world.flush()
+        if world.due:
+            world.run_due()
 
 
 class VenueState:
@@ -74,11 +98,14 @@ class World:
     def __init__(self, plan: Plan, scenario: Scenario, seed: Any):
         self.plan = plan
         self.scenario = scenario
-        self.env = simpy.Environment()
+        self.env = _Env(self)
+        self.dirty: dict[Crowd | Individual, None] = {}  # to re-plan after this event (ordered)
+        self.due: dict[Callable[[], None], None] = {}  # to call once after this event (ordered)
         self.streams = Streams(seed)
         self.log = EventLog()
         self.teams = {tid: TeamState.from_spec(tid, t) for tid, t in plan.teams.items()}
         self.officials = {oid: OfficialState.from_spec(oid, o) for oid, o in plan.officials.items()}
+        self._officials = list(self.officials.values())
         self.venues = {vid: VenueState(vid, v) for vid, v in plan.venues.items()}
         self.channel_team = {cid: c.team for cid, c in plan.channels.items()}
         # a team's duties never change during a drill: index them once
@@ -108,13 +135,40 @@ class World:
         self.ended_at: float | None = None
         self.pending: list[dict[str, Any]] = []  # decisions under way: {what, eta}
         self.history: dict[str, list[tuple[float, float, float]]] = {}  # id -> (t, value, aux)
-        self._tick_hooks: list[Callable[[float], None]] = []
+        self._uniforms: dict[str, Uniforms] = {}
+        self.staff_moves = 0  # bumped whenever a member comes or goes: cached counts are stale
+        self._helpers_at: dict[str, tuple[int, int]] = {}
+        self._head_thresholds = sorted(
+            {
+                trig.head_count_at_least_people
+                for level in plan.levels.values()
+                for trig in level.triggers
+                if trig.head_count_at_least_people is not None
+            }
+        )
+        self._heat_thresholds = sorted(
+            {
+                trig.heat_at_least
+                for level in plan.levels.values()
+                for trig in level.triggers
+                if trig.heat_at_least is not None
+            }
+        )
+        # level triggers on agitation or distress: the thresholds a mood can cross
+        self._mood_thresholds = sorted(
+            {
+                trig.agitation_at_least
+                for level in plan.levels.values()
+                for trig in level.triggers
+                if trig.agitation_at_least is not None
+            }
+        )
         # process order fixes the order of simultaneous events: the first report,
         # then the scenario's injects, then people arriving
         self.env.process(self._alert_chain())
         self.env.process(self._injects())
         self._create_incidents()
-        self.env.process(self._tick())
+        self.env.process(self._sampler())
 
     # --- set-up ------------------------------------------------------------------
 
@@ -138,21 +192,31 @@ class World:
                     self.plan.channels,
                     self.streams(f"people:{incident.id}"),
                     incident.start_min,
+                    self._clock,
                 )
+                self._draw_budgets(crowd)
                 self.crowds[incident.id] = crowd
                 self.env.process(self._arrivals(crowd))
             elif isinstance(incident, ExtremeIndividual):
                 place, venue = self.place_of(incident.location)
-                ind = Individual(incident.id, incident, place, venue, incident.initial_distress)
+                ind = Individual(
+                    incident.id, incident, place, venue, MoodPath(incident.initial_distress, self._clock)
+                )
+                ind.mood.t0 = incident.start_min
+                ind.mood.budgets["self_harm"] = float(self.streams(f"behaviour:{incident.id}").exponential())
                 self.individuals[incident.id] = ind
                 self.env.process(self._individual_start(ind))
             elif isinstance(incident, OnlineTopic):
                 topic = Topic.from_spec(incident)
+                topic.clock = self._clock
                 self.topics[incident.id] = topic
                 self.env.process(self._topic_start(topic))
 
     def rng(self, name: str):  # type: ignore[no-untyped-def]
         return self.streams(name)
+
+    def _clock(self) -> float:
+        return self.env._now
 
     @property
     def now(self) -> float:
@@ -198,7 +262,9 @@ class World:
         return Name(key, key)
 
     def incident(self, incident_id: str) -> Crowd | Individual | Topic | None:
-        return self.crowds.get(incident_id) or self.individuals.get(incident_id) or self.topics.get(incident_id)
+        return (
+            self.crowds.get(incident_id) or self.individuals.get(incident_id) or self.topics.get(incident_id)
+        )
 
     def site_incidents(self) -> list[Crowd | Individual]:
         """Group visits and individuals, in scenario order (copycats last)."""
@@ -249,12 +315,19 @@ class World:
             self.pending.remove(item)
 
     def after(self, delay: float, callback: Callable[[], None]) -> None:
-        """Run ``callback`` ``delay`` minutes from now (a timed callback, not a process)."""
-        event = self.env.timeout(max(0.0, delay))
-        event.callbacks.append(lambda _e: callback())
+        """Run ``callback`` ``delay`` minutes from now (a timed callback, not a process).
+        Such callbacks are decisions taking effect and people arriving, which can
+        change any incident's situation: all are re-planned after them."""
 
-    def on_tick(self, hook: Callable[[float], None]) -> None:
-        self._tick_hooks.append(hook)
+        def run(_event: simpy.Event) -> None:
+            callback()
+            self.disturb_all()
+
+        self.env.timeout(max(0.0, delay)).callbacks.append(run)
+
+    def _at(self, at: float, callback: Callable[[], None]) -> None:
+        """The model's own timed callbacks (services, patience, behaviour wake-ups)."""
+        self.env.timeout(max(0.0, at - self.env._now)).callbacks.append(lambda _e: callback())
 
     # --- staff movements ---------------------------------------------------------
 
@@ -266,6 +339,7 @@ class World:
             member.status = EN_ROUTE
             member.eta = self.now + delay
             member.place = None
+            self.staff_moves += 1
             self.after(delay, lambda m=member: self._member_arrives(m, BASE))
         return called
 
@@ -274,6 +348,7 @@ class World:
         member.place = place
         member.eta = None
         member.task = None
+        self.staff_moves += 1
         self.log.add(self.now, "team_arrived", member.team, member=member.index + 1, place=place)
         self.member_free(member)
 
@@ -284,6 +359,7 @@ class World:
             site = self.plan.sites.get(place) or self.plan.sites.get(member.place or "")
             if site is not None:
                 travel = site.travel_min.sample(self.rng(f"travel:{member.team}"))
+        self.staff_moves += 1
         if travel <= 0:
             member.place = place
             member.status = TASKED if task else IDLE
@@ -299,6 +375,7 @@ class World:
         def arrive() -> None:
             member.place = place
             member.eta = None
+            self.staff_moves += 1
             member.status = TASKED if member.task else IDLE
             self.log.add(self.now, "team_arrived", member.team, member=member.index + 1, place=place)
             if member.status == IDLE:
@@ -339,6 +416,7 @@ class World:
             yield self.env.timeout(self.scenario.first_report_min)
         self.first_report_at = self.now
         self.log.add(self.now, "first_report", "")
+        self._levels()
         for step in self.plan.alert_chain:
             if step.step == "decide":
                 self.step_started["decide"] = self.now
@@ -354,7 +432,7 @@ class World:
                         member.status = TASKED
                         member.task = f"alert:{step.step}"
                         break
-                    yield self.env.timeout(TICK_MIN)
+                    yield self.env.timeout(POLL_MIN)
             duration = step.duration_min.sample(self.rng(f"alert:{step.step}"))
             yield self.env.timeout(duration)
             if member is not None:
@@ -415,10 +493,15 @@ class World:
         crowd.peak_on_site = max(crowd.peak_on_site, crowd.on_site)
         person.state = OUTSIDE
         crowd.outside.append(person)
+        crowd.outside_n += 1
         self.log.add(self.now, "arrive", crowd.id, on_site=crowd.on_site)
+        self.dirty[crowd] = None
         self.fill(crowd)
-        patience = person.patience
-        self.after(patience, lambda: self._patience_over(crowd, person))
+        self._at(person.arrival + person.patience, lambda: self._patience_over(crowd, person))
+        # a level can become due only when the head count reaches a trigger's
+        # number, or a group (perhaps one that means to escalate) appears
+        if crowd.on_site == 1 or self.head_count() in self._head_thresholds:
+            self._levels()
 
     def serviceable(self, crowd: Crowd) -> bool:
         if crowd.place != BASE:
@@ -439,11 +522,13 @@ class World:
         else:
             space = len(crowd.outside)
         touched: set[str] = set()
+        self.dirty[crowd] = None  # fewer outside: a calmer slope
         while space > 0 and crowd.outside:
             person = crowd.outside.popleft()
             if person.state != OUTSIDE:
                 continue
             person.state = WAITING
+            crowd.outside_n -= 1
             crowd.inside += 1
             space -= 1
             team = self.channel_team[person.channel]
@@ -468,13 +553,14 @@ class World:
             member.task = "serve"
             person.state = IN_SERVICE
             person.service_start = self.now
-            self.after(person.service, lambda m=member, p=person: self._served(m, p))
+            self._at(self.env._now + person.service, lambda m=member, p=person: self._served(m, p))
 
     def _served(self, member: Member, person: Person) -> None:
         crowd = self.crowds[person.crowd]
         if person.state == IN_SERVICE:
             person.state = REGISTERED
             crowd.registered.append(person)
+            self.dirty[crowd] = None
             self.log.add(self.now, "registered", crowd.id, channel=person.channel, by=member.team)
             if crowd.reply_at is None and self.now >= person.arrival + person.patience:
                 # their patience ran out while being served: no answer, so they go
@@ -495,7 +581,9 @@ class World:
             if was not in ON_SITE:
                 continue
             gone += 1
-            if was in (WAITING, IN_SERVICE, REGISTERED):
+            if was == OUTSIDE:
+                crowd.outside_n -= 1
+            elif was in (WAITING, IN_SERVICE, REGISTERED):
                 crowd.inside -= 1
             if was == REGISTERED:
                 crowd.registered.remove(person)
@@ -509,10 +597,11 @@ class World:
                 crowd.left_unanswered += 1  # shown on the incident panel; the log counts all departures
         if not gone:
             return
+        self.dirty[crowd] = None
         self.log.add(self.now, "left", crowd.id, n=gone, reason=reason, on_site=crowd.on_site)
         # whoever was inside made room for people outside, in this group or another
         for other in self.crowds.values():
-            if other.venue == crowd.venue and other.outside:
+            if other.venue == crowd.venue and other.outside_n:
                 self.fill(other)
         if crowd.is_over() and crowd.dispersed_at is None:
             self._dispersed(crowd)
@@ -537,7 +626,9 @@ class World:
                 person.state = OUTSIDE
                 crowd.inside -= 1
         crowd.outside = deque(p for p in crowd.people if p.state == OUTSIDE)
+        crowd.outside_n = len(crowd.outside)
         crowd.venue = venue_id
+        self.dirty[crowd] = None
         self.log.add(self.now, "group_moved", crowd.id, venue=venue_id)
         self.fill(crowd)
 
@@ -549,14 +640,19 @@ class World:
         for person in reps:
             if person.state in (WAITING, REGISTERED):
                 crowd.inside -= 1
+            elif person.state == OUTSIDE:
+                crowd.outside_n -= 1
             if person.state == REGISTERED:
                 crowd.registered.remove(person)
             person.state = REP
             crowd.reps.append(person)
         crowd.reps_at = self.now
+        self.dirty[crowd] = None
         if room is not None:
             room.reps_of = crowd.id
-        self.log.add(self.now, "representatives_chosen", crowd.id, n=len(reps), room=room.id if room else crowd.place)
+        self.log.add(
+            self.now, "representatives_chosen", crowd.id, n=len(reps), room=room.id if room else crowd.place
+        )
         for other in self.crowds.values():
             if other.venue == crowd.venue:
                 self.fill(other)
@@ -565,6 +661,7 @@ class World:
         people = crowd.add_people(count, self.now, spread_min, self.plan.channels, self.rng(stream))
         if crowd.dispersed_at is not None:
             crowd.dispersed_at = None
+        self.dirty[crowd] = None
         self.env.process(self._arrivals(crowd, people))
 
     # --- individuals and topics ------------------------------------------------------
@@ -572,9 +669,12 @@ class World:
     def _individual_start(self, ind: Individual):  # type: ignore[no-untyped-def]
         yield self.env.timeout(ind.spec.start_min)
         ind.started = True
+        ind.mood.t0 = self.now
+        self.dirty[ind] = None
         self.log.add(self.now, "individual_started", ind.id, place=ind.place, means=ind.spec.means)
         if ind.spec.livestream:
             self.start_livestream(ind.id)
+        self._levels()  # signs of self-harm
 
     def start_livestream(self, incident_id: str) -> None:
         target = self.incident(incident_id)
@@ -588,6 +688,7 @@ class World:
             rate = target.behaviour.heat_events_per_escalation  # a group's stream, per hour
         for topic in self.topics.values():
             topic.extra_base_per_hour += rate
+            self._schedule_post(topic)
         self.log.add(self.now, "livestream_started", incident_id, events_per_hour=rate)
 
     def _stop_livestream(self, ind: Individual) -> None:
@@ -597,24 +698,65 @@ class World:
                 topic.extra_base_per_hour = max(
                     0.0, topic.extra_base_per_hour - ind.spec.behaviour.livestream_events_per_hour
                 )
+                self._schedule_post(topic)
 
     def _topic_start(self, topic: Topic):  # type: ignore[no-untyped-def]
         yield self.env.timeout(topic.spec.start_min)
-        topic.started = True
-        topic.peak_heat = max(topic.peak_heat, topic.heat)
+        topic.start(self.now)
         self.log.add(self.now, "topic_started", topic.id, heat=topic.heat)
+        self._schedule_post(topic)
+        self._levels()
+
+    def _schedule_post(self, topic: Topic) -> None:
+        """(Re)draw the next post from the topic's state now: after anything that
+        changed its intensity. A post drawn before is then stale and ignored."""
+        if not topic.started:
+            return
+        uniform = self._uniforms.get(topic.id)
+        if uniform is None:
+            uniform = self._uniforms[topic.id] = Uniforms(self.rng(f"heat:{topic.id}"))
+        now = self.env._now
+        at = topic.draw_next_post(now, uniform)
+        if at < INF:
+            self.env.timeout(at - now).callbacks.append(lambda _e: self._post(topic, at))
+
+    def _post(self, topic: Topic, at: float) -> None:
+        if topic.next_post != at:
+            return  # redrawn since
+        topic.settle(at)
+        before = topic.heat0
+        topic.add_events(at, 1)
+        topic.posts += 1
+        if topic.spec.copycat is not None:
+            self._copycat(topic)
+        after = topic.heat0
+        for level in self._heat_thresholds:
+            if before < level <= after:
+                self._levels()  # only a trigger's heat mark being passed can make a level due
+                break
+        self._schedule_post(topic)
 
     def heat_burst(self, events: float, cause: str) -> None:
         for topic in self.topics.values():
             if topic.started:
-                topic.add_events(events)
+                topic.add_events(self.now, events)
                 self.log.add(self.now, "heat_burst", topic.id, events=events, cause=cause, heat=topic.heat)
+                self._after_burst(topic)
+
+    def _after_burst(self, topic: Topic) -> None:
+        self._schedule_post(topic)
+        self._copycat(topic)
+        self._levels()
 
     def publish_statement(self) -> None:
         self.statements.append(self.now)
         for topic in self.topics.values():
-            timely = topic.started and self.now - topic.spec.start_min <= topic.spec.behaviour.statement_timely_min
+            timely = (
+                topic.started and self.now - topic.spec.start_min <= topic.spec.behaviour.statement_timely_min
+            )
+            topic.settle(self.now)
             topic.apply_statement(timely or not topic.started)
+            self._schedule_post(topic)
         self.log.add(self.now, "statement_published", "", round=len(self.statements))
 
     # --- injects ----------------------------------------------------------------------
@@ -638,38 +780,42 @@ class World:
             self.add_to_crowd(target, int(effect["people"]), 10.0, stream)  # type: ignore[arg-type]
             self.log.add(self.now, "joined", target.id, people=int(effect["people"]))
         elif kind == "agitation":
-            target.agitation = min(1.0, max(0.0, target.agitation + float(effect["change"])))  # type: ignore[union-attr]
+            target.mood.shift(self.now, float(effect["change"]))  # type: ignore[union-attr]
+            self.dirty[target] = None  # type: ignore[index]
             self.log.add(self.now, "agitation_changed", target.id, change=float(effect["change"]))
         elif kind == "heat_spike":
-            target.add_events(int(effect["events"]))  # type: ignore[union-attr]
-            self.log.add(self.now, "heat_burst", target.id, events=int(effect["events"]), cause="inject", heat=target.heat)  # type: ignore[union-attr]
+            target.add_events(self.now, int(effect["events"]))  # type: ignore[union-attr]
+            self.log.add(
+                self.now,
+                "heat_burst",
+                target.id,
+                events=int(effect["events"]),
+                cause="inject",
+                heat=target.heat,
+            )  # type: ignore[union-attr]
+            if target.started:  # type: ignore[union-attr]
+                self._after_burst(target)  # type: ignore[arg-type]
         else:
             self.start_livestream(target.id)
 
-    # --- the behaviour tick ------------------------------------------------------------
+    # --- behaviour between events ----------------------------------------------------
 
-    def _tick(self):  # type: ignore[no-untyped-def]
+    def _sampler(self):  # type: ignore[no-untyped-def]
         horizon = self.scenario.horizon_min
-        next_sample = 0.0
-        while self.now < horizon:
-            yield self.env.timeout(TICK_MIN)
-            now = self.now
-            for crowd in list(self.crowds.values()):
-                if crowd.started and crowd.on_site > 0:
-                    self._crowd_tick(crowd, TICK_MIN)
-            for ind in self.individuals.values():
-                if ind.started and ind.status == ACTIVE:
-                    self._individual_tick(ind, TICK_MIN)
-            for topic in list(self.topics.values()):
-                if topic.started:
-                    topic.step(TICK_MIN, self.rng(f"heat:{topic.id}"))
-                    self._copycat(topic)
-            self._levels()
-            if now >= next_sample:
-                self._sample()
-                next_sample = now + SAMPLE_EVERY_MIN
-            for hook in self._tick_hooks:
-                hook(now)
+        while self.now + SAMPLE_EVERY_MIN <= horizon + EPS_MIN:
+            yield self.env.timeout(SAMPLE_EVERY_MIN)
+            self._sample()
+
+    def every_minute(self, hook: Callable[[float], None]) -> None:
+        """Call ``hook`` once a simulated minute (views keep short histories);
+        it must only read: the model does not depend on it."""
+
+        def run():  # type: ignore[no-untyped-def]
+            while self.now < self.scenario.horizon_min:
+                yield self.env.timeout(1.0)
+                hook(self.now)
+
+        self.env.process(run())
 
     def _sample(self) -> None:
         for crowd in self.crowds.values():
@@ -682,47 +828,166 @@ class World:
             if topic.started:
                 self.log.add(self.now, "sample", topic.id, heat=topic.heat)
 
-    def _crowd_tick(self, crowd: Crowd, dt: float) -> None:
-        b = crowd.behaviour
-        hours = dt / 60.0
-        present = bool(self.officials_at(crowd.place))
-        crowd.agitation = min(1.0, max(0.0, crowd.agitation + crowd.agitation_slope_per_hour(present) * hours))
+    def disturb_all(self) -> None:
+        for crowd in self.crowds.values():
+            self.dirty[crowd] = None
+        for ind in self.individuals.values():
+            self.dirty[ind] = None
+
+    def run_due(self) -> None:
+        """Call what asked to look at the state once this event is complete."""
+        while self.due:
+            callback = next(iter(self.due))
+            del self.due[callback]
+            callback()
+
+    def flush(self) -> None:
+        """Re-plan every incident whose situation changed in the last event."""
+        while self.dirty:
+            incident = next(iter(self.dirty))
+            del self.dirty[incident]
+            if isinstance(incident, Crowd):
+                self._replan_crowd(incident)
+            else:
+                self._replan_individual(incident)
+
+    def _draw_budgets(self, crowd: Crowd) -> None:
         rng = self.rng(f"behaviour:{crowd.id}")
-        # escalation: blocking a gate or a road, pushing at the entrance
-        if crowd.escalated_until is not None and self.now >= crowd.escalated_until:
+        for name in ("escalation", "answered", "helped"):
+            crowd.mood.budgets[name] = float(rng.exponential())
+
+    def _replan_crowd(self, crowd: Crowd) -> None:
+        mood = crowd.mood
+        if not crowd.started or crowd.on_site == 0:
+            mood.settle(self.env._now)
+            mood.slope = 0.0  # nobody there to be agitated
+            mood.hazards = {}
+            crowd.plan_key = None
+            self._wake(crowd, INF, "")
+            return
+        present = any(
+            o.status == PRESENT and o.place == crowd.place and o.spec.meets_petitioners
+            for o in self._officials
+        )
+        helpers = self._helpers(crowd.place) if crowd.reps_at is not None else 0
+        # what the slope and the hazards depend on: when none of it changed (most
+        # arrivals and registrations), the plan made last time still holds
+        key = crowd.plan_key_of(present, helpers)
+        if key == crowd.plan_key:
+            return
+        crowd.plan_key = key
+        now = self.env._now
+        mood.settle(now)
+        mood.slope = slope_per_min(crowd.agitation_slope_per_hour(present))
+        mood.hazards = {
+            "escalation": crowd.escalation_hazard(),
+            "answered": crowd.answered_hazard(),
+            "helped": crowd.helped_hazard(helpers),
+        }
+        best, kind = INF, ""
+        for name in mood.hazards:
+            dt = mood.next(name)
+            if dt < best:
+                best, kind = dt, name
+        if crowd.escalated_until is not None and crowd.escalated_until - now < best:
+            best, kind = max(0.0, crowd.escalated_until - now), "escalation_end"
+        dt = self._next_threshold(mood)
+        if dt < best:
+            best, kind = dt, "threshold"
+        self._wake(crowd, now + best, kind)
+
+    def _replan_individual(self, ind: Individual) -> None:
+        now = self.env._now
+        mood = ind.mood
+        mood.settle(now)
+        if not ind.started or ind.status != ACTIVE:
+            mood.slope = 0.0
+            mood.hazards = {}
+            self._wake(ind, INF, "")
+            return
+        mood.slope = slope_per_min(ind.distress_slope_per_hour())
+        mood.hazards = {"self_harm": ind.self_harm_hazard()}
+        best, kind = mood.next("self_harm"), "self_harm"
+        calm = ind.spec.behaviour.resolved_below_distress
+        dt = 0.0 if mood.a0 < calm else crossing(mood.a0, mood.slope, calm) if mood.slope < 0 else INF
+        if dt < best:
+            best, kind = dt, "resolved"
+        dt = self._next_threshold(mood)
+        if dt < best:
+            best, kind = dt, "threshold"
+        self._wake(ind, now + best, kind)
+
+    def _helpers(self, place: str) -> int:
+        """Reception members present at ``place`` (counted again only after staff moved)."""
+        cached = self._helpers_at.get(place)
+        if cached is not None and cached[0] == self.staff_moves:
+            return cached[1]
+        count = len(self.members_with(Duty.reception, place=place))
+        self._helpers_at[place] = (self.staff_moves, count)
+        return count
+
+    def _next_threshold(self, mood: MoodPath) -> float:
+        """Minutes until a rising mood reaches the next level trigger's threshold."""
+        if mood.slope <= 0.0 or self._all_required():
+            return INF
+        for level in self._mood_thresholds:
+            if level > mood.a0 + EPS_MIN:
+                return crossing(mood.a0, mood.slope, level)
+        return INF
+
+    def _wake(self, incident: Crowd | Individual, at: float, kind: str) -> None:
+        """Set when the incident's next behaviour event is. One timer is kept at
+        the earliest time asked for; a timer that finds it is early re-arms."""
+        incident.wake_at = at
+        incident.wake_kind = kind
+        if at < INF and (incident.timer_at is None or at < incident.timer_at):
+            incident.timer_at = at
+            self._at(at, lambda: self._woken(incident, at))
+
+    def _woken(self, incident: Crowd | Individual, at: float) -> None:
+        if incident.timer_at == at:
+            incident.timer_at = None
+        if self.env._now < incident.wake_at - EPS_MIN:
+            if incident.timer_at is None and incident.wake_at < INF:
+                self._wake(incident, incident.wake_at, incident.wake_kind)
+            return
+        kind = incident.wake_kind
+        incident.wake_at, incident.wake_kind = INF, ""
+        if isinstance(incident, Crowd):
+            incident.plan_key = None  # the wake-up is used: plan the next one whatever else changed
+        self.dirty[incident] = None
+        incident.mood.settle(self.env._now)
+        if isinstance(incident, Crowd):
+            self._crowd_event(incident, kind)
+        else:
+            self._individual_event(incident, kind)
+
+    def _crowd_event(self, crowd: Crowd, kind: str) -> None:
+        rng = self.rng(f"behaviour:{crowd.id}")
+        if kind == "escalation_end":
             crowd.escalated_until = None
             self.log.add(self.now, "escalation_ended", crowd.id)
-        if crowd.escalated_until is None:
-            hazard = crowd.escalation_hazard_per_hour()
-            if hazard > 0 and rng.random() < 1.0 - math.exp(-hazard * hours):
-                self._escalate(crowd, rng)
-        # departures: the answered leave sooner when calm; with representatives
-        # chosen, the rest are helped to leave
-        calm = 1.0 - crowd.agitation
-        if crowd.reply_at is not None and (crowd.registered or crowd.reps):
-            boost = 2.0 if crowd.package_at is not None else 1.0
-            p = 1.0 - math.exp(-b.answered_leave_per_hour * calm * boost * hours)
-            # the answered are alike: draw how many go, and let the longest-waiting go first
-            n = int(rng.binomial(len(crowd.registered), p)) if crowd.registered else 0
-            leaving = crowd.registered[:n]
-            if crowd.reps:
-                leaving += crowd.reps[: int(rng.binomial(len(crowd.reps), p))]
-            self.leave(crowd, list(leaving), "answered")
-        if crowd.reps_at is not None:
-            # helping people leave is staff work: each reception member present
-            # sees off so many an hour, fewer the more agitated the crowd
-            helpers = len(self.members_with(Duty.reception, place=crowd.place))
-            unanswered = crowd.on_site - len(crowd.registered) - len(crowd.reps)
-            if unanswered > 0 and helpers:
-                n = min(unanswered, int(rng.poisson(b.helped_leave_per_hour * helpers * calm * hours)))
-                if n:
-                    rest: list[Person] = []
-                    for q in reversed(crowd.people):  # the latest comers first
-                        if q.state in (OUTSIDE, WAITING):
-                            rest.append(q)
-                            if len(rest) == n:
-                                break
-                    self.leave(crowd, rest, "helped")
+        elif kind == "escalation":
+            # blocking a gate or a road, pushing at the entrance
+            crowd.mood.redraw(kind, float(rng.exponential()))
+            self._escalate(crowd, rng)
+        elif kind == "answered":
+            # the answered are alike: the longest-waiting of them goes
+            crowd.mood.redraw(kind, float(rng.exponential()))
+            registered, reps = len(crowd.registered), len(crowd.reps)
+            if registered or reps:
+                from_registered = not reps or (
+                    registered > 0 and rng.random() * (registered + reps) < registered
+                )
+                self.leave(crowd, [crowd.registered[0] if from_registered else crowd.reps[0]], "answered")
+        elif kind == "helped":
+            # with representatives chosen, staff help the latest comers leave
+            crowd.mood.redraw(kind, float(rng.exponential()))
+            person = crowd.latest_unserved()
+            if person is not None:
+                self.leave(crowd, [person], "helped")
+        elif kind == "threshold":
+            self._levels()
 
     def _escalate(self, crowd: Crowd, rng) -> None:  # type: ignore[no-untyped-def]
         b = crowd.behaviour
@@ -739,17 +1004,16 @@ class World:
         if b.heat_events_per_escalation > 0:
             self.heat_burst(b.heat_events_per_escalation, f"escalation:{crowd.id}")
 
-    def _individual_tick(self, ind: Individual, dt: float) -> None:
+    def _individual_event(self, ind: Individual, kind: str) -> None:
         b = ind.spec.behaviour
-        hours = dt / 60.0
-        ind.distress = min(1.0, max(0.0, ind.distress + ind.distress_slope_per_hour() * hours))
-        if ind.distress < b.resolved_below_distress:
+        if kind == "resolved":
             self._end_individual(ind, RESOLVED)
             self.log.add(self.now, "individual_resolved", ind.id, distress=ind.distress)
-            return
-        rng = self.rng(f"behaviour:{ind.id}")
-        if rng.random() < 1.0 - math.exp(-ind.hazard_per_hour() * hours):
-            chance = b.injury_chance_with_medical if ind.medical_at is not None else b.injury_chance_no_medical
+        elif kind == "self_harm":
+            rng = self.rng(f"behaviour:{ind.id}")
+            chance = (
+                b.injury_chance_with_medical if ind.medical_at is not None else b.injury_chance_no_medical
+            )
             ind.injured = bool(rng.random() < chance)
             if ind.cordon_at is None and rng.random() < b.bystander_injury_chance_no_cordon:
                 ind.bystanders_injured = 1
@@ -764,6 +1028,8 @@ class World:
             )
             if ind.injured or ind.bystanders_injured:
                 self.log.add(self.now, "injury", ind.id, medical=ind.medical_at is not None)
+        elif kind == "threshold":
+            self._levels()
 
     def _end_individual(self, ind: Individual, status: str) -> None:
         ind.status = status
@@ -781,7 +1047,13 @@ class World:
         rule = topic.spec.copycat
         if rule is None or topic.copycats >= rule.max_gatherings or topic.heat < rule.heat_threshold:
             return
-        if topic.last_copycat is not None and self.now - topic.last_copycat < rule.min_gap_min:
+        if topic.last_copycat is not None and self.now < topic.last_copycat + rule.min_gap_min - EPS_MIN:
+            # too soon after the last one: look again when the gap is over, since
+            # the heat may still be above the threshold then with no new post
+            again = topic.last_copycat + rule.min_gap_min
+            if topic.copycat_check_at != again:
+                topic.copycat_check_at = again
+                self._at(again, lambda: self._copycat(topic))
             return
         topic.copycats += 1
         topic.last_copycat = self.now
@@ -809,10 +1081,14 @@ class World:
             self.plan.channels,
             self.rng(f"people:{crowd_id}"),
             self.now,
+            self._clock,
         )
+        self._draw_budgets(crowd)
         self.crowds[crowd_id] = crowd
         self.incident_order.append(crowd_id)
-        self.log.add(self.now, "copycat_gathering", crowd_id, topic=topic.id, people=len(crowd.people), heat=topic.heat)
+        self.log.add(
+            self.now, "copycat_gathering", crowd_id, topic=topic.id, people=len(crowd.people), heat=topic.heat
+        )
         self.env.process(self._arrivals(crowd))
 
     def _first_group_behaviour(self) -> GroupBehaviour:
@@ -823,8 +1099,15 @@ class World:
 
     # --- level triggers -------------------------------------------------------------
 
+    def _all_required(self) -> bool:
+        return len(self.required_at) == len(self.plan.levels)
+
     def _levels(self) -> None:
-        if self.first_report_at is None:
+        """Check the levels' triggers. Called when a measure can have risen: an
+        arrival, a post, a mood reaching a threshold, a report. ``recommended``
+        is the most severe level whose triggers have held so far: levels are
+        raised by triggers and ended by a decision, never lowered by a lull."""
+        if self.first_report_at is None or self._all_required():
             return
         head = self.head_count()
         agitation = self.max_agitation()
@@ -839,7 +1122,7 @@ class World:
             for trig in level.triggers:
                 if trig.head_count_at_least_people is not None and head < trig.head_count_at_least_people:
                     continue
-                if trig.agitation_at_least is not None and agitation < trig.agitation_at_least:
+                if trig.agitation_at_least is not None and agitation < trig.agitation_at_least - EPS_MIN:
                     continue
                 if trig.self_harm_signs and not self_harm:
                     continue
@@ -849,7 +1132,10 @@ class World:
                     continue
                 recommended = name
                 break
-        self.recommended = recommended
+        if recommended is not None and (
+            self.recommended is None or LEVELS.index(recommended) > LEVELS.index(self.recommended)
+        ):
+            self.recommended = recommended
         if recommended is not None:
             rank = LEVELS.index(recommended)
             for name in LEVELS[: rank + 1]:

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from sim.engine import decisions as D
 from sim.engine.snapshot import Snapshot
+from sim.spec.plan import LEVELS
 
 from ..i18n import CATALOGS, tr
 from ..model import (
@@ -245,14 +246,7 @@ class DrillScreen(Screen[None]):
 
     def action_step(self) -> None:
         """Advance to the next event worth narrating (or the horizon)."""
-        from sim.engine.log import NARRATED
-
-        drill = self.drill
-        start = len(drill.log.entries)
-        while not drill.finished:
-            drill.step()
-            if any(e.kind in NARRATED for e in drill.log.entries[start:]):
-                break
+        self.drill.advance_to_news(self.drill.horizon)
         self.refresh_view()
 
     # --- decisions ---------------------------------------------------------------------
@@ -457,12 +451,16 @@ class DrillScreen(Screen[None]):
         )
         line.append("  ")
         if snap.level:
-            line.append(tr(lang, "clock.level", level=level_label(drill, snap.level, lang)), style="bold cyan")
+            line.append(
+                tr(lang, "clock.level", level=level_label(drill, snap.level, lang)), style="bold cyan"
+            )
         else:
             line.append(tr(lang, "clock.no_level"), style="dim")
         if snap.level_pending:
             line.append(tr(lang, "clock.level_pending", level=snap.level_pending))
-        if snap.recommended and snap.recommended != snap.level:
+        if snap.recommended and (
+            snap.level is None or LEVELS.index(snap.recommended) > LEVELS.index(snap.level)
+        ):
             line.append(tr(lang, "clock.required", level=snap.recommended), style="bold yellow")
         line.append("\n")
         line.append(tr(lang, "clock.journal", path=str(self.session.journal_path or "–")), style="dim")
