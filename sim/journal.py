@@ -1,8 +1,8 @@
 """The drill journal: what a drill needs to be played again exactly.
 
 A JSON Lines file. The first line is the header: the plan and scenario
-(where they were read from, with the SHA-256 of their content), the seed and
-any parameter overrides. Each further line is one confirmed decision with its
+(where they were read from, with the SHA-256 of their content), the seed, the
+model's version and any parameter overrides. Each further line is one confirmed decision with its
 simulated time, appended, flushed and fsynced as it is made, so killing the
 process at any moment loses no confirmed decision. A torn last line (the
 process died mid-write) is ignored on reading.
@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .engine.version import MODEL_VERSION
 from .spec import catalog
 from .spec.loader import file_hash, load_plan_file, load_scenario_file
 
@@ -78,6 +79,7 @@ class JournalWriter:
             "plan": _source("plan", plan),
             "scenario": _source("scenario", scenario),
             "seed": int(seed),
+            "model": MODEL_VERSION,
             "params": params or {},
             **(extra or {}),
         }
@@ -174,6 +176,12 @@ def resolve_sources(journal: Journal, force: bool = False) -> tuple[Any, Any, li
                 f"(sha256 {src['sha256'][:12]}… then, {now[:12]}… now)"
             )
         loaded.append(path)
+    model = journal.header.get("model", 1)  # journals from before the field: the first model
+    if model != MODEL_VERSION:
+        changes.append(
+            f"the drill was played with model version {model}; this is version {MODEL_VERSION}, "
+            "which can give other results for the same decisions"
+        )
     if changes and not force:
         raise JournalError("; ".join(changes) + ". Re-run with --force to replay it anyway.")
     plan, _ = load_plan_file(loaded[0])

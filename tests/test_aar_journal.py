@@ -3,6 +3,7 @@ drill is byte-identical, and changed plan or scenario files are refused."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ from sim.cli import main_group
 from sim.cli.base import run_cli
 from sim.engine.drill import Drill
 from sim.engine.policies import make, play
+from sim.engine.version import MODEL_VERSION
 from sim.journal import JournalError, JournalWriter, read_journal
 from sim.replay import rebuild
 from sim.spec import catalog
@@ -160,6 +162,23 @@ def test_changed_files_are_refused_then_forced(tmp_path: Path, capsys) -> None:
     with pytest.raises(JournalError) as exc:
         rebuild(read_journal(path))
     assert "group-visit-50.yaml" in str(exc.value)
+
+
+def test_a_journal_from_another_model_version_is_refused_then_forced(tmp_path: Path, capsys) -> None:
+    """A drill played under an earlier model replays to other results: say so."""
+    path = tmp_path / "j.jsonl"
+    assert run_cli(main_group, ["run", "group-visit-50", "--seed", "2", "--journal", str(path)]) == 0
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = json.loads(lines[0])
+    assert header["model"] == MODEL_VERSION
+    del header["model"]  # as journals written before the field was added
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(JournalError) as exc:
+        rebuild(read_journal(path))
+    assert f"model version 1; this is version {MODEL_VERSION}" in str(exc.value) and "--force" in str(exc.value)
+    capsys.readouterr()
+    assert run_cli(main_group, ["replay", str(path), "--force", "--lang", "en"]) == 0
+    assert "FORCED" in capsys.readouterr().out
 
 
 def test_resume_headless_and_missing_journal(tmp_path: Path, capsys) -> None:

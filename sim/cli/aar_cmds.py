@@ -42,9 +42,9 @@ def _forced_note(console, changes: list[str], lang: str) -> None:  # type: ignor
     if not changes:
         return
     head = (
-        "已强制运行（--force），文件自推演以来已改变："
+        "已强制运行（--force），推演以来已改变："
         if lang == "zh"
-        else "FORCED (--force): files changed since the drill: "
+        else "FORCED (--force): changed since the drill: "
     )
     # soft_wrap: a file path must stay whole (and copyable), not be broken by rich
     console.print(f"[bold yellow]{head}[/]" + escape("; ".join(changes)), soft_wrap=True)
@@ -58,7 +58,7 @@ def _forced_note(console, changes: list[str], lang: str) -> None:  # type: ignor
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the event log (JSON Lines).",
 )
-@click.option("--force", is_flag=True, help="Replay even if the plan or scenario file changed since.")
+@click.option("--force", is_flag=True, help="Replay even if the plan or scenario file, or the model, changed since.")
 @lang_option
 @click.pass_context
 def replay_cmd(
@@ -104,7 +104,7 @@ def replay_cmd(
     is_flag=True,
     help="No UI: show where the drill stands and run it to the end with no further decisions.",
 )
-@click.option("--force", is_flag=True, help="Resume even if the plan or scenario file changed since.")
+@click.option("--force", is_flag=True, help="Resume even if the plan or scenario file, or the model, changed since.")
 @lang_option
 @click.pass_context
 def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, sub_lang: str | None) -> None:

@@ -43,9 +43,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "them beside a plan-following and a passive response in exactly the same situations.",
     ),
     "forced": (
-        "注意：预案或情景文件自推演以来已被修改，本报告按修改后的文件强制重算：{what}",
-        "Note: the plan or scenario file changed after the drill; this report was computed with --force on the "
-        "changed files: {what}",
+        "注意：预案、情景文件或模型版本自推演以来已改变，本报告是用 --force 按现状重算的：{what}",
+        "Note: the plan or scenario file, or the model, changed after the drill; this report was computed "
+        "with --force as things are now: {what}",
     ),
     # timeline
     "col_time": ("时间", "Time"),
