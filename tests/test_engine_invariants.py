@@ -5,21 +5,27 @@ agitation dynamics, call-in times, seed, policy) and checks, at several
 moments of each drill: everyone who arrived is on site, has left, or was
 injured; no count is negative; no member is in two places; a milestone is
 never met before its clock started (except limits set before an incident);
-no incident's next behaviour event lies in the past.
+no incident's next behaviour event lies in the past. After every single event:
+behaviour is planned from the present state, and a level or a milestone is
+noticed the moment it holds.
 """
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import load_plan, load_scenario
 from sim.engine import params as P
 from sim.engine.drill import Drill
+from sim.engine.hazard import slope_per_min
+from sim.engine.individual import ACTIVE
 from sim.engine.people import COMING, INJURED, LEFT, ON_SITE, OUTSIDE
 from sim.engine.policies import make, play
-from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, TASKED
+from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, PRESENT, TASKED
 from sim.spec import catalog
+from sim.spec.plan import LEVELS, Duty
 
 PLAN = load_plan("city")
 SCENARIO = load_scenario("group-visit-50")
@@ -100,7 +106,7 @@ def test_invariants_hold_throughout_any_drill(
         if on_duty + extra > 0
         else (PLAN, SCENARIO)
     )
-    drill = Drill(plan, scenario, seed)
+    drill = checked(Drill(plan, scenario, seed))
     pol = make(policy)
     for stop in (15, 45, 120, drill.horizon):
         play(drill, pol, until=stop)
@@ -130,7 +136,7 @@ def test_invariants_hold_on_every_shipped_scenario_and_plan(case, on_duty_share,
         f"teams.{tid}.on_duty": round(team.size_people * on_duty_share) for tid, team in plan.teams.items()
     }
     plan, scenario = P.apply(plan, scenario, overrides)
-    drill = Drill(plan, scenario, seed)
+    drill = checked(Drill(plan, scenario, seed))
     pol = make(policy)
     for stop in (20, 90, drill.horizon):
         play(drill, pol, until=stop)
@@ -139,3 +145,69 @@ def test_invariants_hold_on_every_shipped_scenario_and_plan(case, on_duty_share,
         assert 0.0 <= ind.distress <= 1.0
     for topic in drill.world.topics.values():
         assert topic.heat >= 0 and topic.peak_heat >= topic.heat - 1e-6
+
+
+# --- after every single event: nothing waits for a later event to be noticed -----------
+
+
+def _planned_from_present_state(w) -> None:  # type: ignore[no-untyped-def]
+    """Each group's line and hazards are the ones its present situation implies
+    (so whatever changed it was re-planned at once)."""
+    for crowd in w.crowds.values():
+        if not crowd.started or crowd.on_site == 0:
+            continue
+        present = any(
+            o.status == PRESENT and o.place == crowd.place and o.spec.meets_petitioners
+            for o in w.officials.values()
+        )
+        helpers = len(w.members_with(Duty.reception, place=crowd.place)) if crowd.reps_at is not None else 0
+        assert crowd.mood.slope == slope_per_min(crowd.agitation_slope_per_hour(present)), (w.now, crowd.id)
+        assert crowd.mood.hazards == {
+            "escalation": crowd.escalation_hazard(),
+            "answered": crowd.answered_hazard(),
+            "helped": crowd.helped_hazard(helpers),
+        }, (w.now, crowd.id)
+    for ind in w.individuals.values():
+        if ind.started and ind.status == ACTIVE:
+            assert ind.mood.slope == slope_per_min(ind.distress_slope_per_hour())
+            assert ind.mood.hazards == {"self_harm": ind.self_harm_hazard()}
+
+
+def _noticed_at_once(drill: Drill) -> None:
+    w = drill.world
+    warranted = w.warranted()
+    if warranted is not None:  # the level the triggers call for, and those below it, are on record
+        rank = LEVELS.index(warranted)
+        assert all(n in w.required_at for n in LEVELS[: rank + 1] if n in w.plan.levels), (w.now, warranted)
+    for state in drill.tracker.states:  # no limit is met without being judged met
+        if state.status == "pending" and state.clock_start is not None and w.now >= state.clock_start:
+            assert not drill.tracker._holds(state), (w.now, state.id)
+
+
+@pytest.mark.parametrize("case", SCENARIO_PLANS, ids=[f"{s}@{p}" for s, p in SCENARIO_PLANS])
+@pytest.mark.parametrize("policy", ["plan", "passive"])
+def test_the_model_is_consistent_after_every_event(case, policy):
+    """Checked after each of the thousands of events of three seeded drills of
+    every shipped scenario and plan: behaviour is planned from the present
+    state, a level is required the moment its triggers hold, and a milestone is
+    met the moment it holds."""
+    scenario_id, plan_id = case
+    plan, scenario = load_plan(plan_id), load_scenario(scenario_id)
+    for seed in range(3):
+        drill = checked(Drill(plan, scenario, seed))
+        play(drill, make(policy))
+        assert drill.finished
+
+
+def checked(drill: Drill) -> Drill:
+    """The drill, checked for consistency after every one of its events."""
+    env = drill.world.env
+    step = type(env).step
+
+    def checked_step(self):  # type: ignore[no-untyped-def]
+        step(self)
+        _planned_from_present_state(drill.world)
+        _noticed_at_once(drill)
+
+    env.step = checked_step.__get__(env)  # type: ignore[method-assign]
+    return drill

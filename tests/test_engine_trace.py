@@ -149,3 +149,34 @@ def test_representatives_are_at_most_five():
     chosen = [e for e in drill.log if e.kind == "representatives_chosen"]
     assert [(e.t, e.data["n"]) for e in chosen] == [(11.0, 5)]
     assert drill.snapshot().incidents[0].representatives == 5
+
+
+def test_a_head_count_limit_is_met_the_moment_the_last_expected_person_arrives():
+    """Fewer than 3 on site counts only once everyone expected is there. Three
+    people come over an hour and leave a minute later unanswered, so when the
+    last one arrives at most two are present: the limit is met right then, not
+    a minute later when somebody leaves."""
+    plan = plan_dict()
+    plan["levels"]["IV"]["milestones"].append(
+        {
+            "id": "below_3",
+            "label": {"zh": "少于3人", "en": "fewer than 3"},
+            "measure": {"kind": "head_count_below", "people": 3},
+            "clock": "level_declared",
+            "deadline_min": 120,
+            "assumed": True,
+            "reason": "test",
+        }
+    )
+    for seed in range(5):
+        drill = Drill(
+            *make(plan, scenario_dict(size=3, spread=60, patience_min={"dist": "fixed", "value": 1})), seed
+        )
+        drill.advance(5)
+        assert drill.decide(D.DeclareLevel("IV")).accepted
+        drill.advance(drill.horizon)
+        last_arrival = max(e.t for e in drill.log if e.kind == "arrive")
+        met = drill.scorecard().by_id()["below_3"]
+        assert met.status == "met" and met.met_at == pytest.approx(
+            max(last_arrival, 9.0), abs=1e-4
+        )  # the log keeps 4 decimals

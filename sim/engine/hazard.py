@@ -185,6 +185,7 @@ def time_to(budget: float, a0: float, s: float, h: Hazard) -> float:
     """Minutes until the integral of h reaches ``budget`` (inf if it never does)."""
     if h.off:
         return INF
+    budget = max(0.0, budget)  # a budget used up to rounding: the event is due now
     if h.r == 0.0:
         return _linear_time(budget, a0, s, h)
     remaining = budget

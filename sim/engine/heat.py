@@ -97,7 +97,7 @@ class Topic:
         beta = b.kernel_decay_per_hour / 60.0
         mu = max(0.0, self.base_per_hour + self.extra_base_per_hour) / 60.0
         excess = self.excitation * beta * self.kernel_at(t)  # intensity above the base, per minute
-        u1, u2 = uniform(), uniform()
+        u1, u2 = 1.0 - uniform(), 1.0 - uniform()  # in (0, 1]: log(0) cannot happen
         s1 = INF
         if excess > 0.0 and beta > 0.0:
             d = 1.0 + beta * math.log(u1) / excess

@@ -97,8 +97,10 @@ class Tracker:
         kind = entry.kind
         if kind in NARRATED and kind != "decision" and not kind.startswith("milestone"):
             self.world.due[self.update] = None
-        elif kind == "left":
-            self.world.due[self._people_left] = None
+        elif kind == "left" or (kind == "arrive" and self.world.pending_arrivals() == 0):
+            # head counts changed: someone left, or the last expected person arrived
+            # (a head-count limit needs everyone who was coming to be there)
+            self.world.due[self._recount] = None
 
     def _wake(self, at: float) -> None:
         """Look again at ``at`` (time alone changes something then)."""
@@ -291,8 +293,8 @@ class Tracker:
             elif state.spec.measure.kind == "crowd_and_heat_down":
                 self._wake(self._heat_down_at(state))
 
-    def _people_left(self) -> None:
-        """People left: only head counts changed. The same judgement as update()
+    def _recount(self) -> None:
+        """Only head counts changed. The same judgement as update()
         gives a pending head-count milestone, for those alone (thousands of
         departures in a large gathering)."""
         now = self.world.now

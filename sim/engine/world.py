@@ -553,6 +553,7 @@ class World:
             member.task = "serve"
             person.state = IN_SERVICE
             person.service_start = self.now
+            self.dirty[self.crowds[person.crowd]] = None  # one fewer to help leave
             self._at(self.env._now + person.service, lambda m=member, p=person: self._served(m, p))
 
     def _served(self, member: Member, person: Person) -> None:
@@ -705,6 +706,7 @@ class World:
         topic.start(self.now)
         self.log.add(self.now, "topic_started", topic.id, heat=topic.heat)
         self._schedule_post(topic)
+        self._copycat(topic)  # a topic may start already hot
         self._levels()
 
     def _schedule_post(self, topic: Topic) -> None:
@@ -783,6 +785,8 @@ class World:
             target.mood.shift(self.now, float(effect["change"]))  # type: ignore[union-attr]
             self.dirty[target] = None  # type: ignore[index]
             self.log.add(self.now, "agitation_changed", target.id, change=float(effect["change"]))
+            if float(effect["change"]) > 0:
+                self._levels()  # the jump may have passed a trigger's mark that no crossing will announce
         elif kind == "heat_spike":
             target.add_events(self.now, int(effect["events"]))  # type: ignore[union-attr]
             self.log.add(
@@ -1057,6 +1061,11 @@ class World:
             return
         topic.copycats += 1
         topic.last_copycat = self.now
+        if topic.copycats < rule.max_gatherings:
+            # the heat may stay above the mark through the gap with no post to notice it
+            again = self.now + rule.min_gap_min
+            topic.copycat_check_at = again
+            self._at(again, lambda: self._copycat(topic))
         behaviour = rule.behaviour or self._first_group_behaviour()
         crowd_id = f"{topic.id}-copycat-{topic.copycats}"
         spec = GroupVisit(
@@ -1099,23 +1108,18 @@ class World:
 
     # --- level triggers -------------------------------------------------------------
 
-    def _all_required(self) -> bool:
-        return len(self.required_at) == len(self.plan.levels)
-
-    def _levels(self) -> None:
-        """Check the levels' triggers. Called when a measure can have risen: an
-        arrival, a post, a mood reaching a threshold, a report. ``recommended``
-        is the most severe level whose triggers have held so far: levels are
-        raised by triggers and ended by a decision, never lowered by a lull."""
-        if self.first_report_at is None or self._all_required():
-            return
+    def warranted(self) -> str | None:
+        """The most severe level whose triggers hold at this moment (None before
+        the first report, or if none does)."""
+        if self.first_report_at is None:
+            return None
         head = self.head_count()
         agitation = self.max_agitation()
         heat = self.max_heat()
         self_harm = any(i.started and i.status == ACTIVE for i in self.individuals.values())
         intent = any(c.spec.intent_to_escalate and c.on_site > 0 for c in self.crowds.values())
-        recommended = None
-        for name in LEVELS:
+        found = None
+        for name in LEVELS:  # least to most severe: the last that holds wins
             level = self.plan.levels.get(name)  # type: ignore[call-overload]
             if level is None:
                 continue
@@ -1130,8 +1134,22 @@ class World:
                     continue
                 if trig.intent_to_escalate and not intent:
                     continue
-                recommended = name
+                found = name
                 break
+        return found
+
+    def _all_required(self) -> bool:
+        return len(self.required_at) == len(self.plan.levels)
+
+    def _levels(self) -> None:
+        """Check the levels' triggers. Called when a measure can have risen: an
+        arrival, a post, a mood reaching a threshold, a report. ``recommended``
+        is the most severe level whose triggers have held so far: levels are
+        raised by triggers and ended by a decision, never lowered by a lull."""
+        if self.first_report_at is None or self._all_required():
+            return
+        recommended = self.warranted()
+        head, heat = self.head_count(), self.max_heat()
         if recommended is not None and (
             self.recommended is None or LEVELS.index(recommended) > LEVELS.index(self.recommended)
         ):
