@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import pytest
 
+from sim.engine.version import MODEL_VERSION
 from sim.experiment.design import make_design, parse_vary
 from sim.experiment.executors import ExecutorError, open_executor
 from sim.experiment.sweep import Interrupted, Study, run_study
@@ -92,6 +93,12 @@ def test_resume_refuses_a_different_study(tmp_path):
             run_study(study(), h, out, stop_after=1)
         with pytest.raises(FileExistsError, match="different sweep"):
             run_study(study(reps=REPS + 1), h, out, resume=True)
+        # begun under an earlier version of the model: its rows would not be comparable
+        started = json.loads((out / "chunks" / "study.json").read_text(encoding="utf-8"))
+        started["identity"]["model"] = MODEL_VERSION - 1
+        (out / "chunks" / "study.json").write_text(json.dumps(started), encoding="utf-8")
+        with pytest.raises(FileExistsError, match="model version"):
+            run_study(study(), h, out, resume=True)
 
 
 def test_common_random_numbers_across_staffing(serial_run):

@@ -80,7 +80,7 @@ class ChunkStore:
                 raise FileExistsError(f"{self.root} already holds a sweep; use --resume or another --out")
             if old.get("identity") != study.get("identity"):
                 raise FileExistsError(
-                    f"{self.root} holds a different sweep (design, seed, reps or files differ); "
+                    f"{self.root} holds a different sweep (design, seed, reps, files or model version differ); "
                     "cannot resume it with these options"
                 )
             self.types = old["types"]

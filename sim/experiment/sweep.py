@@ -25,6 +25,7 @@ from typing import Any
 
 from ..engine import params as P
 from ..engine.scorecard import outcomes_from
+from ..engine.version import MODEL_VERSION
 from .design import Design
 from .executors import Handle
 from .seeding import check_master
@@ -148,6 +149,7 @@ def identity(study: Study, batch: int) -> dict[str, Any]:
         "batch": batch,
         "plan_sha256": file_hash(study.plan_file),
         "scenario_sha256": file_hash(study.scenario_file),
+        "model": MODEL_VERSION,  # rows from two versions of the model must not be mixed
     }
 
 
@@ -237,6 +239,7 @@ def run_study(
     meta = {
         "tool": "petition-drill",
         "version": package_version(),
+        "model": MODEL_VERSION,
         "python": platform.python_version(),
         "numpy": __import__("numpy").__version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
