@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..engine.version import MODEL_VERSION
 from ..stats import Proportion, proportion
 from .bottleneck import describe, summarise
 from .executors import Handle
@@ -417,10 +418,11 @@ def write_report(report: Report, out_dir: Path, lang: str) -> list[Path]:
     title = f"{'预案评估：' if zh else 'Plan evaluation: '}{report.unit[lang]}"
     md = [f"# {title} (`{report.plan_id}`)", ""]
     md.append(
-        f"{report.reps} 次独立重复/情景，主种子 {report.master}，策略 {report.policy}，目标达成概率 {report.target:g}（Wilson 95% 下限）。"
+        f"{report.reps} 次独立重复/情景，主种子 {report.master}，策略 {report.policy}，目标达成概率 {report.target:g}"
+        f"（Wilson 95% 下限），模型版本 {MODEL_VERSION}。"
         if zh
         else f"{report.reps} independent replications per scenario, master seed {report.master}, policy {report.policy}, "
-        f"target P(met) {report.target:g} (Wilson 95 % lower bound)."
+        f"target P(met) {report.target:g} (Wilson 95 % lower bound), model version {MODEL_VERSION}."
     )
     body = [f"<h1>{html.escape(title)} ({html.escape(report.plan_id)})</h1>", f"<p>{html.escape(md[2])}</p>"]
     paths = []

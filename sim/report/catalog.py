@@ -26,6 +26,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "date": ("演练日期", "Date of the drill"),
     "start": ("情景起始时间", "Scenario start (wall clock)"),
     "seed": ("随机种子", "Seed"),
+    "model": ("模型版本", "Model version"),
     "participants": ("参演人员", "Participants"),
     "facilitator": ("导调人员", "Facilitator"),
     "journal": ("推演记录文件", "Journal file"),

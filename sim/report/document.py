@@ -26,6 +26,7 @@ from ..engine import decisions as D
 from ..engine.drill import Drill
 from ..engine.milestones import MET, MISSED
 from ..engine.snapshot import wall_clock
+from ..engine.version import MODEL_VERSION
 from ..present import status_text
 from .catalog import CAPABILITIES, DECISIONS_FOR, DO, pick, text
 
@@ -219,6 +220,7 @@ def build_blocks(
         [text("participants", lang), str(journal.header.get("participants") or fill)],
         [text("facilitator", lang), str(journal.header.get("facilitator") or fill)],
         [text("seed", lang), str(journal.seed)],
+        [text("model", lang), str(MODEL_VERSION)],
         [text("journal", lang), journal.path.name],
         [text("n_decisions", lang), str(len(cmp.decisions))],
         [text("result", lang), text("result_value", lang, met=counts["met"], missed=counts["missed"])],
