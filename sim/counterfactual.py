@@ -15,7 +15,7 @@ rest go ahead.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,6 +189,11 @@ def compare(
     results: dict[str, list[dict[str, bool | None]]] = {a: [] for a in ARMS}
     team_drills: list[Drill] = []
     refused_count = [0] * len(decisions)
+    # the search for the most costly decision replays every variant k times: count
+    # those runs in the progress total from the start
+    k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
+    variants = _variants(plan, scenario, journal.seed, decisions) if k and decisions else []
+    total = reps + k * len(variants)
     for r in range(reps):
         seed = replication_seed(journal.seed, r)
         drill, refused = play_decisions(plan, scenario, seed, decisions)
@@ -201,7 +206,7 @@ def compare(
             play(d, make(arm))
             results[arm].append(met_vector(d))
         if progress is not None:
-            progress(r + 1, reps)
+            progress(r + 1, total)
 
     milestones = []
     for m in actual_card.milestones:
@@ -230,9 +235,15 @@ def compare(
         for a in ARMS
     }
     refused = [(n, decisions[n].t, decisions[n].decision.kind, c) for n, c in enumerate(refused_count) if c]
-    k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
+
+    def costly_progress(done: int) -> None:
+        if progress is not None:
+            progress(reps + done, total)
+
     costly = (
-        most_costly(plan, scenario, journal.seed, decisions, results["team"][:k]) if k and decisions else None
+        most_costly(plan, scenario, journal.seed, decisions, results["team"][:k], variants, costly_progress)
+        if variants
+        else None
     )
     return Comparison(
         journal=journal,
@@ -284,16 +295,23 @@ def most_costly(
     seed: int,
     decisions: list[TimedDecision],
     baseline: list[dict[str, bool | None]],
+    variants: list[tuple[int, str, float | None, list[TimedDecision]]] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> CostlyDecision | None:
-    """The decision whose removal or earlier timing gains most milestones under CRN."""
+    """The decision whose removal or earlier timing gains most milestones under CRN.
+    ``progress(runs done)`` hears of each replication played."""
     reps = len(baseline)
     base_met = [sum(1 for v in row.values() if v) for row in baseline]
     best: CostlyDecision | None = None
-    for n, variant, new_t, seq in _variants(plan, scenario, seed, decisions):
+    done = 0
+    for n, variant, new_t, seq in variants if variants is not None else _variants(plan, scenario, seed, decisions):
         gains = []
         per: dict[str, float] = {}
         for r in range(reps):
             drill, _ = play_decisions(plan, scenario, replication_seed(seed, r), seq)
+            done += 1
+            if progress is not None:
+                progress(done)
             row = met_vector(drill)
             gains.append(sum(1 for v in row.values() if v) - base_met[r])
             for mid, v in row.items():

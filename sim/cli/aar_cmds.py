@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from .base import UserError, lang_option, pick_lang
+from .base import ProgressBar, UserError, lang_option, pick_lang
 
 JOURNAL = click.Path(dir_okay=False, path_type=Path)
 
@@ -67,7 +67,7 @@ def replay_cmd(
     """Re-run the drill in JOURNAL headless and print its scorecard."""
     from rich.console import Console
 
-    from ..present import print_scorecard
+    from ..present import minutes, print_scorecard
     from ..replay import rebuild
 
     lang = pick_lang(ctx, sub_lang)
@@ -77,7 +77,7 @@ def replay_cmd(
     console = Console()
     _forced_note(console, out.changes, lang)
     for t, kind, reason in out.refused:
-        console.print(f"[yellow]{'拒绝' if lang == 'zh' else 'refused'}[/] {t:g} min {kind}: {reason}")
+        console.print(f"[yellow]{'拒绝' if lang == 'zh' else 'refused'}[/] {minutes(t)} min {kind}: {reason}")
     drill = out.drill
     if log_path is not None:
         with open(log_path, "w", encoding="utf-8") as fh:
@@ -121,7 +121,7 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
     from rich.console import Console
 
     from ..engine.milestones import MET, MISSED
-    from ..present import scorecard_table, status_text
+    from ..present import minutes, scorecard_table, status_text
     from ..replay import rebuild
 
     with _user_errors():
@@ -134,9 +134,9 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
     snap = drill.snapshot()
     done = [m for m in snap.milestones if m.status in (MET, MISSED)]
     console.print(
-        f"已恢复至第 {snap.t:g} 分钟（{snap.wall}），响应级别 {snap.level or '无'}，现场 {snap.head_count} 人"
+        f"已恢复至第 {minutes(snap.t)} 分钟（{snap.wall}），响应级别 {snap.level or '无'}，现场 {snap.head_count} 人"
         if zh
-        else f"Resumed at {snap.t:g} min ({snap.wall}), level {snap.level or 'none'}, {snap.head_count} people on site"
+        else f"Resumed at {minutes(snap.t)} min ({snap.wall}), level {snap.level or 'none'}, {snap.head_count} people on site"
     )
     for m in done:
         console.print(f"  {m.label.get(lang)}: {status_text(m.status, lang)}")
@@ -157,15 +157,15 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
     from rich.table import Table
 
     from ..counterfactual import compare
-    from ..present import status_text
+    from ..present import minutes, status_text
     from ..report.document import decision_label, pct_short, verdict_sentence
 
     lang = pick_lang(ctx, sub_lang)
     zh = lang == "zh"
     j = _read(journal)
     console = Console()
-    with _user_errors(), console.status("..." if zh else "replicating ..."):
-        cmp = compare(j, reps=reps, force=force)
+    with _user_errors(), ProgressBar("重复推演" if zh else "replicating") as bar:
+        cmp = compare(j, reps=reps, force=force, progress=bar)
     _forced_note(console, cmp.changes, lang)
     table = Table(
         title=f"反事实比较（{reps} 次同情景重复）"
@@ -198,15 +198,15 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
         what = decision_label(c.decision, lang)
         if c.variant == "earlier":
             console.print(
-                f"代价最大的决策：第 {c.t:g} 分钟的“{what}”；提前到第 {c.new_t:g} 分钟，平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
+                f"代价最大的决策：第 {minutes(c.t)} 分钟的“{what}”；提前到第 {minutes(c.new_t)} 分钟，平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
                 if zh
-                else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; at {c.new_t:g} min instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
+                else f"Most costly decision: \u201c{what}\u201d at {minutes(c.t)} min; at {minutes(c.new_t)} min instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
             )
         else:
             console.print(
-                f"代价最大的决策：第 {c.t:g} 分钟的“{what}”；去掉它平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
+                f"代价最大的决策：第 {minutes(c.t)} 分钟的“{what}”；去掉它平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
                 if zh
-                else f"Most costly decision: \u201c{what}\u201d at {c.t:g} min; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
+                else f"Most costly decision: \u201c{what}\u201d at {minutes(c.t)} min; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
             )
     elif c is not None:
         console.print(
@@ -216,7 +216,7 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
         )
     for i, t, _kind, k in cmp.refused:
         what = decision_label(cmp.decisions[i].decision, lang)
-        console.print(f"[dim]{'无法执行' if zh else 'refused'}: {t:g} min {what} ({k}/{reps})[/]")
+        console.print(f"[dim]{'无法执行' if zh else 'refused'}: {minutes(t)} min {what} ({k}/{reps})[/]")
     console.print(f"[dim]{cmp.seconds:.1f} s[/]")
 
 
@@ -260,6 +260,6 @@ def report_cmd(
     _read(journal)
     if out is not None and out.is_dir():
         raise UserError(f"{out} is a folder")
-    with _user_errors():
-        path = build_report(journal, fmt, lang, out, reps=reps, force=force)
+    with _user_errors(), ProgressBar("重复推演" if lang == "zh" else "replicating") as bar:
+        path = build_report(journal, fmt, lang, out, reps=reps, force=force, progress=bar)
     click.echo(str(path))

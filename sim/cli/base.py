@@ -8,6 +8,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,3 +95,52 @@ def run_cli(group: click.Group, argv: list[str] | None) -> int:
         )
         return EXIT_FAIL
     return 0
+
+
+class ProgressBar:
+    """A rich progress bar on stderr (stdout stays for results): replications
+    done, rate and ETA. Called as ``bar(done, total)``; the total may grow."""
+
+    def __init__(self, label: str, enabled: bool = True):
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task):  # type: ignore[no-untyped-def]
+                speed = task.finished_speed or task.speed
+                return Text("– reps/s" if speed is None else f"{speed:,.1f} reps/s")
+
+        self.progress = Progress(
+            TextColumn(label),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f} reps"),
+            Rate(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            disable=not enabled,
+            transient=False,
+        )
+        self.task: Any = None
+
+    def __enter__(self) -> ProgressBar:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task("", total=total, completed=done)
+        else:
+            self.progress.update(self.task, completed=done, total=total)

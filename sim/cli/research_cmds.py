@@ -5,11 +5,10 @@ are imported inside the commands."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-from .base import UserError, lang_option, pick_lang
+from .base import ProgressBar, UserError, lang_option, pick_lang
 
 EXECUTOR_HELP = "serial, local[:N] (process pool, default: all cores) or dask[:tcp://host:port]."
 
@@ -27,52 +26,6 @@ def _open(uri: str):  # type: ignore[no-untyped-def]
         return open_executor(uri)
     except ExecutorError as exc:
         raise UserError(str(exc)) from None
-
-
-class _Bar:
-    """A rich progress bar: replications done, rate and ETA."""
-
-    def __init__(self, label: str, enabled: bool = True):
-        from rich.progress import (
-            BarColumn,
-            Progress,
-            ProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-        from rich.text import Text
-
-        class Rate(ProgressColumn):
-            def render(self, task):  # type: ignore[no-untyped-def]
-                speed = task.finished_speed or task.speed
-                return Text("– reps/s" if speed is None else f"{speed:,.1f} reps/s")
-
-        self.progress = Progress(
-            TextColumn(label),
-            BarColumn(),
-            TextColumn("{task.completed:,.0f}/{task.total:,.0f} reps"),
-            Rate(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            disable=not enabled,
-            transient=False,
-        )
-        self.task: Any = None
-
-    def __enter__(self) -> _Bar:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)  # type: ignore[arg-type]
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.task is None:
-            self.task = self.progress.add_task("", total=total, completed=done)
-        else:
-            self.progress.update(self.task, completed=done, total=total)
 
 
 def _console():  # type: ignore[no-untyped-def]
@@ -192,7 +145,7 @@ def sweep_cmd(
     study = Study(plan_file, scenario_file, design, reps, master, policy, batch)
     handle = _open(executor_uri)
     try:
-        with handle, _Bar("扫描" if zh else "sweep", enabled=not quiet) as bar:
+        with handle, ProgressBar("扫描" if zh else "sweep", enabled=not quiet) as bar:
             result = run_study(study, handle, out_dir, resume=resume, progress=bar)
     except FileExistsError as exc:
         raise UserError(str(exc)) from None
@@ -274,7 +227,7 @@ def evaluate_cmd(
         raise UserError(str(exc)) from None
     _static_report(plan_file, scenario_files, lang)
     handle = _open(executor_uri)
-    with handle, _Bar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar:
+    with handle, ProgressBar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar:
         report = evaluate(plan_file, scenario_files, reps, master, policy, target, handle, progress=bar)
     console = _console()
     for table in terminal_tables(report, lang):
