@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import load_plan, load_scenario
+from sim.engine import decisions as D
 from sim.engine import params as P
 from sim.engine.drill import Drill
 from sim.engine.hazard import slope_per_min
@@ -25,7 +26,7 @@ from sim.engine.people import COMING, INJURED, LEFT, ON_SITE, OUTSIDE
 from sim.engine.policies import make, play
 from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, PRESENT, TASKED
 from sim.spec import catalog
-from sim.spec.plan import LEVELS, Duty
+from sim.spec.plan import LEVELS, Duty, Plan
 
 PLAN = load_plan("city")
 SCENARIO = load_scenario("group-visit-50")
@@ -211,3 +212,19 @@ def checked(drill: Drill) -> Drill:
 
     env.step = checked_step.__get__(env)  # type: ignore[method-assign]
     return drill
+
+
+def test_reinforcements_count_at_once_where_they_help():
+    """Support from the next level up adds members to external teams; with the
+    reception team external, the new receptionists help people leave from the
+    moment they arrive (checked after every event)."""
+    data = load_plan("city").model_dump(by_alias=True)
+    data["teams"]["reception"]["external"] = True
+    plan, scenario = Plan.model_validate(data), load_scenario("group-visit-50")
+    for seed in range(3):
+        for asked_at in (40, 60, 80):
+            drill = checked(Drill(plan, scenario, seed))
+            play(drill, make("plan"), until=asked_at)
+            assert drill.decide(D.RequestSupport()).accepted
+            play(drill, make("plan"))
+            assert any(e.kind == "support_arrived" for e in drill.log)
