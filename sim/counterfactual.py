@@ -295,7 +295,7 @@ def most_costly(
     seed: int,
     decisions: list[TimedDecision],
     baseline: list[dict[str, bool | None]],
-    variants: list[tuple[int, str, float | None, list[TimedDecision]]] | None = None,
+    variants: list[tuple[int, str, float | None, list[TimedDecision]]],
     progress: Callable[[int], None] | None = None,
 ) -> CostlyDecision | None:
     """The decision whose removal or earlier timing gains most milestones under CRN.
@@ -304,7 +304,7 @@ def most_costly(
     base_met = [sum(1 for v in row.values() if v) for row in baseline]
     best: CostlyDecision | None = None
     done = 0
-    for n, variant, new_t, seq in variants if variants is not None else _variants(plan, scenario, seed, decisions):
+    for n, variant, new_t, seq in variants:
         gains = []
         per: dict[str, float] = {}
         for r in range(reps):

@@ -58,7 +58,9 @@ def _forced_note(console, changes: list[str], lang: str) -> None:  # type: ignor
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the event log (JSON Lines).",
 )
-@click.option("--force", is_flag=True, help="Replay even if the plan or scenario file, or the model, changed since.")
+@click.option(
+    "--force", is_flag=True, help="Replay even if the plan or scenario file, or the model, changed since."
+)
 @lang_option
 @click.pass_context
 def replay_cmd(
@@ -104,7 +106,9 @@ def replay_cmd(
     is_flag=True,
     help="No UI: show where the drill stands and run it to the end with no further decisions.",
 )
-@click.option("--force", is_flag=True, help="Resume even if the plan or scenario file, or the model, changed since.")
+@click.option(
+    "--force", is_flag=True, help="Resume even if the plan or scenario file, or the model, changed since."
+)
 @lang_option
 @click.pass_context
 def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, sub_lang: str | None) -> None:

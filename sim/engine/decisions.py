@@ -868,7 +868,6 @@ class RequestSupport(Decision):
                 for _ in range(extra):
                     member = type(team.members[0])(team.id, len(team.members), IDLE, BASE)
                     team.members.append(member)
-                    world.staff_moves += 1  # counts of members present are stale
                     world.member_free(member)
                 added += extra
             world.log.add(world.now, "support_arrived", "", people=added)

@@ -15,7 +15,6 @@ them), so a decision taken after ``advance(t)`` sees the state at t complete.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -114,16 +113,6 @@ class Drill:
         if self.finished:
             self._close()
 
-    def next_event_time(self) -> float:
-        """When the next scheduled event happens (the horizon if none)."""
-        t = self.world.env.peek()
-        return self.horizon if math.isinf(t) else min(t, self.horizon)
-
-    def step(self) -> float:
-        """Advance to the next time anything happens; returns the new time."""
-        self.advance(self.next_event_time())
-        return self.now
-
     def _close(self) -> None:
         if not self._closed:
             self._closed = True
@@ -152,9 +141,8 @@ class Drill:
         takes = decision.apply(self.world)
         self.world.disturb_all()
         self.world.flush()
-        self.world.due.pop(self.tracker.update, None)
+        self.world.due[self.tracker.update] = None  # judge the milestones now, once
         self.world.run_due()
-        self.tracker.update()
         return Outcome(True, None, takes)
 
     # --- views ---------------------------------------------------------------------------

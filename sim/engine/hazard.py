@@ -39,9 +39,6 @@ class Hazard:
     def off(self) -> bool:
         return self.p == 0.0 and self.q == 0.0 and self.r == 0.0
 
-    def at(self, a: float) -> float:
-        return max(0.0, self.p + self.q * a + self.r * a * a)
-
 
 OFF = Hazard()
 

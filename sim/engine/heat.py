@@ -42,7 +42,6 @@ class Topic:
     copycat_check_at: float | None = None
     reply_at: float | None = None  # the initial reply to the grievance behind the topic
     reply_pending: bool = False
-    posts: int = 0
     next_post: float = INF
     clock: Callable[[], float] = no_clock
 
@@ -64,14 +63,6 @@ class Topic:
         if not self.started:
             return self.kernel0
         return self.kernel0 * math.exp(-self.spec.behaviour.kernel_decay_per_hour * (t - self.t0) / 60.0)
-
-    def intensity_per_hour(self, t: float) -> float:
-        b = self.spec.behaviour
-        return (
-            self.base_per_hour
-            + self.extra_base_per_hour
-            + self.excitation * b.kernel_decay_per_hour * self.kernel_at(t)
-        )
 
     def settle(self, t: float) -> None:
         """Carry the state forward to ``t`` (exact, no randomness)."""

@@ -134,10 +134,7 @@ class World:
         self.support_requested_at: float | None = None
         self.ended_at: float | None = None
         self.pending: list[dict[str, Any]] = []  # decisions under way: {what, eta}
-        self.history: dict[str, list[tuple[float, float, float]]] = {}  # id -> (t, value, aux)
         self._uniforms: dict[str, Uniforms] = {}
-        self.staff_moves = 0  # bumped whenever a member comes or goes: cached counts are stale
-        self._helpers_at: dict[str, tuple[int, int]] = {}
         self._head_thresholds = sorted(
             {
                 trig.head_count_at_least_people
@@ -339,7 +336,6 @@ class World:
             member.status = EN_ROUTE
             member.eta = self.now + delay
             member.place = None
-            self.staff_moves += 1
             self.after(delay, lambda m=member: self._member_arrives(m, BASE))
         return called
 
@@ -348,7 +344,6 @@ class World:
         member.place = place
         member.eta = None
         member.task = None
-        self.staff_moves += 1
         self.log.add(self.now, "team_arrived", member.team, member=member.index + 1, place=place)
         self.member_free(member)
 
@@ -359,7 +354,6 @@ class World:
             site = self.plan.sites.get(place) or self.plan.sites.get(member.place or "")
             if site is not None:
                 travel = site.travel_min.sample(self.rng(f"travel:{member.team}"))
-        self.staff_moves += 1
         if travel <= 0:
             member.place = place
             member.status = TASKED if task else IDLE
@@ -375,7 +369,6 @@ class World:
         def arrive() -> None:
             member.place = place
             member.eta = None
-            self.staff_moves += 1
             member.status = TASKED if member.task else IDLE
             self.log.add(self.now, "team_arrived", member.team, member=member.index + 1, place=place)
             if member.status == IDLE:
@@ -717,10 +710,9 @@ class World:
         uniform = self._uniforms.get(topic.id)
         if uniform is None:
             uniform = self._uniforms[topic.id] = Uniforms(self.rng(f"heat:{topic.id}"))
-        now = self.env._now
-        at = topic.draw_next_post(now, uniform)
+        at = topic.draw_next_post(self.env._now, uniform)
         if at < INF:
-            self.env.timeout(at - now).callbacks.append(lambda _e: self._post(topic, at))
+            self._at(at, lambda: self._post(topic, at))
 
     def _post(self, topic: Topic, at: float) -> None:
         if topic.next_post != at:
@@ -728,7 +720,6 @@ class World:
         topic.settle(at)
         before = topic.heat0
         topic.add_events(at, 1)
-        topic.posts += 1
         if topic.spec.copycat is not None:
             self._copycat(topic)
         after = topic.heat0
@@ -873,7 +864,9 @@ class World:
             o.status == PRESENT and o.place == crowd.place and o.spec.meets_petitioners
             for o in self._officials
         )
-        helpers = self._helpers(crowd.place) if crowd.reps_at is not None else 0
+        helpers = (
+            len(self.members_with(Duty.reception, place=crowd.place)) if crowd.reps_at is not None else 0
+        )
         # what the slope and the hazards depend on: when none of it changed (most
         # arrivals and registrations), the plan made last time still holds
         key = crowd.plan_key_of(present, helpers)
@@ -920,15 +913,6 @@ class World:
         if dt < best:
             best, kind = dt, "threshold"
         self._wake(ind, now + best, kind)
-
-    def _helpers(self, place: str) -> int:
-        """Reception members present at ``place`` (counted again only after staff moved)."""
-        cached = self._helpers_at.get(place)
-        if cached is not None and cached[0] == self.staff_moves:
-            return cached[1]
-        count = len(self.members_with(Duty.reception, place=place))
-        self._helpers_at[place] = (self.staff_moves, count)
-        return count
 
     def _next_threshold(self, mood: MoodPath) -> float:
         """Minutes until a rising mood reaches the next level trigger's threshold."""

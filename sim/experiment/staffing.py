@@ -206,20 +206,25 @@ def search(
         )
     assessor.milestones = targets
     assessor.cache.clear()
-    if not targets:
+
+    def result(answer: dict[str, int] | None, final: Assessment | None) -> StaffResult:
+        current_on_duty = {r: plan.teams[r].on_duty_people for r in roles}
         return StaffResult(
             plan.id,
             scenario.id,
             target,
             roles,
-            {r: plan.teams[r].on_duty_people for r in roles},
+            current_on_duty,
             sizes,
-            None,
-            None,
+            answer,
+            final,
             unreachable,
             not_applicable,
             assessor.evidence,
         )
+
+    if not targets:
+        return result(None, None)
 
     def passes(staffing: dict[str, int]) -> Assessment:
         a = assessor.assess(staffing)
@@ -251,20 +256,7 @@ def search(
             break
         options.sort(key=lambda o: o[0], reverse=True)
         _, _, current, final = options[0]
-    answer = current if final.verdict == PASS else None
-    return StaffResult(
-        plan.id,
-        scenario.id,
-        target,
-        roles,
-        {r: plan.teams[r].on_duty_people for r in roles},
-        sizes,
-        answer,
-        final,
-        unreachable,
-        not_applicable,
-        assessor.evidence,
-    )
+    return result(current if final.verdict == PASS else None, final)
 
 
 def staffing_tables(result: StaffResult, lang: str) -> list[Any]:
