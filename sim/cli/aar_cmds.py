@@ -22,10 +22,11 @@ def register(group: click.Group) -> None:
 @contextmanager
 def _user_errors():  # type: ignore[no-untyped-def]
     from ..journal import JournalError
+    from ..report.errors import ReportError
 
     try:
         yield
-    except JournalError as exc:
+    except (JournalError, ReportError) as exc:
         raise UserError(str(exc)) from None
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .errors import ReportError
+
 FORMATS = ("md", "html", "docx")
 
 
@@ -40,7 +42,7 @@ def build_report(
     drill = cmp.actual_drill
     sampled = Drill(drill.plan, drill.scenario, journal.seed)
     team_samples = replay_with_samples(sampled, decisions_of(journal))
-    pngs = charts(drill.log.entries, team_samples, _labels(drill), lang)
+    pngs = charts(drill.log.entries, team_samples, _labels(drill), lang, drill.scenario.wall_start)
     blocks = build_blocks(cmp, lang, pngs)
     if out is None:
         out = journal_path.with_name(f"{journal_path.stem}-report-{lang}.{fmt}")
@@ -55,4 +57,4 @@ def build_report(
     return out
 
 
-__all__ = ["FORMATS", "build_report"]
+__all__ = ["FORMATS", "ReportError", "build_report"]

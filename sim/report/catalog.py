@@ -67,8 +67,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fig_heat": ("网络热度", "Online heat"),
     "fig_teams": ("各工作组在岗人数", "Team members on duty"),
     "fig_caption": (
-        "图{n}：{what}（横轴：情景开始后的分钟数）",
-        "Figure {n}: {what} (minutes from the scenario's start)",
+        "图{n}：{what}（横轴为情景中的时间）",
+        "Figure {n}: {what} (by the time of day in the scenario)",
     ),
     # milestone table
     "col_level": ("级别", "Level"),
