@@ -165,3 +165,43 @@ def test_cli_compare_and_report(journal_path: Path, tmp_path: Path, capsys) -> N
     )
     assert code == 0 and target.stat().st_size > 10_000
     assert run_cli(main_group, ["report", str(tmp_path / "missing.jsonl")]) == 2
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _runs(path: Path, part: str = "word/document.xml") -> list:  # type: ignore[type-arg]
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read(part))
+    return list(root.iter(f"{W}r"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_docx_tags_chinese_text_as_zh_cn_with_an_east_asian_font(
+    journal_path: Path, tmp_path: Path, lang: str
+) -> None:
+    """LibreOffice picked a Japanese font (and let commas start lines) for Chinese
+    runs that python-docx's template left tagged en-US."""
+    docx = build_report(journal_path, "docx", lang, tmp_path / "r.docx", reps=2)
+    han = re.compile("[\u4e00-\u9fff]")
+    chinese = 0
+    for run in _runs(docx):
+        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        if not han.search(text):
+            continue
+        chinese += 1
+        rpr = run.find(f"{W}rPr")
+        assert rpr is not None, text
+        tag = rpr.find(f"{W}lang")
+        fonts = rpr.find(f"{W}rFonts")
+        assert tag is not None and tag.get(f"{W}eastAsia") == "zh-CN", text
+        assert tag.get(f"{W}val") == "zh-CN", text
+        assert fonts is not None and fonts.get(f"{W}eastAsia") in ("SimSun", "SimHei"), text
+    assert chinese > 50 if lang == "zh" else chinese == 0
+    with zipfile.ZipFile(docx) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S)
+    assert defaults and 'w:eastAsia="zh-CN"' in defaults.group(0)
+    assert 'w:eastAsia="en-US"' not in styles

@@ -5,13 +5,36 @@ from __future__ import annotations
 
 import base64
 import html
+import os
+import re
 from pathlib import Path
+from typing import Any
 
 from .document import Block
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, fsync, rename: a reader
+    (or a crash) never sees half a report."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _md_text(s: str) -> str:
+    """Markdown's emphasis marks in running text are literal characters here
+    (the "*" of an assumed limit)."""
+    return s.replace("*", "\\*").replace("_", "\\_")
+
+
 def _md_cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+    return _md_text(s).replace("|", "\\|").replace("\n", " ")
 
 
 def write_md(blocks: list[Block], out: Path) -> list[Path]:
@@ -28,7 +51,7 @@ def write_md(blocks: list[Block], out: Path) -> list[Path]:
         elif b.kind == "p":
             lines += [b.text, ""]
         elif b.kind == "note":
-            lines += [f"*{b.text}*", ""]
+            lines += [f"*{_md_text(b.text)}*", ""]
         elif b.kind == "bullet":
             lines += [f"- {b.text}", ""]
         elif b.kind == "table":
@@ -39,10 +62,10 @@ def write_md(blocks: list[Block], out: Path) -> list[Path]:
             lines.append("")
         elif b.kind == "image":
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / b.name).write_bytes(b.png)
+            write_atomic(folder / b.name, b.png)
             written.append(folder / b.name)
             lines += [f"![{b.text}]({folder.name}/{b.name})", "", f"*{b.text}*", ""]
-    out.write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(out, "\n".join(lines).encode("utf-8"))
     return written
 
 
@@ -96,39 +119,87 @@ def write_html(blocks: list[Block], out: Path, lang: str) -> list[Path]:
     if in_list:
         parts.append("</ul>")
     parts.append("</body></html>")
-    out.write_text("\n".join(parts), encoding="utf-8")
+    write_atomic(out, "\n".join(parts).encode("utf-8"))
     return [out]
 
 
-def _east_asian(run, font: str) -> None:  # type: ignore[no-untyped-def]
+# East Asian fonts a unit's Word has (宋体 for text, 黑体 for headings); LibreOffice
+# maps them to an installed Chinese font because the runs say they are zh-CN
+BODY_CJK, HEAD_CJK = "SimSun", "SimHei"
+HAN = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _rfonts(rpr: Any) -> Any:
     from docx.oxml.ns import qn
 
-    rpr = run._element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), font)
+    return fonts
 
 
-def _style_fonts(doc, lang: str) -> None:  # type: ignore[no-untyped-def]
+def _lang(rpr: Any, val: str) -> None:
+    """``<w:lang w:val=.. w:eastAsia="zh-CN">``: Chinese text is Chinese (not the
+    en-US python-docx's template implies), so an office suite picks a Chinese
+    font and Chinese line breaking (no comma starting a line)."""
+    from docx.oxml.ns import qn
+
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), val)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _tag_runs(doc: Any, lang: str) -> None:
+    """Every run with Chinese text: East Asian font and zh-CN; the rest: the report's language."""
+    from docx.oxml.ns import qn
+
+    latin = "zh-CN" if lang == "zh" else "en-GB"
+    heading = {"Title", "Heading1", "Heading2"}
+    for p in doc.element.body.iter(qn("w:p")):
+        ppr = p.find(qn("w:pPr"))
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        head = style is not None and style.get(qn("w:val")) in heading
+        for r in p.iter(qn("w:r")):
+            text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+            if not text:
+                continue
+            rpr = r.get_or_add_rPr()
+            if HAN.search(text):
+                fonts = _rfonts(rpr)
+                fonts.set(qn("w:eastAsia"), HEAD_CJK if head else BODY_CJK)
+                fonts.set(qn("w:hint"), "eastAsia")  # “”：— in the Chinese font too
+                _lang(rpr, "zh-CN")
+            else:
+                _lang(rpr, latin)
+
+
+def _style_fonts(doc: Any, lang: str) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
-    body_cjk, head_cjk = ("SimSun", "SimHei")
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
+    # the document's defaults: Chinese runs are zh-CN whatever style they have
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is not None:
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is not None:
+            _lang(rpr, "zh-CN" if lang == "zh" else "en-GB")
+            _rfonts(rpr).set(qn("w:eastAsia"), BODY_CJK)
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption", "List Bullet"):
         try:
             style = doc.styles[name]
         except KeyError:
             continue
-        style.font.name = "Arial" if name.startswith(("Heading", "Title")) else "Times New Roman"
+        head = name.startswith(("Heading", "Title"))
+        style.font.name = "Arial" if head else "Times New Roman"
         rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.insert(0, fonts)
-        fonts.set(qn("w:eastAsia"), head_cjk if name != "Normal" and name != "Caption" else body_cjk)
-        if name.startswith(("Heading", "Title")):
+        _rfonts(rpr).set(qn("w:eastAsia"), HEAD_CJK if head else BODY_CJK)
+        _lang(rpr, "zh-CN" if lang == "zh" else "en-GB")
+        if head:
             style.font.color.rgb = RGBColor(0, 0, 0)
     doc.styles["Normal"].font.size = Pt(10.5)
     doc.styles["Title"].font.size = Pt(18)
@@ -198,7 +269,10 @@ def write_docx(blocks: list[Block], out: Path, lang: str) -> list[Path]:
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             cap = doc.add_paragraph(b.text, style="Caption")
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.save(str(out))
+    _tag_runs(doc, lang)
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_atomic(out, buf.getvalue())
     return [out]
 
 
