@@ -162,7 +162,7 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
     from rich.table import Table
 
     from ..counterfactual import compare
-    from ..present import minutes, status_text
+    from ..present import id_labels, p_value, status_text, wall_clock
     from ..report.document import decision_label, pct_short, verdict_sentence
 
     lang = pick_lang(ctx, sub_lang)
@@ -191,27 +191,33 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
             pct_short(m.arms["team"]),
             pct_short(m.arms["plan"]),
             pct_short(m.arms["passive"]),
-            f"{m.vs_plan.p_value:.2g}" if m.vs_plan.n else "–",
+            p_value(m.vs_plan.p_value) if m.vs_plan.n else "–",
         )
     console.print(table)
     for m in cmp.milestones:
         s = verdict_sentence(m, lang)
         if s and m.actual == MISSED_STATUS:
             console.print(f"• {m.label(lang)}{'：' if zh else ': '}{s}")
+    plan, scen = cmp.actual_drill.plan, cmp.actual_drill.scenario
+    labels = id_labels(plan, scen)
+
+    def at(t: float | None) -> str:  # a moment as the scenario's time of day
+        return "–" if t is None else wall_clock(scen.wall_start, t)
+
     c = cmp.costly
     if c is not None and c.gain > 0:
-        what = decision_label(c.decision, lang)
+        what = decision_label(c.decision, lang, plan, labels=labels)
         if c.variant == "earlier":
             console.print(
-                f"代价最大的决策：第 {minutes(c.t)} 分钟的“{what}”；提前到第 {minutes(c.new_t)} 分钟，平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
+                f"代价最大的决策：{at(c.t)}的“{what}”；提前到 {at(c.new_t)}，平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
                 if zh
-                else f"Most costly decision: \u201c{what}\u201d at {minutes(c.t)} min; at {minutes(c.new_t)} min instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
+                else f"Most costly decision: \u201c{what}\u201d at {at(c.t)}; at {at(c.new_t)} instead it gains {c.gain:.2f} milestones on average ({c.reps} replications)"
             )
         else:
             console.print(
-                f"代价最大的决策：第 {minutes(c.t)} 分钟的“{what}”；去掉它平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
+                f"代价最大的决策：{at(c.t)}的“{what}”；去掉它平均多达成 {c.gain:.2f} 项（{c.reps} 次重复）"
                 if zh
-                else f"Most costly decision: \u201c{what}\u201d at {minutes(c.t)} min; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
+                else f"Most costly decision: \u201c{what}\u201d at {at(c.t)}; without it {c.gain:.2f} more milestones on average ({c.reps} replications)"
             )
     elif c is not None:
         console.print(
@@ -220,8 +226,8 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
             else "No single decision, removed or taken earlier, gains any milestone."
         )
     for i, t, _kind, k in cmp.refused:
-        what = decision_label(cmp.decisions[i].decision, lang)
-        console.print(f"[dim]{'无法执行' if zh else 'refused'}: {minutes(t)} min {what} ({k}/{reps})[/]")
+        what = decision_label(cmp.decisions[i].decision, lang, plan, labels=labels)
+        console.print(f"[dim]{'无法执行' if zh else 'refused'}: {at(t)} {escape(what)} ({k}/{reps})[/]")
     console.print(f"[dim]{cmp.seconds:.1f} s[/]")
 
 

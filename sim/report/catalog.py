@@ -12,11 +12,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     # section names Chinese units expect, and their English counterparts
     "s_overview": ("一、演练概况", "1. Overview"),
     "s_timeline": ("二、演练过程", "2. How the drill went"),
-    "s_milestones": ("三、时限达成情况", "3. Milestones against the plan's limits"),
-    "s_capabilities": ("四、能力评估", "4. Capability ratings"),
-    "s_findings": ("五、发现的问题", "5. Problems found"),
-    "s_lessons": ("六、经验教训", "6. Lessons learned"),
-    "s_recommend": ("七、改进建议", "7. Recommendations and improvement plan"),
+    "s_roles": ("三、各角色的决策与评估意见", "3. Decisions and findings by role"),
+    "s_milestones": ("四、时限达成情况", "4. Milestones against the plan's limits"),
+    "s_capabilities": ("五、能力评估", "5. Capability ratings"),
+    "s_findings": ("六、发现的问题", "6. Problems found"),
+    "s_lessons": ("七、经验教训", "7. Lessons learned"),
+    "s_recommend": ("八、改进建议", "8. Recommendations and improvement plan"),
     "s_method": ("附：反事实分析方法", "Annex: how the counterfactual was computed"),
     "s_charts": ("态势变化图", "The situation over time"),
     # overview table
@@ -30,18 +31,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "participants": ("参演人员", "Participants"),
     "facilitator": ("导调人员", "Facilitator"),
     "journal": ("推演记录文件", "Journal file"),
+    "files": ("预案与情景文件", "Plan and scenario files"),
+    "seats": ("参演角色", "Roles at the table"),
     "n_decisions": ("决策数量", "Decisions taken"),
+    "n_injects": ("导调注入", "Facilitator injects"),
     "result": ("时限达成", "Milestones"),
     "result_value": ("达成 {met} 项，未达成 {missed} 项", "{met} met, {missed} missed"),
     "to_fill": ("（待填写）", "(to fill in)"),
     "overview_text": (
-        "本次桌面推演依据{plan}，以“{scenario}”为情景，推演时长 {hours:g} 小时。"
-        "参演小组共作出 {n} 项决策，{met} 项时限达成，{missed} 项未达成。"
-        "反事实分析在 {reps} 个同分布情景中重放了参演小组的决策，并与按预案处置、消极处置两种做法逐一对照。",
-        "This tabletop drill played the scenario \u201c{scenario}\u201d against the plan of {plan} over "
-        "{hours:g} simulated hours. The team took {n} decisions; {met} milestones were met and {missed} missed. "
+        "{unit}依据《{plan}》开展桌面推演，情景为“{scenario}”，推演时长 {hours:g} 小时。"
+        "参演小组共作出 {n} 项决策{injects}；{met} 项时限达成，{missed} 项未达成。"
+        "反事实分析在 {reps} 个同分布情景中重放了参演小组的决策，并与按预案处置、不作为两种做法逐一对照。",
+        "{unit} played the scenario \u201c{scenario}\u201d against its {plan} over {hours:g} simulated hours. "
+        "The team took {n} decisions{injects}; {met} milestones were met and {missed} missed. "
         "The counterfactual replayed the team's decisions in {reps} situations drawn from the same scenario and set "
         "them beside a plan-following and a passive response in exactly the same situations.",
+    ),
+    "overview_injects": (
+        "，导调员另作 {k} 次临时注入（不计入决策）",
+        " (and the facilitator made {k} injects, not counted as decisions)",
     ),
     "forced": (
         "注意：预案、情景文件或模型版本自推演以来已改变，本报告是用 --force 按现状重算的：{what}",
@@ -50,10 +58,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # timeline
     "col_time": ("时间", "Time"),
-    "col_min": ("分钟", "Min"),
+    "col_role": ("角色", "Role"),
+    "col_decision": ("决策", "Decision"),
+    "col_notes": ("评估员意见", "Evaluator's notes"),
     "col_what": ("类别", "What"),
     "col_detail": ("内容", "Detail"),
     "k_inject": ("情况注入", "Inject"),
+    "k_facilitator": ("导调注入", "Facilitator inject"),
     "k_decision": ("决策", "Decision"),
     "k_met": ("时限达成", "Milestone met"),
     "k_missed": ("时限未达成", "Milestone missed"),
@@ -73,13 +84,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     # milestone table
     "col_level": ("级别", "Level"),
     "col_milestone": ("里程碑", "Milestone"),
-    "col_limit": ("时限(分)", "Limit (min)"),
-    "col_took": ("用时(分)", "Took (min)"),
-    "col_result": ("本次结果", "In the drill"),
+    "col_result": ("本次结果（时间、用时与时限）", "In the drill (time, minutes taken, limit)"),
     "col_team": ("同情景达成率·本组决策", "Same situations: your decisions"),
     "col_plan": ("同情景·按预案", "Same situations: plan"),
     "col_passive": ("同情景·不作为", "Same situations: passive"),
-    "assumed_note": ("* 预案未写明时限，按假设取值。", "* no limit in the plan: an assumed value."),
+    "assumed_note": (
+        "标 * 的时限预案未写明具体数值，按假设取值。用时按整分钟向上取整，恰好在时限当分钟完成算达成。",
+        "A limit marked * is not stated in the plan: an assumed value. Minutes taken are rounded up to whole "
+        "minutes; done exactly at the limit counts as met.",
+    ),
     "ci_note": (
         "后三列为达成率，括号内为 95% Wilson 置信区间（%）；“同情景”指 {reps} 个公共随机数重复，三种做法面对完全相同的到访人数、到达时间与各方用时。",
         "The last three columns: share of replications meeting the limit, with 95 % Wilson intervals (%) in brackets. \u2018Same situations\u2019: {reps} replications with common random "
@@ -130,15 +143,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_grade": ("等级", "Grade"),
     "col_finding": ("问题", "Finding"),
     "col_evidence": ("依据（事件日志与反事实）", "Evidence (event log and counterfactual)"),
-    "ev_missed_at": (
-        "时限 {limit:g} 分钟，第 {at:.0f} 分钟才达成",
-        "limit {limit:g} min, met only after {at:.0f} min",
+    "v_system": (
+        "这一步由{by}按程序完成，不受参演小组决策影响：同样情景中本组决策 {team}，按预案处置 {plan}，不作为 {passive}。",
+        "this step is done by {by} as a matter of routine; the team's decisions do not change it: in the same "
+        "situations {team} with your decisions, {plan} plan-following, {passive} passive.",
     ),
-    "ev_missed": (
-        "时限 {limit:g} 分钟，推演结束前未达成",
-        "limit {limit:g} min, not met before the drill ended",
+    "act_system": (
+        "这一步不受推演决策影响：核实{by}完成“{what}”所需的人员与用时，必要时修订预案或时限。",
+        "Not a matter of the team's decisions: check the people and time {by} needs for \u201c{what}\u201d; "
+        "revise the plan or the limit if needed.",
     ),
-    "ev_met": ("时限 {limit:g} 分钟，用时 {at:.0f} 分钟", "limit {limit:g} min, took {at:.0f} min"),
+    "all_roles_note": (
+        "本次推演记录未区分席位（单人或一台终端承担全部角色），以下按全体角色列出。",
+        "The journal records no seats (one keyboard held every role), so everything is listed under all roles.",
+    ),
+    "role_findings": ("与本角色有关的问题：{items}。", "Findings that concern this role: {items}."),
+    "role_no_decisions": ("本角色在推演中未作出决策。", "This role took no decisions in the drill."),
+    "note_item": ("评估员（{at}）：{text}", "Evaluator ({at}): {text}"),
+    "lesson_notes": ("评估员总体意见：{items}", "The evaluator's general notes: {items}"),
     "v_decision": (
         "本次未达成；按预案处置在同样情景中的达成率为 {plan}。",
         "missed in your drill; the plan-following response meets it in {plan} of the same situations.",
@@ -163,26 +185,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "met in your drill, but your decisions meet it in only {team} of the same situations (plan-following: "
         "{plan}); little margin.",
     ),
+    "v_late": (
+        "本次达成；同样情景中本组决策达成率 {team}，但其中 {late} 在时限的最后四分之一才达成，余量不足。",
+        "met in your drill, and in {team} of the same situations with your decisions, but {late} of those only "
+        "in the last quarter of the limit: little margin.",
+    ),
     "v_met": (
         "本次达成；同样情景中本组决策达成率 {team}。",
         "met in your drill, and in {team} of the same situations with your decisions.",
     ),
     "paired": (
-        "配对比较（McNemar 精确检验）：按预案达成而本组未达成 {b} 次，反之 {a} 次，p = {p}。",
-        "Paired (exact McNemar): met by the plan and not by your decisions in {b} replications, the reverse in "
-        "{a}, p = {p}.",
+        "配对比较（McNemar 精确检验）：按预案达成而本组未达成 {b} 次，反之 {a} 次，{p}。",
+        "Paired (exact McNemar): met by the plan and not by your decisions in {b} of the replications, the "
+        "reverse in {a}, {p}.",
     ),
     # lessons
     "lesson_good": ("做得好的方面：{items}。", "What went well: {items}."),
     "lesson_none_good": ("本次没有稳定达成的时限。", "No limit was met with a comfortable margin."),
     "costly_removed": (
-        "代价最大的一项决策：第 {t:.0f} 分钟的“{what}”。在同样情景中去掉这项决策，平均每次多达成 {gain:.2f} 项时限（{reps} 次重复）。",
-        "The most costly decision: \u201c{what}\u201d at {t:.0f} min. Without it, the same situations meet "
+        "代价最大的一项决策：{t}的“{what}”。在同样情景中去掉这项决策，平均每次多达成 {gain:.2f} 项时限（{reps} 次重复）。",
+        "The most costly decision: \u201c{what}\u201d at {t}. Without it, the same situations meet "
         "{gain:.2f} more milestones on average ({reps} replications).",
     ),
     "costly_earlier": (
-        "代价最大的一项决策：第 {t:.0f} 分钟的“{what}”。若提前到第 {new:.0f} 分钟作出，同样情景中平均每次多达成 {gain:.2f} 项时限（{reps} 次重复）。",
-        "The most costly decision: \u201c{what}\u201d at {t:.0f} min. Taken at {new:.0f} min instead, the same "
+        "代价最大的一项决策：{t}的“{what}”。若提前到 {new} 作出，同样情景中平均每次多达成 {gain:.2f} 项时限（{reps} 次重复）。",
+        "The most costly decision: \u201c{what}\u201d at {t}. Taken at {new} instead, the same "
         "situations meet {gain:.2f} more milestones on average ({reps} replications).",
     ),
     "costly_none": (
@@ -195,8 +222,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "duty): {items}.",
     ),
     "refused_item": (
-        "第 {t:.0f} 分钟的“{what}”（{k}/{reps} 次）",
-        "\u201c{what}\u201d at {t:.0f} min ({k}/{reps})",
+        "{t}的“{what}”（{k}/{reps} 次）",
+        "\u201c{what}\u201d at {t} ({k}/{reps})",
     ),
     "lesson_mean": (
         "同样情景中平均每次达成时限数：本组决策 {team:.1f} 项，按预案处置 {plan:.1f} 项，不作为 {passive:.1f} 项。",
@@ -212,8 +239,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_owner": ("责任单位/人", "Owner"),
     "col_due": ("完成时限", "Due date"),
     "act_decision": (
-        "在预案培训中强调：{do}；按预案处置在本情景中约第 {t:.0f} 分钟即作出此决策。",
-        "Train the team to {do} on time; the plan-following response takes this decision at about {t:.0f} min "
+        "在预案培训中强调：{do}；按预案处置在本情景中约 {t} 即作出此决策。",
+        "Train the team to {do} on time; the plan-following response takes this decision at about {t} "
         "in this scenario.",
     ),
     "act_decision_generic": (
@@ -252,26 +279,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# What to do about a milestone, by its measure (used in corrective actions)
+# What to do about a milestone, by its measure (used in corrective actions), in
+# the plan's own words: its teams, officials and venues by their labels, so a
+# mine's report names its petition office, not a city's policy task force.
+# {team} {teams} {official} {venue} {by} are filled from the plan.
 DO: dict[str, tuple[str, str]] = {
-    "alert_step": ("尽快完成研判并宣布响应级别", "screen, verify and declare the level"),
+    "alert_step": ("由{by}在研判后尽快作出决定", "have {by} decide as soon as the assessment is done"),
     "response_started": ("及时宣布响应级别", "declare the response level"),
-    "official_on_site": ("尽早通知相关领导赶赴现场", "summon the responsible official to the site"),
-    "team_on_site": ("尽早召集并派遣相关工作组", "call in and dispatch the team concerned"),
-    "teams_all_on_duty": (
-        "升级响应后立即召集全部前方工作组",
-        "call in every front team once the level rises",
-    ),
-    "venue_open": ("及时开放应急接待场所", "open the emergency reception venue"),
-    "reply_issued": ("尽早组织政策组给出初步答复口径", "have the policy task force issue the initial reply"),
+    "official_on_site": ("尽早通知{official}赶赴现场", "summon {official} to the scene early"),
+    "team_on_site": ("尽早召集并派出{team}", "call in and send {team} early"),
+    "teams_all_on_duty": ("响应升级后立即召集{teams}", "call in {teams} as soon as the level rises"),
+    "venue_open": ("及时启用{venue}", "open {venue}"),
+    "reply_issued": ("尽早由{team}出具初步答复口径", "have {team} issue the initial reply"),
     "package_signed": (
-        "尽早启动一揽子方案并请签批领导到场",
-        "start the package solution and bring its signatory on site",
+        "尽早启动一揽子方案并请{official}到场签批",
+        "start the package solution and bring {official} on site to sign it",
     ),
-    "cordon_set": ("及时设置警戒", "set the cordon"),
-    "medical_standby": ("及时安排医疗力量现场待命", "put medical on standby on site"),
-    "legal_aid_started": ("及时启动法律援助", "start legal aid"),
-    "statement_published": ("尽早发布权威信息回应关切", "publish a public statement"),
+    "cordon_set": ("及时由{team}设置警戒", "have {team} set the cordon"),
+    "medical_standby": ("及时安排{team}在现场待命", "put {team} on standby on site"),
+    "legal_aid_started": ("及时由{team}启动法律援助", "have {team} start legal aid"),
+    "statement_published": ("尽早由{team}发布权威信息回应关切", "have {team} publish a public statement"),
     "head_count_below": (
         "尽早开展对话、答复并引导群众有序离开",
         "open dialogue, reply and help people leave",
@@ -282,6 +309,56 @@ DO: dict[str, tuple[str, str]] = {
     ),
     "safe_resolution": ("尽早开展劝导谈判并联系家属", "start negotiation and contact the family"),
 }
+# the duty whose team a measure's action names
+DO_DUTY: dict[str, str] = {
+    "reply_issued": "policy",
+    "cordon_set": "order",
+    "medical_standby": "medical",
+    "legal_aid_started": "legal_aid",
+    "statement_published": "public_info",
+}
+
+
+def do_text(milestone: Any, plan: Any, labels: dict[str, Any], lang: str) -> str:
+    """What to do about ``milestone`` (a plan Milestone), named in the plan's words."""
+    measure = milestone.measure
+    kind = measure.kind
+    zh = lang == "zh"
+
+    def name(key: str | None, fallback: tuple[str, str]) -> str:
+        known = labels.get(key) if key else None
+        return str(known.get(lang)) if known is not None else pick(fallback, lang)
+
+    team = getattr(measure, "team", None)
+    if team is None and kind in DO_DUTY:
+        team = next((tid for tid, t in plan.teams.items() if DO_DUTY[kind] in t.duties), None)
+    official = getattr(measure, "official", None)
+    if kind == "package_signed":
+        official = plan.policy_work.signatory
+    by = None
+    if kind == "alert_step":
+        by = next((step.by for step in plan.alert_chain if step.step == measure.step), None)
+    teams = ("、" if zh else ", ").join(
+        name(t, ("相关工作组", "the teams")) for t in getattr(measure, "teams", None) or []
+    )
+    values = {
+        "team": name(team, ("相关工作组", "the team concerned")),
+        "teams": teams or pick(("全部相关工作组", "every team concerned"), lang),
+        "official": name(official, ("相关领导", "the official concerned")),
+        "venue": name(getattr(measure, "venue", None), ("应急接待场所", "the reception venue")),
+        "by": name(by, ("负责人", "the person in charge")),
+    }
+    return pick(DO.get(kind, ("按预案及时处置", "act as the plan says")), lang).format(**values)
+
+
+def system_step_by(milestone: Any, plan: Any) -> str | None:
+    """Who does an alert step the team's decisions cannot change (screening,
+    verification: automatic in the model), or None if the team decides it."""
+    measure = milestone.measure
+    if measure.kind != "alert_step" or measure.step == "decide":
+        return None
+    return next((str(step.by) for step in plan.alert_chain if step.step == measure.step), "")
+
 
 CAPABILITIES: dict[str, tuple[str, ...]] = {
     "cap_assessment": ("alert_step",),

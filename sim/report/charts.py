@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.log import Entry
-from ..engine.snapshot import wall_clock
+from ..present import wall_clock
 from .errors import ReportError
 
 if TYPE_CHECKING:
