@@ -181,9 +181,8 @@ def milestone_result_text(
             return f"{word}：{at}{done}，{span_text(after, clock, lang)}（{limit}）"
         if status == "met" and n >= 0 and deadline_min >= 0:
             return f"met {at} — {n} of {deadline_min:g} min after {origin}"
-        return (
-            f"{word} — done {at}, {span_text(after, clock, lang)} ({limit_text(deadline_min, clock, lang)})"
-        )
+        limit = f"limit {deadline_min:g} min" if deadline_min >= 0 else limit_text(deadline_min, clock, lang)
+        return f"{word} — done {at}, {span_text(after, clock, lang)} ({limit})"
     if status in ("missed", "pending"):
         return (
             f"{word}（{limit_text(deadline_min, clock, lang)}）"
@@ -296,6 +295,15 @@ _DECISION_SENTENCES: dict[str, tuple[str, str]] = {
 }
 
 
+def in_sentence(label: str, lang: str) -> str:
+    """An English label inside a sentence starts lower case ("call in the policy
+    task force"), unless its first word is an acronym or a name in capitals."""
+    first = label.split(" ", 1)[0]
+    if lang != "en" or len(first) < 2 or not first[0].isupper() or not first[1:].islower():
+        return label
+    return label[0].lower() + label[1:]
+
+
 def decision_sentence(
     kind: str, data: dict[str, Any], labels: dict[str, Label], lang: str, plan: Any = None
 ) -> str:
@@ -307,7 +315,7 @@ def decision_sentence(
         if key is None or key == "":
             return ""
         known = labels.get(str(key))
-        return known.get(lang) if known else str(key)
+        return in_sentence(known.get(lang), lang) if known else str(key)
 
     if kind == "facilitator_inject":
         text = str(data.get("zh" if zh else "en") or data.get("en") or data.get("zh") or "")

@@ -175,7 +175,9 @@ def test_a_journal_from_another_model_version_is_refused_then_forced(tmp_path: P
     path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
     with pytest.raises(JournalError) as exc:
         rebuild(read_journal(path))
-    assert f"model version 1; this is version {MODEL_VERSION}" in str(exc.value) and "--force" in str(exc.value)
+    assert f"model version 1; this is version {MODEL_VERSION}" in str(exc.value) and "--force" in str(
+        exc.value
+    )
     capsys.readouterr()
     assert run_cli(main_group, ["replay", str(path), "--force", "--lang", "en"]) == 0
     assert "FORCED" in capsys.readouterr().out

@@ -181,7 +181,7 @@ def test_decisions_are_sentences_not_dumps() -> None:
         == "派保卫科（保卫干警）4人前往集团公司机关"
     )
     assert decision_sentence("dispatch", dispatch, labels, "en", plan) == (
-        "Send 4 of Security department (guards) to Parent company headquarters"
+        "Send 4 of security department (guards) to parent company headquarters"
     )
     assert (
         decision_sentence("call_in", {"team": "security"}, labels, "zh", plan)

@@ -49,7 +49,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "overview_injects": (
         "，导调员另作 {k} 次临时注入（不计入决策）",
-        " (and the facilitator made {k} injects, not counted as decisions)",
+        " (and the facilitator made {k} inject{s}, not counted as decisions)",
     ),
     "forced": (
         "注意：预案、情景文件或模型版本自推演以来已改变，本报告是用 --force 按现状重算的：{what}",

@@ -282,7 +282,16 @@ def build_blocks(
         date = datetime.fromisoformat(created).strftime("%Y-%m-%d")
     except ValueError:
         date = created
-    injects = text("overview_injects", lang, k=len(records.facilitator)) if records.facilitator else ""
+    injects = (
+        text(
+            "overview_injects",
+            lang,
+            k=len(records.facilitator),
+            s="" if len(records.facilitator) == 1 else "s",
+        )
+        if records.facilitator
+        else ""
+    )
     b.append(
         Block(
             "p",
@@ -359,33 +368,35 @@ def build_blocks(
     b.append(Block("h1", text("s_milestones", lang)))
     by_id = card.by_id()
     noted = any(records.notes_on_milestone(m.id) for m in cmp.milestones)
-    mrows = []
+    # what happened in the drill (with the evaluator's notes), then the same
+    # situations replayed: two tables, so neither is squeezed on an A4 page
+    mrows, crows = [], []
     for m in cmp.milestones:
         spec, res = specs.get(m.id), by_id.get(m.id)
         clock = spec.clock if spec is not None else "first_report"
         result = milestone_result_text(
             m.actual, res.met_at if res else None, m.actual_after, m.deadline_min, clock, start, lang
         )
-        row = [
-            ROMAN.get(m.level, m.level) if (m.level and lang == "zh") else (m.level or "–"),
-            m.label(lang) + (" *" if _assumed(card, m.id) else ""),
-            result,
-            pct_short(m.arms["team"]),
-            pct_short(m.arms["plan"]),
-            pct_short(m.arms["passive"]),
-        ]
+        name = m.label(lang) + (" *" if _assumed(card, m.id) else "")
+        row = [ROMAN.get(m.level, m.level) if (m.level and lang == "zh") else (m.level or "–"), name, result]
         if noted:
             row.append(_notes_text(records.notes_on_milestone(m.id), start, lang))
         mrows.append(row)
-    mheader = [
-        text(k, lang)
-        for k in ("col_level", "col_milestone", "col_result", "col_team", "col_plan", "col_passive")
-    ]
-    mwidths = [0.45, 2.2, 2.6, 1.25, 1.25, 1.25]
+        crows.append([name, *(pct_short(m.arms[arm]) for arm in ("team", "plan", "passive"))])
+    mheader = [text(k, lang) for k in ("col_level", "col_milestone", "col_result")]
+    mwidths = [0.6, 2.6, 3.5]
     if noted:
         mheader.append(text("col_notes", lang))
-        mwidths = [0.45, 1.9, 2.2, 1.1, 1.1, 1.1, 1.9]
+        mwidths = [0.6, 2.2, 2.9, 2.0]
     b.append(Block("table", header=mheader, rows=mrows, widths=mwidths))
+    b.append(
+        Block(
+            "table",
+            header=[text(k, lang) for k in ("col_milestone", "col_team", "col_plan", "col_passive")],
+            rows=crows,
+            widths=[2.8, 1.4, 1.4, 1.4],
+        )
+    )
     b.append(Block("note", text("assumed_note", lang) + " " + text("ci_note", lang, reps=cmp.reps)))
     colon = "：" if lang == "zh" else ": "
     for m in cmp.milestones:
@@ -594,7 +605,7 @@ def _by_role(
             if noted:
                 header.append(text("col_notes", lang))
             out.append(Block("table", header=header, rows=rows, widths=[0.8, 4, 2.5] if noted else [0.8, 6]))
-        else:
+        elif seat is not None or not records.seated:
             out.append(Block("p", text("role_no_decisions", lang)))
         mine = by_seat.get(seat, [])
         if mine:
