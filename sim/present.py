@@ -68,7 +68,7 @@ def scorecard_table(card: Scorecard, lang: str, title: str = "") -> Table:
             m.level or "–",
             m.label(lang),
             limit,
-            minutes(m.after_min),
+            "–" if m.after_min is None else str(ceil_min(m.after_min)),  # rounded up: 30.4 of 30 shows 31
             f"[{STYLE.get(m.status, '')}]{status_text(m.status, lang)}[/]",
         )
     table.caption = "* 预案未写明时限，按假设取值" if zh else "* no limit in the plan: an assumed value"

@@ -136,6 +136,12 @@ def test_zh_docx_opens_in_an_office_suite(journal_path: Path, tmp_path: Path) ->
     assert pdf.exists() and pdf.stat().st_size > 10_000
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
+    if shutil.which("pdftotext"):  # Chinese line breaking: no line of the laid-out text starts with a comma
+        laid = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        )
+        starts = [line for line in laid.stdout.splitlines() if re.match(r"^\s*[,，、;；。]", line)]
+        assert not starts, starts[:5]
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

@@ -288,3 +288,17 @@ def test_facilitator_records_of_either_form_are_read_as_injects() -> None:
     assert [(d.index, d.kind, d.seat) for d in records.decisions] == [(1, "public_statement", "public_info")]
     assert records.notes_on_decision(1) == [] and len(records.notes) == 1
     assert records.notes[0].decision == 2
+
+
+def test_scorecard_tables_round_minutes_taken_up() -> None:
+    """`limit 30 | took 30 | missed` for 30.4 min: a shown duration never looks within a limit it missed."""
+    from rich.console import Console
+
+    from sim.engine.scorecard import MilestoneResult, Scorecard
+    from sim.present import scorecard_table
+
+    late = MilestoneResult("m", "甲", "a", None, "missed", 0.0, 30.0, 30.4, 30.4, 30.0, None, False)
+    console = Console(width=120, record=True)
+    console.print(scorecard_table(Scorecard((late,), {}), "en"))
+    row = next(line for line in console.export_text().splitlines() if " a " in line)
+    assert "31" in row and "missed" in row
