@@ -108,8 +108,20 @@ class JournalWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
 
-    def record(self, t: float, decision: dict[str, Any]) -> None:
-        self._write({"type": "decision", "t": t, "decision": decision})
+    def record(self, t: float, decision: dict[str, Any], seat: str | None = None) -> None:
+        """A confirmed decision; ``seat`` is the role that took it (drill room)."""
+        record: dict[str, Any] = {"type": "decision", "t": t, "decision": decision}
+        if seat is not None:
+            record["seat"] = seat
+        self._write(record)
+
+    def facilitator(self, t: float, action: dict[str, Any]) -> None:
+        """A facilitator's action (an inject; the MSEL's play / hold / skip): not a team decision."""
+        self._write({"type": "facilitator", "t": t, "action": action, "seat": "facilitator"})
+
+    def clock(self, t: float) -> None:
+        """Where the drill stood (on pause and every simulated minute): resume restores the time."""
+        self._write({"type": "clock", "t": t})
 
     def note(self, t: float, what: str, **data: Any) -> None:
         """A remark that replay ignores (e.g. the drill ended, the debrief was opened)."""

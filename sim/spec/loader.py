@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import catalog
-from .plan import Duty, Plan
+from .plan import Duty, Plan, role_problems
 from .problems import Problem, SpecError, format_path
 from .scenario import EFFECT_TARGETS, OnlineTopic, Scenario
 from .yamlfile import PathKey, YamlDocument, read_yaml
@@ -181,6 +181,8 @@ def check_plan(plan: Plan, doc: YamlDocument) -> list[Problem]:
             c.error((*base, "id"), f"milestone id {milestone.id!r} is used twice")
         ids[milestone.id] = base
         _check_measure(c, plan, milestone, base)
+    for path, message in role_problems(plan):
+        c.error(path, message)
     del places
     return c.problems
 

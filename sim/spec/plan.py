@@ -292,6 +292,48 @@ class Milestone(Cited):
     deadline_min: float = Field(ge=-1440, le=60 * 24 * 60)
 
 
+# --- roles: who takes which decision in a drill room ------------------------------
+
+
+class DecisionKind(StrEnum):
+    """The decisions the plan leaves to people (the engine's trainee decisions, by kind)."""
+
+    declare_level = "declare_level"
+    call_in = "call_in"
+    dispatch = "dispatch"
+    summon = "summon"
+    open_venue = "open_venue"
+    move_group = "move_group"
+    ask_representatives = "ask_representatives"
+    start_dialogue = "start_dialogue"
+    initial_reply = "initial_reply"
+    package_solution = "package_solution"
+    public_statement = "public_statement"
+    set_cordon = "set_cordon"
+    medical_standby = "medical_standby"
+    legal_aid = "legal_aid"
+    contact_family = "contact_family"
+    request_support = "request_support"
+    end_response = "end_response"
+
+
+# A drill room's other seats; a role may not take one of these names.
+ROOM_SEATS = ("facilitator", "evaluator", "wall")
+# Decisions that name a team or an official: a role takes them only for those it commands.
+TEAM_DECISIONS = frozenset({DecisionKind.call_in, DecisionKind.dispatch})
+OFFICIAL_DECISIONS = frozenset({DecisionKind.summon, DecisionKind.start_dialogue})
+
+
+class Role(Cited):
+    """A seat at the table: a group of the plan's organisation, the decisions it
+    takes and the teams and officials it commands (one role may hold everything)."""
+
+    label: Text
+    decisions: list[DecisionKind] = Field(min_length=1)
+    teams: list[Id] = Field(default_factory=list)
+    officials: list[Id] = Field(default_factory=list)
+
+
 class Level(Strict):
     label: Text
     colour: Literal["blue", "yellow", "orange", "red"]
@@ -317,6 +359,8 @@ class Plan(Strict):
     site_work: SiteWork
     milestones: list[Milestone] = Field(default_factory=list)  # apply at every level
     levels: dict[LevelName, Level] = Field(min_length=1)
+    # seats of a drill room; none: one role holds every decision
+    roles: dict[Id, Role] = Field(default_factory=dict)
 
     def team_with(self, duty: Duty) -> str | None:
         """The first team carrying ``duty`` (file order), or None."""
@@ -362,3 +406,52 @@ class PolicyWork(Cited):
 
 SiteWork.model_rebuild()
 Plan.model_rebuild()
+
+
+def role_problems(plan: Plan) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-references of the ``roles:`` section, as (field path, message): each
+    team and official a role names exists, no role takes a room seat's name, and
+    every decision, team and official is some role's (else nobody could take it)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    if not plan.roles:
+        return out
+    for rid, role in plan.roles.items():
+        if rid in ROOM_SEATS:
+            out.append((("roles", rid), f"{rid!r} is a drill-room seat, not a role; choose another id"))
+        for i, team in enumerate(role.teams):
+            if team not in plan.teams:
+                known = ", ".join(sorted(plan.teams))
+                out.append(
+                    (
+                        ("roles", rid, "teams", i),
+                        f"names team {team!r}, which the plan does not have (has: {known})",
+                    )
+                )
+        for i, official in enumerate(role.officials):
+            if official not in plan.officials:
+                known = ", ".join(sorted(plan.officials))
+                out.append(
+                    (
+                        ("roles", rid, "officials", i),
+                        f"names official {official!r}, which the plan does not have (has: {known})",
+                    )
+                )
+        if TEAM_DECISIONS & set(role.decisions) and not role.teams:
+            out.append((("roles", rid, "teams"), "takes call_in or dispatch but commands no team"))
+    owned = {kind for role in plan.roles.values() for kind in role.decisions}
+    for kind in DecisionKind:
+        if kind not in owned:
+            out.append((("roles",), f"no role takes the decision {kind.value}"))
+    commanded = {
+        t for role in plan.roles.values() if TEAM_DECISIONS & set(role.decisions) for t in role.teams
+    }
+    for team in plan.teams:
+        if team not in commanded:
+            out.append((("roles",), f"no role commands team {team!r} (calls it in or dispatches it)"))
+    summoned = {
+        o for role in plan.roles.values() if OFFICIAL_DECISIONS & set(role.decisions) for o in role.officials
+    }
+    for official in plan.officials:
+        if official not in summoned:
+            out.append((("roles",), f"no role commands official {official!r} (summons them)"))
+    return out
