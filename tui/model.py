@@ -1,62 +1,39 @@
-"""What the screens share, without any Textual: the drill session (drill,
-journal, decisions taken), decision forms built from the snapshot, feed
-lines from log entries, sparklines and milestone countdowns.
+"""What the screens share, without any Textual: names and labels, feed lines
+from log entries, the places view, milestone texts in the one meaning of time,
+sparklines, and decision forms' display text.
 
-Only the ``sim`` public API is used here; the UI never touches the model's
-internals (``drill.plan`` and ``drill.scenario`` are the loaded spec files).
+Only the room's public views are used here (``sim.room``); the UI never
+touches the model.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sim.engine import decisions as D
-from sim.engine.drill import Drill, Outcome
-from sim.engine.log import NARRATED, Entry
-from sim.engine.snapshot import Snapshot
-from sim.journal import JournalWriter, read_journal
-from sim.replay import rebuild
+from sim.room.engine import NARRATED, D, Decision, Entry, Snapshot, Why, wall_clock
+from sim.room.forms import DECISION_KEYS, TRAINEE_DECISIONS, Choice
 from sim.spec import catalog
-from sim.spec.loader import load_plan_file, load_scenario_file
+from sim.spec.plan import Plan
+from sim.spec.scenario import Scenario
 
 from .i18n import CATALOGS, tr
 
+__all__ = ["DECISION_KEYS", "TRAINEE_DECISIONS"]
+
 DEFAULT_SCENARIO = "group-visit-50"
 DEFAULT_PLAN = "city"
-SPEEDS = (1, 5, 15, 60)  # simulated minutes per real second
-TICK_S = 0.25  # real seconds between clock ticks
-
-# One key per decision the trainee can take (the facilitator inject has its own modal).
-DECISION_KEYS: dict[str, str] = {
-    "declare_level": "l",
-    "call_in": "c",
-    "dispatch": "s",
-    "summon": "o",
-    "open_venue": "v",
-    "move_group": "m",
-    "ask_representatives": "r",
-    "start_dialogue": "t",
-    "initial_reply": "a",
-    "package_solution": "p",
-    "public_statement": "b",
-    "set_cordon": "k",
-    "medical_standby": "h",
-    "legal_aid": "g",
-    "contact_family": "f",
-    "request_support": "u",
-    "end_response": "x",
-}
-TRAINEE_DECISIONS: tuple[type[D.Decision], ...] = tuple(cls for cls in D.ALL if cls.kind in DECISION_KEYS)
+TICK_S = 0.25  # real seconds between clock ticks of a local room
+MIN_SIZE = (120, 40)  # the smallest terminal the drill screen is laid out for (README agrees)
 
 
-def default_journal_path(scenario: str, seed: int, now: datetime | None = None) -> Path:
+def default_journal_path(scenario: str, seed: int, now: datetime | None = None, suffix: str = "") -> Path:
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return Path("journals") / f"{scenario}-{seed}-{stamp}.jsonl"
+    return Path("journals") / f"{scenario}-{seed}-{stamp}{suffix}.jsonl"
 
 
 @dataclass
@@ -77,155 +54,270 @@ def list_scenarios() -> list[ScenarioInfo]:
     return out
 
 
-@dataclass
-class Session:
-    """One drill being played: the Drill, its files, its journal."""
-
-    drill: Drill
-    scenario_file: Path
-    plan_file: Path
-    seed: int
-    lang: str
-    journal_path: Path | None = None
-    writer: JournalWriter | None = None
-    resumed: bool = False
-    feed_index: int = 0
-    taken: list[tuple[float, D.Decision]] = field(default_factory=list)
-
-    @classmethod
-    def new(cls, scenario: str | Path, plan: str | Path | None, seed: int, lang: str) -> Session:
-        scenario_file = catalog.scenario_path(scenario)
-        scen, _ = load_scenario_file(scenario_file)
-        plan_file = catalog.plan_path(plan or scen.default_plan)
-        plan_model, _ = load_plan_file(plan_file)
-        return cls(Drill(plan_model, scen, seed, history=True), scenario_file, plan_file, seed, lang)
-
-    @classmethod
-    def resume(cls, path: Path, lang: str) -> Session:
-        journal = read_journal(path)
-        replayed = rebuild(journal)
-        header = journal.header
-        session = cls(
-            replayed.drill,
-            catalog.scenario_path(header["scenario"]["path"]),
-            catalog.plan_path(header["plan"]["path"]),
-            journal.seed,
-            lang,
-            journal_path=Path(path),
-            writer=JournalWriter.reopen(journal),
-            resumed=True,
-        )
-        session.taken = list(replayed.drill.decisions)
-        return session
-
-    def open_journal(self, path: Path | None = None) -> Path:
-        """Start the journal (at ``path`` or the default one); idempotent."""
-        if self.writer is None:
-            self.journal_path = path or default_journal_path(self.drill.scenario.id, self.seed)
-            self.writer = JournalWriter(self.journal_path, self.plan_file, self.scenario_file, self.seed)
-        assert self.journal_path is not None
-        return self.journal_path
-
-    def decide(self, decision: D.Decision) -> Outcome:
-        """Take a decision now; an accepted one is journaled at once (flushed, fsynced)."""
-        t = self.drill.now
-        outcome = self.drill.decide(decision)
-        if outcome.accepted:
-            self.taken.append((t, decision))
-            if self.writer is not None:
-                self.writer.record(t, decision.to_dict())
-        return outcome
-
-    def note(self, what: str, **data: Any) -> None:
-        if self.writer is not None:
-            self.writer.note(self.drill.now, what, **data)
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
-FEED_KEYS = frozenset(k for k in CATALOGS["en"] if k.startswith("feed."))
-
-
 # --- names -------------------------------------------------------------------------
 
 
-def level_label(drill: Drill, level: str | None, lang: str) -> str:
+def level_label(plan: Plan, level: str | None, lang: str) -> str:
     """The plan's own name for a level (it already says which level it is)."""
-    spec = drill.plan.levels.get(level) if level else None
+    spec = plan.levels.get(level) if level else None  # type: ignore[call-overload]
     return spec.label.get(lang) if spec is not None else (level or "–")
 
 
-def level_name(drill: Drill, level: str | None, lang: str) -> str:
-    if level is None:
-        return "–"
-    spec = drill.plan.levels.get(level)
-    return f"{level} {spec.label.get(lang)}" if spec is not None else level
-
-
-def names(drill: Drill, snap: Snapshot, lang: str) -> dict[str, str]:
-    """Display names of everything the log's subjects may refer to."""
+def names(plan: Plan, snap: Snapshot, lang: str) -> dict[str, str]:
+    """Display names of every id the log, decisions and views may name."""
     out: dict[str, str] = {}
     for group in (snap.incidents, snap.topics, snap.teams, snap.officials, snap.venues, snap.milestones):
         for item in group:
             out[item.id] = item.label.get(lang)
     for step in snap.alert:
         out.setdefault(step.step, step.label.get(lang))
-    for sid, site in drill.plan.sites.items():
+    for sid, site in plan.sites.items():
         out.setdefault(sid, site.label.get(lang))
+    for name in plan.levels:
+        out.setdefault(name, level_label(plan, name, lang))
+    out.setdefault("base", tr(lang, "place.base"))
     return out
 
 
-def decision_text(decision: D.Decision | dict[str, Any], lang: str, labels: dict[str, str]) -> str:
-    data = decision.to_dict() if isinstance(decision, D.Decision) else dict(decision)
+def dlabel(cls: type[Decision], lang: str) -> str:
+    return cls.label_zh if lang == "zh" else cls.label_en
+
+
+def decision_text(decision: Decision | dict[str, Any], lang: str, labels: dict[str, str]) -> str:
+    """A decision as a sentence: its label, then its choices by their labels
+    (never an id): "召集备勤人员：接待分流组"."""
+    data = decision.to_dict() if isinstance(decision, Decision) else dict(decision)
     cls = D.BY_KIND.get(str(data.get("kind")))
-    head = cls.label_zh if (cls and lang == "zh") else (cls.label_en if cls else str(data.get("kind")))
+    head = dlabel(cls, lang) if cls is not None else str(data.get("kind"))
     if cls is D.FacilitatorInject:
         return f"{head}：{data.get('zh')}" if lang == "zh" else f"{head}: {data.get('en')}"
     args = []
     for key, value in data.items():
         if key == "kind" or value is None:
             continue
-        args.append(labels.get(str(value), str(value)) if isinstance(value, str) else str(value))
-    sep = "：" if lang == "zh" else ": "
-    return head + (
-        sep + "，".join(args) if lang == "zh" and args else (sep + ", ".join(args) if args else "")
-    )
-
-
-def feed_lines(entries: Iterable[Entry], lang: str, labels: dict[str, str]) -> list[tuple[float, str, str]]:
-    """(t, kind, text) for the narrated entries; a team's arrivals in one minute coalesced."""
-    out: list[tuple[float, str, str]] = []
-    arrivals: dict[tuple[int, str], tuple[int, int]] = {}  # (minute, team) -> (index in out, count)
-    for e in entries:
-        if e.kind not in NARRATED:
-            continue
-        who = labels.get(e.subject, e.subject)
-        if e.kind == "team_arrived":
-            key = (int(e.t), e.subject)
-            idx, n = arrivals.get(key, (len(out), 0))
-            line = (e.t, e.kind, tr(lang, "feed.team_arrived", who=who, n=n + 1))
-            if n:
-                out[idx] = (out[idx][0], e.kind, line[2])
-            else:
-                out.append(line)
-            arrivals[key] = (idx, n + 1)
-            continue
-        if e.kind == "inject":
-            text = tr(
-                lang, "feed.inject", text=str(e.data.get(lang) or e.data.get("zh") or e.data.get("en") or "")
-            )
-        elif e.kind == "decision":
-            text = tr(lang, "feed.decision", who=decision_text({"kind": e.subject, **e.data}, lang, labels))
-        elif e.kind == "first_report":
-            text = tr(lang, "feed.first_report")
-        elif f"feed.{e.kind}" in FEED_KEYS:
-            text = tr(lang, f"feed.{e.kind}", who=who)
+        if key == "people":
+            args.append(f"{value}人" if lang == "zh" else f"{value} people")
         else:
-            text = tr(lang, "feed.other", kind=e.kind, who=who)
-        out.append((e.t, e.kind, text))
-    return out
+            args.append(labels.get(str(value), str(value)))
+    if not args:
+        return head
+    return head + ("：" + "，".join(args) if lang == "zh" else ": " + ", ".join(args))
+
+
+def reason_text(message: Any, lang: str) -> str:
+    """An engine reason or note in ``lang`` (``Why`` strings carry both)."""
+    if message is None:
+        return ""
+    if isinstance(message, Why):
+        return message.text(lang)
+    return str(message)
+
+
+# --- time: one meaning everywhere ---------------------------------------------------
+
+
+def minutes_up(value: float) -> int:
+    """A duration in whole minutes rounded up: 30.4 shows as 31, so a shown
+    duration never looks within a limit it missed."""
+    return max(0, math.ceil(round(value, 6)))
+
+
+def at(scenario: Scenario, t: float) -> str:
+    """A moment as the scenario's time of day (``09:15``; ``03-02 09:15`` past a day)."""
+    return wall_clock(scenario.wall_start, t)
+
+
+CLOCK_STARTS = ("first_report", "previous_step", "level_declared", "incident_start")
+
+
+def clock_of(plan: Plan, milestone_id: str) -> str:
+    for _level, m in plan.all_milestones():
+        if m.id == milestone_id:
+            return m.clock
+    return "first_report"
+
+
+def milestone_text(m: Any, plan: Plan, scenario: Scenario, now: float, lang: str) -> tuple[str, str]:
+    """A milestone's state as a trainee reads it, and its style: met green with
+    the time of day and how long it took from its own clock's start (named) with
+    the limit beside it; missed red; due soon amber; dim when not (yet) applicable."""
+    start = tr(lang, f"clockstart.{clock_of(plan, m.id)}")
+    limit = f"{m.deadline_min:g}"
+    if m.status == "met" and m.met_at is not None:
+        took = minutes_up(m.met_at - (m.clock_start or 0.0))
+        return tr(
+            lang, "ms.met", at=at(scenario, m.met_at), took=took, limit=limit, start=start
+        ), "bold green"
+    if m.status == "missed":
+        due = at(scenario, m.deadline) if m.deadline is not None else "–"
+        return tr(lang, "ms.missed", due=due, limit=limit, start=start), "bold red"
+    if m.status == "pending":
+        if m.deadline is None:
+            return tr(lang, "ms.not_yet"), "dim"
+        if m.deadline > scenario.horizon_min:
+            return tr(lang, "ms.pending_after"), "dim"
+        left = minutes_up(m.deadline - now)
+        return tr(lang, "ms.left", m=left, due=at(scenario, m.deadline)), (
+            "bold yellow" if left <= 10 else ""
+        )
+    key = {"not_yet": "ms.not_yet", "not_applicable": "ms.not_applicable", "beyond_model": "ms.beyond_model"}
+    return tr(lang, key.get(m.status, "ms.not_yet")), "dim"
+
+
+# --- the feed ---------------------------------------------------------------------
+
+ARRIVALS = frozenset({"team_arrived", "joined"})
+ARRIVAL_WINDOW_MIN = 15.0  # arrivals of one team (or one group's joiners) within this make one line
+
+
+@dataclass
+class FeedLine:
+    t: float
+    kind: str
+    subject: str
+    text: str
+    count: int = 1
+    last_t: float = 0.0
+
+
+def _feed_text(e: Entry, lang: str, labels: dict[str, str], count: int = 1) -> str:
+    who = labels.get(e.subject, e.subject)
+    if e.kind == "inject":
+        return tr(
+            lang, "feed.inject", text=str(e.data.get(lang) or e.data.get("zh") or e.data.get("en") or "")
+        )
+    if e.kind == "decision":
+        return tr(lang, "feed.decision", who=decision_text({"kind": e.subject, **e.data}, lang, labels))
+    if e.kind == "team_arrived":
+        return tr(lang, "feed.team_arrived", who=who, n=count)
+    if e.kind == "joined":
+        return tr(lang, "feed.joined", who=who, n=count)
+    if e.kind == "first_report":
+        return tr(lang, "feed.first_report")
+    if e.kind in ("level_required", "level_declared"):
+        return tr(lang, f"feed.{e.kind}", who=labels.get(e.subject, e.subject))
+    if f"feed.{e.kind}" in CATALOGS["en"]:
+        return tr(lang, f"feed.{e.kind}", who=who)
+    return tr(lang, "feed.other", kind=e.kind, who=who)
+
+
+class Feed:
+    """The feed's lines, built incrementally from the log: arrivals of one team
+    (or people joining one group) within a quarter of an hour are one line whose
+    count grows, so they never push the injects off the screen."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.lines: list[FeedLine] = []
+        self.seen = 0
+        self._open: dict[tuple[str, str], FeedLine] = {}
+
+    def update(self, entries: Sequence[Entry], labels: dict[str, str]) -> tuple[list[FeedLine], bool]:
+        """Take the entries not seen yet; returns (new lines, whether an earlier line changed)."""
+        new: list[FeedLine] = []
+        changed = False
+        for e in entries[self.seen :]:
+            if e.kind not in NARRATED:
+                continue
+            if e.kind in ARRIVALS:
+                key = (e.kind, e.subject)
+                line = self._open.get(key)
+                n = int(e.data.get("people", 1)) if e.kind == "joined" else 1
+                if line is not None and e.t - line.t <= ARRIVAL_WINDOW_MIN:
+                    line.count += n
+                    line.last_t = e.t
+                    line.text = _feed_text(e, self.lang, labels, line.count)
+                    if line not in new:
+                        changed = True
+                    continue
+                line = FeedLine(e.t, e.kind, e.subject, _feed_text(e, self.lang, labels, n), n, e.t)
+                self._open[key] = line
+            else:
+                line = FeedLine(e.t, e.kind, e.subject, _feed_text(e, self.lang, labels), 1, e.t)
+            self.lines.append(line)
+            new.append(line)
+        self.seen = len(entries)
+        return new, changed
+
+
+# --- places --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    id: str
+    label: str
+    groups: str  # who is there: groups with inside / outside counts
+    staff: str  # teams' members and officials there
+    people: int
+    capacity: int | None
+    status: str
+
+
+def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[PlaceRow]:
+    """Every place with who is there: the unit's rooms (people inside), outside the
+    rooms (people waiting who do not fit), and each outlying site (the hub)."""
+    labels = names(plan, snap, lang)
+    sep = "，" if lang == "zh" else ", "
+    rows: list[PlaceRow] = []
+
+    def staff_at(place: str) -> str:
+        parts = [f"{t.label.get(lang)} {t.places[place]}" for t in snap.teams if t.places.get(place)]
+        parts += [o.label.get(lang) for o in snap.officials if o.place == place and o.status == "on_site"]
+        return sep.join(parts)
+
+    active = [i for i in snap.incidents if i.started and not i.over]
+    for v in snap.venues:
+        groups = []
+        for i in active:
+            if i.place != "base" or i.venue != v.id:
+                continue
+            inside = i.head_count if v.kind == "outdoor" else i.head_count - i.outside
+            if inside > 0:
+                groups.append(f"{labels.get(i.id, i.id)} {inside}")
+        for i in active:
+            if v.reps_of == i.id and i.representatives:
+                groups.append(tr(lang, "place.reps", who=labels.get(i.id, i.id), n=i.representatives))
+        if v.open:
+            status = tr(lang, "venue.open")
+        elif v.opening_eta is not None:
+            status = tr(lang, "venue.opening", at=at(scenario, v.opening_eta))
+        else:
+            status = tr(lang, "venue.closed")
+        rows.append(PlaceRow(v.id, v.label.get(lang), sep.join(groups), "", v.occupancy, v.capacity, status))
+    outside = [
+        (i, i.outside if i.venue is not None else i.head_count)
+        for i in active
+        if i.place == "base"
+        and (i.venue is None or i.outside)
+        and not any(v.id == i.venue and v.kind == "outdoor" for v in snap.venues)
+    ]
+    waiting = sum(n for _, n in outside)
+    rows.append(
+        PlaceRow(
+            "outside",
+            tr(lang, "place.outside"),
+            sep.join(f"{labels.get(i.id, i.id)} {n}" for i, n in outside if n),
+            staff_at("base"),
+            waiting,
+            None,
+            "",
+        )
+    )
+    for sid, site in plan.sites.items():
+        here = [i for i in active if i.place == sid]
+        rows.append(
+            PlaceRow(
+                sid,
+                site.label.get(lang),
+                sep.join(f"{labels.get(i.id, i.id)} {i.head_count}" for i in here),
+                staff_at(sid),
+                sum(i.head_count for i in here),
+                None,
+                "",
+            )
+        )
+    return rows
 
 
 # --- small renderings -------------------------------------------------------------
@@ -244,142 +336,37 @@ def sparkline(values: Iterable[float], width: int = 16, top: float | None = None
     return "".join(BARS[min(len(BARS) - 1, max(0, int(v / hi * (len(BARS) - 1) + 0.5)))] for v in data)
 
 
-def fmt_min(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+# --- decision forms' display text ---------------------------------------------------
 
 
-def countdown(m: Any, now: float, horizon: float, lang: str) -> tuple[str, str]:
-    """Milestone time text and its style: met green, missed red, due soon amber, dim otherwise."""
-    if m.status == "met":
-        return tr(lang, "ms.met", t=fmt_min(m.met_at)), "bold green"
-    if m.status == "missed":
-        return tr(lang, "ms.missed", t=fmt_min(m.deadline)), "bold red"
-    if m.status == "pending":
-        if m.deadline is None:
-            return tr(lang, "ms.not_yet"), "dim"
-        left = m.deadline - now
-        if m.deadline > horizon:
-            return tr(lang, "ms.pending_after"), "dim"
-        return tr(lang, "ms.left", m=f"{max(left, 0):.0f}"), ("bold yellow" if left <= 10 else "")
-    key = {"not_yet": "ms.not_yet", "not_applicable": "ms.not_applicable", "beyond_model": "ms.beyond_model"}
-    return tr(lang, key.get(m.status, "ms.not_yet")), "dim"
-
-
-# --- decision forms ----------------------------------------------------------------
-
-
-@dataclass
-class FieldSpec:
-    name: str
-    label_key: str
-    options: list[tuple[str, str]]  # (shown text, value); empty for a number
-    optional: bool = False
-    number: bool = False
-    default: str | None = None
-
-
-def active_incidents(snap: Snapshot) -> list[Any]:
-    return [i for i in snap.incidents if i.started and not i.over]
-
-
-def form_fields(cls: type[D.Decision], drill: Drill, snap: Snapshot, lang: str) -> list[FieldSpec]:
-    """The parameters of decision ``cls`` with their choices from the snapshot."""
-    specs: list[FieldSpec] = []
-    incidents = active_incidents(snap) or [i for i in snap.incidents if not i.over] or list(snap.incidents)
-    inc_opts = [
-        (
-            f"{i.label.get(lang)}（{i.head_count}）"
-            if lang == "zh"
-            else f"{i.label.get(lang)} ({i.head_count})",
-            i.id,
-        )
-        for i in incidents
-    ]
-    for f in dataclasses.fields(cls):
-        name = f.name
-        optional = f.default is None
-        if name == "level":
-            opts = [(level_name(drill, lv, lang), lv) for lv in snap.levels if lv in drill.plan.levels]
-            default = snap.recommended if snap.recommended in drill.plan.levels else None
-            specs.append(FieldSpec(name, "modal.field.level", opts, default=default))
-        elif name == "team":
-            opts = [(f"{t.label.get(lang)} [{t.idle + t.busy}/{t.size}]", t.id) for t in snap.teams]
-            specs.append(FieldSpec(name, "modal.field.team", opts))
-        elif name == "people":
-            key = "modal.field.people" if optional else "modal.field.people_n"
-            specs.append(
-                FieldSpec(name, key, [], optional=optional, number=True, default=None if optional else "1")
+def option_text(choice: Choice, value: str, snap: Snapshot, plan: Plan, lang: str) -> str:
+    """How one value of a form field is shown: always a label, with what helps choose."""
+    labels = names(plan, snap, lang)
+    if choice.name == "level":
+        return level_label(plan, value, lang)
+    if choice.name == "team":
+        team = next((t for t in snap.teams if t.id == value), None)
+        if team is not None:
+            return tr(
+                lang,
+                "form.team_opt",
+                team=team.label.get(lang),
+                on=team.idle + team.busy,
+                size=team.size,
+                off=team.off_duty,
             )
-        elif name == "official":
-            opts = [(o.label.get(lang), o.id) for o in snap.officials]
-            specs.append(FieldSpec(name, "modal.field.official", opts, optional=optional))
-        elif name == "venue":
-            opts = [(v.label.get(lang), v.id) for v in snap.venues]
-            specs.append(FieldSpec(name, "modal.field.venue", opts))
-        elif name == "incident":
-            specs.append(FieldSpec(name, "modal.field.incident", inc_opts))
-        elif name == "to":
-            opts = list(inc_opts)
-            if cls is D.Dispatch:
-                opts += [(v.label.get(lang), v.id) for v in snap.venues if v.kind != "outdoor"]
-            opts += [(s.label.get(lang), sid) for sid, s in drill.plan.sites.items()]
-            specs.append(FieldSpec(name, "modal.field.to", opts, optional=optional))
-    return specs
+    if choice.name in ("incident", "to"):
+        inc = next((i for i in snap.incidents if i.id == value), None)
+        if inc is not None:
+            return tr(lang, "form.incident_opt", who=inc.label.get(lang), n=inc.head_count)
+    return labels.get(value, value)
 
 
-def build_decision(cls: type[D.Decision], values: dict[str, Any]) -> D.Decision:
-    return cls(**{k: v for k, v in values.items() if v is not None})
-
-
-def first_valid(cls: type[D.Decision], drill: Drill, snap: Snapshot, lang: str) -> D.Decision | None:
-    """Some parameter choice that the engine would accept now, if there is one."""
-    specs = form_fields(cls, drill, snap, lang)
-    choices: list[list[Any]] = []
-    for s in specs:
-        if s.number:
-            choices.append([None] if s.optional else [1])
-        else:
-            vals: list[Any] = [v for _, v in s.options]
-            if s.default in vals:  # e.g. the level the situation calls for: tried first
-                vals.remove(s.default)
-                vals.insert(0, s.default)
-            choices.append(([None] if s.optional else []) + vals)
-    combos: list[dict[str, Any]] = [{}]
-    for s, vals in zip(specs, choices, strict=True):
-        combos = [{**c, s.name: v} for c in combos for v in vals][:400]
-    for values in combos:
-        try:
-            decision = build_decision(cls, values)
-        except TypeError:
-            continue
-        if drill.check(decision) is None:
-            return decision
-    return None
-
-
-def estimate_text(drill: Drill, decision: D.Decision, lang: str) -> str:
-    try:
-        est = drill.estimate(decision)
-    except Exception:
-        return ""
-    if est.minutes:
-        return tr(
-            lang,
-            "modal.estimate",
-            people=est.people,
-            minutes=f"{est.minutes:.0f}",
-            note=reason_text(est.note, lang),
-        ).rstrip(" ·")
-    return tr(lang, "modal.estimate_now", people=est.people, note=reason_text(est.note, lang)).rstrip(" ·")
-
-
-def reason_text(message: str | None, lang: str) -> str:
-    """An engine reason or note in ``lang`` (the engine's ``Why`` strings carry both)."""
-    if message is None:
-        return ""
-    text = getattr(message, "text", None)
-    return text(lang) if callable(text) else str(message)
-
-
-def dlabel(cls: type[D.Decision], lang: str) -> str:
-    return cls.label_zh if lang == "zh" else cls.label_en
+def estimate_text(people: int, minutes: float | None, note: Any, lang: str) -> str:
+    """One delay, one number: what the decision commits and when it takes effect."""
+    note_text = reason_text(note, lang)
+    if minutes:
+        return tr(lang, "modal.estimate", people=people, minutes=minutes_up(minutes), note=note_text).rstrip(
+            " ·"
+        )
+    return tr(lang, "modal.estimate_now", people=people, note=note_text).rstrip(" ·")

@@ -224,3 +224,29 @@ class DrillPort:
 
     def write_log(self, stream: Any) -> None:
         self._drill.write_log(stream)
+
+
+def plan_policy_drill(port: DrillPort) -> Drill:
+    """The same scenario and seed played by the plan-following policy, given the
+    facilitator's injects at the same times (a fair comparison: the same people
+    join, the same heat spikes)."""
+    from ..engine.policies import make, play
+
+    drill = Drill(port.plan, port.scenario, port.seed)
+    policy = make("plan")
+    injects = [
+        (e.t, D.FacilitatorInject.make(str(e.data.get("zh", "")), str(e.data.get("en", "")), None))
+        for e in port.entries
+        if e.kind == "decision" and e.subject == D.FacilitatorInject.kind
+    ]
+    effects = [
+        D.from_dict({"kind": e.subject, **e.data})
+        for e in port.entries
+        if e.kind == "decision" and e.subject == D.FacilitatorInject.kind
+    ]
+    for (t, _), inject in zip(injects, effects, strict=True):
+        play(drill, policy, until=t)
+        drill.advance(t)
+        drill.decide(inject)
+    play(drill, policy)
+    return drill

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec.plan import LEVELS
+from ..spec.plan import LEVELS, Plan
 from .engine import D, Decision, DrillPort, Snapshot, Why
 from .roles import Roles, Seat
 
@@ -53,9 +53,8 @@ def active_incidents(snap: Snapshot) -> list[Any]:
     return [i for i in snap.incidents if i.started and not i.over]
 
 
-def choices(cls: type[Decision], port: DrillPort, snap: Snapshot, roles: Roles, seat: Seat) -> list[Choice]:
+def choices(cls: type[Decision], plan: Plan, snap: Snapshot, roles: Roles, seat: Seat) -> list[Choice]:
     """The parameters of ``cls`` with the values ``seat`` may choose now."""
-    plan = port.plan
     role_specs = [roles.roles[r] for r in seat.roles if r in roles.roles]
     my_teams = {t for r in role_specs for t in r.teams}
     my_officials = {o for r in role_specs for o in r.officials}
@@ -94,7 +93,7 @@ def first_valid(
 ) -> tuple[Decision | None, Why | str | None]:
     """Some parameter choice the engine accepts now (and the seat may take), or
     None with the reason the most obvious choice is refused."""
-    specs = choices(cls, port, snap, roles, seat)
+    specs = choices(cls, port.plan, snap, roles, seat)
     combos: list[dict[str, Any]] = [{}]
     for s in specs:
         if s.number:
@@ -146,3 +145,9 @@ def availability(
         else:
             not_now[cls.kind] = reason or "?"
     return ok, not_now
+
+
+
+def choices_for_picture(cls: type[Decision], plan: Plan, snap: Snapshot, seat: Seat) -> list[Choice]:
+    """``choices`` for a seat that has only its picture (no drill)."""
+    return choices(cls, plan, snap, Roles(plan), seat)

@@ -86,6 +86,8 @@ class Room:
     writer: JournalWriter | None = None
     journal_path: Path | None = None
     time: TimeSource = monotonic
+    plan_file: Path | None = None
+    scenario_file: Path | None = None
     clock: RoomClock = field(init=False)
     version: int = 0
     notes: list[Note] = field(default_factory=list)
@@ -95,6 +97,14 @@ class Room:
     def __post_init__(self) -> None:
         self.clock = RoomClock(self.time)
         self._minute = math.floor(self.port.now)
+
+    def open_journal(self, path: Path, extra: dict[str, Any] | None = None) -> Path:
+        """Start the journal at ``path`` (never overwriting one); idempotent."""
+        if self.writer is None:
+            assert self.plan_file is not None and self.scenario_file is not None
+            self.writer = JournalWriter(path, self.plan_file, self.scenario_file, self.seed, extra=extra)
+            self.journal_path = path
+        return self.journal_path or path
 
     @property
     def seed(self) -> int:
@@ -394,7 +404,7 @@ def new_room(
     plan_file = catalog.plan_path(plan or scen.default_plan)
     plan_model, _ = load_plan_file(plan_file)
     port = DrillPort.new(plan_model, scen, seed)
-    writer = None
+    room = Room(port, Roles(plan_model), None, None, time, plan_file, scenario_file)
     if journal_path is not None:
-        writer = JournalWriter(journal_path, plan_file, scenario_file, seed, extra=extra)
-    return Room(port, Roles(plan_model), writer, journal_path, time)
+        room.open_journal(journal_path, extra)
+    return room

@@ -11,9 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from sim.room.room import Room
+
 from ..i18n import CATALOGS, tr
-from ..model import Session, fmt_min
-from .common import localize_bindings
+from ..model import at, minutes_up
+from .common import localized
 
 if TYPE_CHECKING:
     from ..app import DrillApp
@@ -34,14 +36,17 @@ class BriefingScreen(Screen[None]):
         Binding("q", "quit_app", "key.quit", id="quit"),
     ]
 
-    def __init__(self, lang: str, session: Session) -> None:
+    def __init__(self, lang: str, room: Room) -> None:
         super().__init__()
         self.lang = lang
-        self.session = session
-        localize_bindings(self, lang)
+        self.room = room
+
+    @classmethod
+    def make(cls, lang: str, room: Room) -> BriefingScreen:
+        return localized(cls, lang)(lang, room)
 
     def compose(self) -> ComposeResult:
-        lang, drill = self.lang, self.session.drill
+        lang, drill = self.lang, self.room.port
         scen, plan = drill.scenario, drill.plan
         yes, no = tr(lang, "brief.yes"), tr(lang, "brief.no")
         with VerticalScroll(id="briefing"):
@@ -55,7 +60,7 @@ class BriefingScreen(Screen[None]):
                         lang,
                         "brief.meta",
                         unit=plan.unit.get(lang),
-                        seed=self.session.seed,
+                        seed=self.room.seed,
                         source=str(scen.source),
                         level=scen.expected_level,
                         wall=snap.wall,
@@ -73,7 +78,7 @@ class BriefingScreen(Screen[None]):
                             tr(
                                 lang,
                                 "brief.first_report",
-                                t=fmt_min(inject.at_min),
+                                at=at(scen, inject.at_min),
                                 text=inject.text.get(lang),
                             )
                         ),
@@ -90,7 +95,7 @@ class BriefingScreen(Screen[None]):
                     Text(str(team.size_people)),
                     Text(str(team.on_duty_people)),
                     Text(str(team.size_people - team.on_duty_people)),
-                    Text(fmt_min(team.call_in_min.mean())),
+                    Text(_mins(team.call_in_min.mean())),
                     key=tid,
                 )
             yield teams
@@ -102,7 +107,7 @@ class BriefingScreen(Screen[None]):
             for oid, off in plan.officials.items():
                 officials.add_row(
                     Text(off.label.get(lang)),
-                    Text(fmt_min(off.arrival_min.mean())),
+                    Text(_mins(off.arrival_min.mean())),
                     Text(yes if off.on_site_at_start else no),
                     key=oid,
                 )
@@ -116,7 +121,7 @@ class BriefingScreen(Screen[None]):
                 opens = (
                     yes
                     if venue.open_at_start
-                    else tr(lang, "brief.opens_in", min=fmt_min(venue.open_min.mean()))
+                    else tr(lang, "brief.opens_in", min=_mins(venue.open_min.mean()))
                 )
                 venues.add_row(
                     Text(venue.label.get(lang)),
@@ -157,3 +162,7 @@ class BriefingScreen(Screen[None]):
 
     def action_quit_app(self) -> None:
         self.app.exit()
+
+
+def _mins(value: float | None) -> str:
+    return "–" if value is None else str(minutes_up(value))

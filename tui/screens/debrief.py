@@ -1,4 +1,7 @@
-"""The debrief: scorecard beside the plan-following policy's, outcomes, decisions; save log and report."""
+"""The debrief: your scorecard beside the plan-following policy's (given the
+same facilitator injects), the outcome figures, the team's decisions by seat,
+the facilitator's injects and the evaluators' notes; save the log, write the
+report (with its progress shown)."""
 
 from __future__ import annotations
 
@@ -6,31 +9,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, ProgressBar, Static
 
-from sim.engine.drill import Drill
-from sim.present import OUTCOMES, STATUS, STYLE, status_text
+from sim.present import OUTCOMES, STYLE, status_text
+from sim.room.clock import TimeSource
+from sim.room.engine import plan_policy_drill
+from sim.room.room import Room
 
 from ..i18n import tr
-from ..model import Session, decision_text, fmt_min, names
-from .common import localize_bindings
-
-
-def _cell(m: Any, lang: str) -> Text:
-    if m is None:
-        return Text(tr(lang, "debrief.computing"), style="dim")
-    status = status_text(m.status, lang)
-    text = (
-        tr(lang, "debrief.took", status=status, m=fmt_min(m.after_min)) if m.after_min is not None else status
-    )
-    return Text(text, style=STYLE.get(m.status, ""))
+from ..model import at, clock_of, decision_text, minutes_up, names
+from .common import Confirm, localized
 
 
 def _value(value: Any) -> str:
@@ -48,101 +42,140 @@ class DebriefScreen(Screen[None]):
         Binding("q", "quit_app", "key.quit", id="quit"),
     ]
 
-    def __init__(self, lang: str, session: Session) -> None:
+    def __init__(self, lang: str, room: Room, time: TimeSource) -> None:
         super().__init__()
         self.lang = lang
-        self.session = session
-        self.plan_drill: Drill | None = None
+        self.room = room
+        self.plan_card: Any = None
         self.log_path: Path | None = None
         self.report_path: Path | None = None
-        localize_bindings(self, lang)
+        self.quit_confirm = Confirm(time)
+
+    @classmethod
+    def make(cls, lang: str, room: Room, time: TimeSource) -> DebriefScreen:
+        return localized(cls, lang)(lang, room, time)
 
     def compose(self) -> ComposeResult:
-        lang, drill = self.lang, self.session.drill
+        lang, port = self.lang, self.room.port
         with VerticalScroll(id="debrief"):
-            yield Static(Text(tr(lang, "debrief.title", title=drill.scenario.title.get(lang)), style="bold"))
+            yield Static(Text(tr(lang, "debrief.title", title=port.scenario.title.get(lang)), style="bold"))
             yield Static(
                 Text(
                     tr(
                         lang,
                         "debrief.meta",
-                        unit=drill.plan.unit.get(lang),
-                        seed=self.session.seed,
-                        journal=str(self.session.journal_path or "–"),
+                        unit=port.plan.unit.get(lang),
+                        seed=self.room.seed,
+                        journal=str(self.room.journal_path or "–"),
                     ),
                     style="dim",
                 )
             )
             yield Static(id="counts")
-            card = DataTable(id="scorecard", cursor_type="none", show_cursor=False, classes="panel")
-            card.border_title = tr(lang, "debrief.scorecard")
-            card.can_focus = False
-            yield card
+            yield ProgressBar(id="report-progress", show_eta=True)
+            yield self._table("scorecard", "debrief.scorecard")
             with Horizontal(id="debrief-bottom"):
-                outcomes = DataTable(id="outcomes", cursor_type="none", show_cursor=False, classes="panel")
-                outcomes.border_title = tr(lang, "debrief.outcomes")
-                outcomes.can_focus = False
-                yield outcomes
-                taken = DataTable(id="taken", cursor_type="none", show_cursor=False, classes="panel")
-                taken.border_title = tr(lang, "debrief.decisions")
-                taken.can_focus = False
-                yield taken
+                yield self._table("outcomes", "debrief.outcomes")
+                yield self._table("taken", "debrief.decisions")
+            with Horizontal(id="debrief-more"):
+                yield self._table("injects", "debrief.injects")
+                yield self._table("notes", "debrief.notes")
         yield Footer()
 
+    def _table(self, id_: str, title: str) -> DataTable[Text]:
+        table: DataTable[Text] = DataTable(id=id_, cursor_type="none", show_cursor=False, classes="panel")
+        table.border_title = tr(self.lang, title)
+        table.can_focus = False
+        return table
+
+    def _result(self, m: Any) -> Text:
+        lang = self.lang
+        if m is None:
+            return Text(tr(lang, "debrief.computing"), style="dim")
+        status = status_text(m.status, lang)
+        if m.after_min is not None and m.status in ("met", "missed"):
+            return Text(
+                tr(lang, "debrief.took", status=status, m=minutes_up(m.after_min)),
+                style=STYLE.get(m.status, ""),
+            )
+        return Text(status, style=STYLE.get(m.status, ""))
+
     def on_mount(self) -> None:
-        lang, drill = self.lang, self.session.drill
+        lang, port = self.lang, self.room.port
+        self.query_one("#report-progress", ProgressBar).display = False
         card = self.query_one("#scorecard", DataTable)
-        # result columns get their final width now: the plan's results arrive later from a worker
-        result_width = max(
-            cell_len(tr(lang, "debrief.took", status=status_text(status, lang), m="9999"))
-            for status in STATUS
-        )
         for key in ("level", "milestone", "limit", "yours", "plan"):
-            heading = tr(lang, f"debrief.col.{key}")
-            width = max(result_width, cell_len(heading)) if key in ("yours", "plan") else None
-            card.add_column(heading, key=key, width=width)
-        for m in drill.scorecard().milestones:
-            limit = f"{m.deadline_min:g}" + ("*" if m.assumed else "")
+            card.add_column(tr(lang, f"debrief.col.{key}"), key=key)
+        for m in port.scorecard().milestones:
+            limit = tr(
+                lang,
+                "debrief.limit",
+                m=f"{m.deadline_min:g}",
+                start=tr(lang, f"clockstart.{clock_of(port.plan, m.id)}"),
+            ) + ("*" if m.assumed else "")
             card.add_row(
                 Text(m.level or "·"),
                 Text(m.label(lang)),
                 Text(limit),
-                _cell(m, lang),
-                _cell(None, lang),
+                self._result(m),
+                self._result(None),
                 key=m.id,
             )
         outcomes = self.query_one("#outcomes", DataTable)
         outcomes.add_column(tr(lang, "debrief.col.figure"), key="figure")
         for key in ("yours", "plan"):
-            heading = tr(lang, f"debrief.col.{key}")
-            outcomes.add_column(heading, key=key, width=max(cell_len(heading), 12))
-        mine = drill.scorecard().outcomes
+            outcomes.add_column(tr(lang, f"debrief.col.{key}"), key=key)
+        mine = port.scorecard().outcomes
+        taken_list = port.team_decisions()
         for key, (lzh, len_) in OUTCOMES.items():
             if key in mine:
+                value = len(taken_list) if key == "decisions" else mine[key]
                 outcomes.add_row(
                     Text(lzh if lang == "zh" else len_),
-                    Text(_value(mine[key])),
+                    Text(_value(value)),
                     Text(tr(lang, "debrief.computing"), style="dim"),
                     key=key,
                 )
+        labels = names(port.plan, port.snapshot(), lang)
         taken = self.query_one("#taken", DataTable)
-        taken.add_column(tr(lang, "debrief.col.t"), key="t")
-        taken.add_column(tr(lang, "debrief.col.decision"), key="decision")
-        labels = names(drill, drill.snapshot(), lang)
-        for n, (t, decision) in enumerate(self.session.taken):
-            taken.add_row(Text(fmt_min(t)), Text(decision_text(decision, lang, labels)), key=str(n))
-        if not self.session.taken:
-            taken.add_row(Text(""), Text(tr(lang, "debrief.no_decisions"), style="dim"), key="none")
+        for key in ("t", "seat", "decision"):
+            taken.add_column(tr(lang, f"debrief.col.{key}"), key=key)
+        for n, (t, decision, seat) in enumerate(taken_list):
+            who = self.room.roles.label(seat, lang) if seat else "–"
+            taken.add_row(
+                Text(at(port.scenario, t)), Text(who), Text(decision_text(decision, lang, labels)), key=str(n)
+            )
+        if not taken_list:
+            taken.add_row(Text(""), Text(""), Text(tr(lang, "debrief.no_decisions"), style="dim"), key="none")
+        injects = self.query_one("#injects", DataTable)
+        injects.add_column(tr(lang, "debrief.col.t"), key="t")
+        injects.add_column(tr(lang, "debrief.col.inject"), key="inject")
+        for n, (t, zh, en) in enumerate(port.facilitator_injects()):
+            injects.add_row(Text(at(port.scenario, t)), Text(zh if lang == "zh" else en), key=str(n))
+        injects.display = bool(injects.row_count)
+        notes = self.query_one("#notes", DataTable)
+        notes.add_column(tr(lang, "debrief.col.t"), key="t")
+        notes.add_column(tr(lang, "debrief.col.about"), key="about")
+        notes.add_column(tr(lang, "debrief.col.note"), key="note")
+        for n, note in enumerate(self.room.notes):
+            about = note.about.get("milestone")
+            notes.add_row(
+                Text(at(port.scenario, note.t)),
+                Text(labels.get(str(about), str(about)) if about else "–"),
+                Text(note.text),
+                key=str(n),
+            )
+        notes.display = bool(notes.row_count)
         self._counts()
         self.compare()
 
     def _counts(self) -> None:
         lang = self.lang
-        mine = self.session.drill.scorecard().counts()
-        if self.plan_drill is None:
+        mine = self.room.port.scorecard().counts()
+        if self.plan_card is None:
             text = tr(lang, "debrief.counts_wait", met=mine["met"], missed=mine["missed"])
         else:
-            theirs = self.plan_drill.scorecard().counts()
+            theirs = self.plan_card.counts()
             text = tr(
                 lang,
                 "debrief.counts",
@@ -155,12 +188,9 @@ class DebriefScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="compare")
     def compare(self) -> None:
-        """The same scenario and seed played by the plan-following policy (slow: a thread)."""
-        from sim.engine.batch import play_policy
-
-        drill = self.session.drill
+        """The plan-following policy on the same scenario, seed and injects (slow: a thread)."""
         try:
-            result = play_policy(drill.plan, drill.scenario, self.session.seed, "plan")
+            card = plan_policy_drill(self.room.port).scorecard()
         except Exception as exc:
             self.app.call_from_thread(
                 partial(
@@ -171,35 +201,35 @@ class DebriefScreen(Screen[None]):
                 )
             )
             return
-        self.app.call_from_thread(self.show_plan, result)
+        self.app.call_from_thread(self.show_plan, card)
 
-    def show_plan(self, plan_drill: Drill) -> None:
-        self.plan_drill = plan_drill
-        lang = self.lang
-        card = self.query_one("#scorecard", DataTable)
-        for m in plan_drill.scorecard().milestones:
-            try:
-                card.update_cell(m.id, "plan", _cell(m, lang))
-            except Exception:
-                continue
+    def show_plan(self, card: Any) -> None:
+        self.plan_card = card
+        table = self.query_one("#scorecard", DataTable)
+        for m in card.milestones:
+            if m.id in {str(k.value) for k in table.rows}:
+                table.update_cell(m.id, "plan", self._result(m))
         outcomes = self.query_one("#outcomes", DataTable)
-        theirs = plan_drill.scorecard().outcomes
-        for key in OUTCOMES:
-            if key in theirs:
-                try:
-                    outcomes.update_cell(key, "plan", Text(_value(theirs[key])))
-                except Exception:
-                    continue
+        keys = {str(k.value) for k in outcomes.rows}
+        for key, value in card.outcomes.items():
+            if key in keys:
+                outcomes.update_cell(key, "plan", Text(_value(value)))
         self._counts()
 
     def action_save_log(self) -> None:
-        drill = self.session.drill
-        base = self.session.journal_path or Path(f"{drill.scenario.id}-{self.session.seed}.jsonl")
+        port = self.room.port
+        base = self.room.journal_path or Path(f"{port.scenario.id}-{self.room.seed}.jsonl")
         path = base.with_name(base.name.removesuffix(".jsonl") + ".log.jsonl")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "w", encoding="utf-8") as fh:
-                drill.write_log(fh)
+            tmp = path.with_name("." + path.name + ".tmp")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                port.write_log(fh)
+                fh.flush()
+                import os
+
+                os.fsync(fh.fileno())
+            tmp.replace(path)
         except OSError as exc:
             self.notify(
                 markup=False, message=tr(self.lang, "note.save_failed", error=str(exc)), severity="error"
@@ -209,9 +239,9 @@ class DebriefScreen(Screen[None]):
         self.notify(markup=False, message=tr(self.lang, "note.log_saved", path=str(path)), timeout=10)
 
     def action_write_report(self) -> None:
-        journal = self.session.journal_path
+        journal = self.room.journal_path
         try:
-            from sim.report import build_report  # written by another engineer; may not exist yet
+            from sim.report import build_report
         except Exception as exc:
             self.notify(
                 tr(self.lang, "note.report_missing", error=str(exc), path=str(journal)),
@@ -223,13 +253,23 @@ class DebriefScreen(Screen[None]):
         if journal is None:
             return
         self.notify(tr(self.lang, "note.report_started"), markup=False)
+        bar = self.query_one("#report-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
         self.write_report(build_report, journal)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#report-progress", ProgressBar).update(total=total, progress=done)
 
     @work(thread=True, exclusive=True, group="report")
     def write_report(self, build_report: Any, journal: Path) -> None:
-        """The report replays the drill and its counterfactuals: slow, so in a thread."""
+        """The report replays the drill and its counterfactuals: slow, so in a thread, with progress."""
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
         try:
-            path = build_report(journal, "md", self.lang, None)
+            path = build_report(journal, "md", self.lang, None, progress=progress)
         except Exception as exc:
             message, severity = tr(self.lang, "note.report_failed", error=str(exc)), "error"
         else:
@@ -238,4 +278,12 @@ class DebriefScreen(Screen[None]):
         self.app.call_from_thread(partial(self.notify, message, severity=severity, timeout=12, markup=False))
 
     def action_quit_app(self) -> None:
-        self.app.exit()
+        if self.quit_confirm.second():
+            self.app.exit()
+        else:
+            self.notify(
+                tr(self.lang, "note.quit_confirm"),
+                severity="warning",
+                timeout=self.quit_confirm.window_s,
+                markup=False,
+            )

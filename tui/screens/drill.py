@@ -1,50 +1,55 @@
-"""The drill: clock, feed, incidents, heat, teams, officials, venues, milestones, decisions."""
+"""The drill as one seat sees it: clock, incidents, places, teams, officials,
+milestones, the feed, and the seat's own panel — its decisions (a role, or
+every role in ``drill play``), the MSEL (the facilitator) or the notes (the
+evaluator). The wall view has its own screen (``wall``)."""
 
 from __future__ import annotations
 
-import dataclasses
-import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from sim.engine import decisions as D
-from sim.engine.snapshot import Snapshot
+from sim.room.clock import SPEEDS, TimeSource, speed_label
+from sim.room.engine import D, Decision, MselItem, Why
+from sim.room.roles import Power
 from sim.spec.plan import LEVELS
 
-from ..i18n import CATALOGS, tr
+from ..i18n import tr
+from ..link import Link
 from ..model import (
     DECISION_KEYS,
-    SPEEDS,
+    MIN_SIZE,
     TICK_S,
     TRAINEE_DECISIONS,
-    Session,
-    countdown,
+    Feed,
+    FeedLine,
+    at,
+    decision_text,
     dlabel,
-    feed_lines,
-    first_valid,
-    fmt_min,
     level_label,
+    milestone_text,
+    minutes_up,
     names,
+    places,
     reason_text,
     sparkline,
 )
-from .common import localize_bindings
-from .modals import DecisionModal, InjectModal
+from .common import Confirm, localized
+from .modals import DecisionModal, DiscussModal, InjectModal, MselModal, NoteModal
 
 if TYPE_CHECKING:
     from ..app import DrillApp
 
-END_CONFIRM_S = 4.0  # a second q within this many seconds ends the drill early
 ALARM_KINDS = {
     "escalation",
     "injury",
@@ -54,300 +59,417 @@ ALARM_KINDS = {
     "livestream_started",
 }
 GOOD_KINDS = {"milestone_met", "individual_resolved", "response_ended", "group_dispersed"}
+FEED_FILTERS = ("all", "injects", "decisions")
 
 
 class DecisionCommands(Provider):
-    """Every decision in the command palette, matched on zh and en labels and aliases."""
+    """The seat's decisions (and the level packages) in the command palette, matched on zh and en labels and aliases."""
+
+    def _items(self) -> list[tuple[str, str, str, Any]]:
+        screen = self.screen
+        if not isinstance(screen, DrillScreen):
+            return []
+        lang = screen.lang
+        out = []
+        for cls in screen.own_decisions():
+            shown, other = dlabel(cls, lang), dlabel(cls, "en" if lang == "zh" else "zh")
+            out.append(
+                (shown, other, " ".join((*cls.aliases, cls.kind)), partial(screen.open_decision, cls.kind))
+            )
+        if screen.link.can(Power.decide):
+            for level in screen.link.plan.levels:
+                shown = tr(lang, "package.title", level=level_label(screen.link.plan, level, lang))
+                other = tr("en" if lang == "zh" else "zh", "package.title", level=level)
+                out.append((shown, other, "package plan yuan", partial(screen.open_package, level)))
+        if screen.link.can(Power.facilitate):
+            shown = tr(lang, "inject.title")
+            out.append(
+                (
+                    shown,
+                    tr("en" if lang == "zh" else "zh", "inject.title"),
+                    "inject zhuru",
+                    screen.action_inject,
+                )
+            )
+        return out
 
     async def search(self, query: str) -> Hits:
-        screen = self.screen
-        if not isinstance(screen, DrillScreen):
-            return
         matcher = self.matcher(query)
-        lang = screen.lang
-        for cls in (*TRAINEE_DECISIONS, D.FacilitatorInject):
-            shown = cls.label_zh if lang == "zh" else cls.label_en
-            other = cls.label_en if lang == "zh" else cls.label_zh
-            haystack = f"{shown} {other} {' '.join(cls.aliases)} {cls.kind}"
-            score = max(matcher.match(shown), matcher.match(other), matcher.match(haystack) * 0.8)
+        for shown, other, aliases, run in self._items():
+            score = max(
+                matcher.match(shown), matcher.match(other), matcher.match(f"{shown} {other} {aliases}") * 0.8
+            )
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(shown),
-                    partial(screen.open_decision, cls.kind),
-                    text=shown,
-                    help=f"{other} · {', '.join(cls.aliases)}",
-                )
+                yield Hit(score, matcher.highlight(shown), run, text=shown, help=f"{other} · {aliases}")
 
     async def discover(self) -> Hits:
-        screen = self.screen
-        if not isinstance(screen, DrillScreen):
-            return
-        from textual.command import DiscoveryHit
-
-        for cls in (*TRAINEE_DECISIONS, D.FacilitatorInject):
-            shown = cls.label_zh if screen.lang == "zh" else cls.label_en
-            yield DiscoveryHit(shown, partial(screen.open_decision, cls.kind), text=shown)
+        for shown, _other, _aliases, run in self._items():
+            yield DiscoveryHit(shown, run, text=shown)
 
 
 def _t(value: Any, style: str = "") -> Text:
     return Text(str(value), style=style)
 
 
-def _decision_bindings() -> list[Binding]:
-    out = []
-    for cls in TRAINEE_DECISIONS:
-        out.append(
-            Binding(
-                DECISION_KEYS[cls.kind],
-                f"decide('{cls.kind}')",
-                cls.label_en,  # replaced per language in DrillScreen.__init__
-                id=f"decide_{cls.kind}",
-            )
+def _decision_bindings() -> list[BindingType]:
+    return [
+        Binding(
+            DECISION_KEYS[cls.kind],
+            f"decide('{cls.kind}')",
+            cls.label_en,
+            id=f"decide_{cls.kind}",
+            show=False,
         )
-    return out
+        for cls in TRAINEE_DECISIONS
+    ]
 
 
 class DrillScreen(Screen[None]):
     COMMANDS: ClassVar[set[type[Provider]]] = {DecisionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", "key.pause", id="toggle_pause"),
-        Binding("1", "speed(0)", "key.speed", id="speed_1", key_display="1-4"),
-        Binding("2", "speed(1)", "key.speed", id="speed_2", show=False),
-        Binding("3", "speed(2)", "key.speed", id="speed_3", show=False),
-        Binding("4", "speed(3)", "key.speed", id="speed_4", show=False),
+        Binding("space", "toggle_pause", "key.pause", id="toggle_pause", priority=True),
+        Binding("1", "speed(0)", "key.speed", id="speed_1", key_display="1-6"),
+        *[
+            Binding(str(n + 1), f"speed({n})", "key.speed", id=f"speed_{n + 1}", show=False)
+            for n in range(1, 6)
+        ],
         Binding("n", "step", "key.step", id="step"),
+        Binding("w", "discuss", "key.discuss", id="discuss"),
         Binding("d", "decision_panel", "key.decide", id="decision_panel"),
+        Binding("y", "package", "key.package", id="package"),
         Binding("i", "inject", "key.inject", id="facilitator_inject"),
+        Binding("e", "note", "key.note", id="note"),
+        Binding("z", "feed_filter", "key.feed_filter", id="feed_filter"),
         Binding("q", "end_drill", "key.end", id="end_drill"),
         *_decision_bindings(),
     ]
 
-    def __init__(self, lang: str, session: Session) -> None:
+    def __init__(self, lang: str, link: Link, time: TimeSource) -> None:
         super().__init__()
         self.lang = lang
-        self.session = session
-        self.paused = True
-        self.speed_index = 1
-        self.available: frozenset[str] = frozenset()
-        self.snap: Snapshot | None = None
+        self.link = link
+        self.time = time
+        self.feed = Feed(lang)
+        self.feed_filter = "all"
+        self.end_confirm = Confirm(time)
         self._rows: dict[str, set[str]] = {}
-        self._end_asked = -1e9
-        localize_bindings(self, lang)
-        for key, bindings in self._bindings.key_to_bindings.items():
-            fixed = []
-            for b in bindings:
-                if b.id and b.id.startswith("decide_"):
-                    cls = D.BY_KIND[b.id.removeprefix("decide_")]
-                    b = dataclasses.replace(b, description=dlabel(cls, lang))
-                elif b.id == "speed_1":
-                    b = dataclasses.replace(b, description="×" + "/".join(str(s) for s in SPEEDS))
-                fixed.append(b)
-            self._bindings.key_to_bindings[key] = fixed
+        self._shown_version = -1
+        self._panel_state: dict[str, bool] = {}
+        self._msel_state: tuple[Any, ...] = ()
+        self._notes_shown = 0
+
+    @classmethod
+    def make(cls, lang: str, link: Link, time: TimeSource) -> DrillScreen:
+        return localized(cls, lang)(lang, link, time)
 
     @property
-    def drill(self):  # type: ignore[no-untyped-def]
-        return self.session.drill
+    def picture(self) -> Any:
+        return self.link.picture
 
-    @property
-    def speed(self) -> int:
-        return SPEEDS[self.speed_index]
+    def own_decisions(self) -> list[type[Decision]]:
+        if not self.link.can(Power.decide):
+            return []
+        roles = self.link.plan.roles
+        owned: set[str] = set()
+        if roles:
+            for r in self.link.seat.roles:
+                if r in roles:
+                    owned |= {k.value for k in roles[r].decisions}
+        else:
+            owned = set(DECISION_KEYS)
+        return [cls for cls in TRAINEE_DECISIONS if cls.kind in owned]
 
     # --- layout ----------------------------------------------------------------------
-
     def compose(self) -> ComposeResult:
         lang = self.lang
         yield Static(id="clock")
         with Horizontal(id="drill-main"):
             with VerticalScroll(id="drill-left"):
                 yield self._table(
-                    "incidents",
-                    "panel.incidents",
-                    ["incident", "heads", "mood", "trend", "state"],
-                    {"incident": 24},
+                    "incidents", "panel.incidents", ["incident", "heads", "mood", "trend", "state"]
                 )
-                yield self._table(
-                    "topics", "panel.topics", ["topic", "heat", "threshold", "trend"], {"topic": 28}
-                )
-                yield self._table(
-                    "teams", "panel.teams", ["team", "on_site", "busy", "en_route", "off_duty"], {"team": 24}
-                )
-                yield self._table("officials", "panel.officials", ["official", "status"], {"official": 30})
-                yield self._table("venues", "panel.venues", ["venue", "occupancy", "status"], {"venue": 26})
+                yield self._table("topics", "panel.topics", ["topic", "heat", "threshold", "trend"])
+                yield self._table("places", "panel.places", ["place", "people", "groups", "staff"])
+                yield self._table("teams", "panel.teams", ["team", "on_site", "busy", "en_route", "off_duty"])
+                yield self._table("officials", "panel.officials", ["official", "status"])
             with Vertical(id="drill-right"):
-                yield self._table(
-                    "milestones", "panel.milestones", ["level", "milestone", "countdown"], {"milestone": 46}
-                )
+                yield self._table("milestones", "panel.milestones", ["level", "milestone", "countdown"])
+                yield Static(Text(tr(lang, "ms.legend"), style="dim"), id="ms-legend")
                 with Horizontal(id="drill-bottom"):
-                    panel = OptionList(id="decisions")
-                    panel.border_title = tr(lang, "panel.decisions")
-                    yield panel
+                    side = OptionList(id="side")
+                    side.border_title = tr(lang, self._side_title())
+                    yield side
                     feed = RichLog(id="feed", markup=False, wrap=True, highlight=False, min_width=20)
                     feed.border_title = tr(lang, "panel.feed")
                     feed.can_focus = False
                     yield feed
         yield Footer()
 
-    def _table(
-        self, name: str, title_key: str, cols: list[str], widths: dict[str, int] | None = None
-    ) -> DataTable[Text]:
+    def _side_title(self) -> str:
+        if self.link.can(Power.decide):
+            return "panel.decisions"
+        if self.link.can(Power.facilitate):
+            return "panel.msel"
+        return "panel.notes"
+
+    def _table(self, name: str, title_key: str, cols: list[str]) -> DataTable[Text]:
         table: DataTable[Text] = DataTable(id=name, cursor_type="none", show_cursor=False, classes="panel")
         table.can_focus = False
         table.border_title = tr(self.lang, title_key)
         for col in cols:
-            table.add_column(tr(self.lang, f"col.{col}"), key=col, width=(widths or {}).get(col))
+            table.add_column(tr(self.lang, f"col.{col}"), key=col)
         return table
 
     def on_mount(self) -> None:
-        panel = self.query_one("#decisions", OptionList)
-        for cls in TRAINEE_DECISIONS:
-            panel.add_option(Option(self._panel_prompt(cls, False), id=cls.kind))
-        panel.add_option(Option(self._panel_prompt(D.FacilitatorInject, True), id=D.FacilitatorInject.kind))
-        panel.focus()
-        self.timer = self.set_interval(TICK_S, self.advance)
+        self.query_one("#side", OptionList).focus()
+        if self.link.local:
+            self.timer = self.set_interval(TICK_S, self.on_tick)
         self.refresh_view()
         width, height = self.app.size
-        if width < 150 or height < 44:
+        if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
             self.notify(
-                tr(self.lang, "note.small_terminal", w=width, h=height), severity="warning", timeout=10
+                tr(self.lang, "note.small_terminal", w=width, h=height, mw=MIN_SIZE[0], mh=MIN_SIZE[1]),
+                severity="warning",
+                timeout=10,
             )
 
-    def _panel_prompt(self, cls: type[D.Decision], ok: bool) -> Text:
-        key = DECISION_KEYS.get(cls.kind, "i")
-        text = Text()
-        text.append("✓ " if ok else "  ", style="bold green")
-        text.append(f"{key} ", style="bold" if ok else "dim")
-        text.append(dlabel(cls, self.lang), style="" if ok else "dim")
-        return text
-
     # --- the clock -------------------------------------------------------------------
-
-    def advance(self) -> None:
-        """One clock tick: the drill moves on by speed × tick (the timer calls this)."""
-        if self.paused or self.drill.finished:
-            return
-        self.drill.advance(min(self.drill.now + self.speed * TICK_S, self.drill.horizon))
-        if self.drill.finished:
-            self.paused = True
+    def on_tick(self) -> None:
+        """A local room's clock tick (the timer calls this; tests call it after moving their clock)."""
+        was_finished = self.picture.finished
+        self.link.tick()
+        if self.picture.finished and not was_finished:
             self.notify(markup=False, message=tr(self.lang, "note.finished"))
         self.refresh_view()
 
-    def action_toggle_pause(self) -> None:
-        if self.drill.finished:
+    def remote_changed(self) -> None:
+        """The host sent a new picture or feed lines."""
+        self.refresh_view()
+
+    async def action_toggle_pause(self) -> None:
+        if not self.link.can(Power.clock):
             return
-        self.paused = not self.paused
-        self.refresh_view()
+        await self._done(await self.link.clock(paused=not self.picture.clock.paused))
 
-    def action_speed(self, index: int) -> None:
-        self.speed_index = index
-        if not self.drill.finished:
-            self.paused = False
-        self.refresh_view()
+    async def action_speed(self, index: int) -> None:
+        """Change the speed; a paused clock stays paused."""
+        if not self.link.can(Power.clock):
+            return
+        await self._done(await self.link.clock(speed=SPEEDS[index]))
 
-    def action_step(self) -> None:
-        """Advance to the next event worth narrating (or the horizon)."""
-        self.drill.advance_to_news(self.drill.horizon)
-        self.refresh_view()
+    async def action_step(self) -> None:
+        await self._done(await self.link.step())
 
-    # --- decisions ---------------------------------------------------------------------
+    async def action_discuss(self) -> None:
+        self.app.push_screen(DiscussModal.make(self.lang), self._discuss)
+
+    async def _discuss(self, seconds: float | None) -> None:
+        if seconds is not None:
+            await self._done(await self.link.discuss(seconds))
+
+    async def _done(self, result: Any) -> None:
+        if not result.accepted:
+            self.notify(
+                markup=False,
+                message=tr(self.lang, "note.refused", reason=reason_text(result.reason, self.lang)),
+                severity="error",
+            )
+        self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "decide" and parameters:
-            return str(parameters[0]) in self.available
-        if action in ("toggle_pause", "speed", "step"):
-            return not self.drill.finished
+        link = self.link
+        finished = self.picture.finished
+        if action in ("decide", "decision_panel", "package"):
+            if action == "decide" and parameters:
+                return str(parameters[0]) in {c.kind for c in self.own_decisions()}
+            return link.can(Power.decide)
+        if action in ("toggle_pause", "speed", "discuss"):
+            return link.can(Power.clock) and not finished
+        if action == "step":
+            return link.local and link.can(Power.clock) and not finished
         if action == "inject":
-            return not self.drill.finished
+            return link.can(Power.facilitate) and not finished
+        if action == "note":
+            return link.can(Power.note)
         return True
 
+    # --- decisions ---------------------------------------------------------------------
     def action_decide(self, kind: str) -> None:
         self.open_decision(kind)
 
     def action_decision_panel(self) -> None:
-        self.query_one("#decisions", OptionList).focus()
+        self.query_one("#side", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.open_decision(event.option.id)
+        oid = event.option.id or ""
+        if oid.startswith("package:"):
+            self.open_package(oid.removeprefix("package:"))
+        elif oid.startswith("msel:"):
+            self.app.push_screen(
+                MselModal.make(self.lang, self.link, int(oid.removeprefix("msel:"))), self._msel_done
+            )
+        elif oid.startswith("note:"):
+            return
+        elif oid in DECISION_KEYS:
+            self.open_decision(oid)
 
     def open_decision(self, kind: str) -> None:
-        if kind == D.FacilitatorInject.kind:
-            self.action_inject()
-            return
-        cls = D.BY_KIND[kind]
-        self.app.push_screen(DecisionModal(self.lang, self.session, cls), self._decided)
-
-    def action_inject(self) -> None:
-        self.app.push_screen(InjectModal(self.lang, self.session), self._decided)
-
-    def _decided(self, decision: D.Decision | None) -> None:
-        if decision is None:
-            return
-        self.take(decision)
-
-    def take(self, decision: D.Decision) -> bool:
-        """Take ``decision`` now; a refusal is shown with its reason and changes nothing."""
-        lang = self.lang
-        outcome = self.session.decide(decision)
-        labels = names(self.drill, self.snap or self.drill.snapshot(), lang)
-        from ..model import decision_text
-
-        label = decision_text(decision, lang, labels)
-        if not outcome.accepted:
+        """Open the form; a decision the seat cannot take now says why instead of doing nothing."""
+        picture = self.picture
+        if kind not in picture.available:
+            why = picture.why_not.get(kind)
+            reason = (why or {}).get(self.lang) or tr(self.lang, "note.not_yours")
             self.notify(
                 markup=False,
-                message=tr(lang, "note.refused", reason=reason_text(outcome.reason, lang)),
+                message=tr(
+                    self.lang, "note.not_now", label=dlabel(D.BY_KIND[kind], self.lang), reason=reason
+                ),
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self.app.push_screen(DecisionModal.make(self.lang, self.link, D.BY_KIND[kind]), self._decided)
+
+    def action_package(self) -> None:
+        snap = self.picture.snapshot
+        level = snap.level or snap.level_pending
+        if level is None:
+            self.notify(markup=False, message=tr(self.lang, "package.no_level"), severity="warning")
+            return
+        self.open_package(level)
+
+    @work(exclusive=True, group="package")
+    async def open_package(self, level: str) -> None:
+        parts = await self.link.package(level)
+        lang = self.lang
+        labels = names(self.link.plan, self.picture.snapshot, lang)
+        done = [decision_text(p.decision, lang, labels) for p in parts if p.result.accepted]
+        refused = [
+            f"{decision_text(p.decision, lang, labels)}（{reason_text(p.result.reason, lang)}）"
+            if lang == "zh"
+            else f"{decision_text(p.decision, lang, labels)} ({reason_text(p.result.reason, lang)})"
+            for p in parts
+            if not p.result.accepted
+        ]
+        sep = "；" if lang == "zh" else "; "
+        message = tr(
+            lang, "package.done", level=level_label(self.link.plan, level, lang), n=len(done), of=len(parts)
+        )
+        if done:
+            message += "\n" + tr(lang, "package.taken", what=sep.join(done))
+        if refused:
+            message += "\n" + tr(lang, "package.refused", what=sep.join(refused))
+        self.notify(markup=False, message=message, severity="information" if done else "warning", timeout=15)
+        self.refresh_view()
+
+    def action_inject(self) -> None:
+        self.app.push_screen(InjectModal.make(self.lang, self.link), self._injected)
+
+    async def _injected(self, action: Any) -> None:
+        if action is None:
+            return
+        result = await self.link.facilitate(action)
+        if result.accepted:
+            self.notify(markup=False, message=tr(self.lang, "note.injected"))
+        await self._done(result)
+
+    async def _msel_done(self, result: Any) -> None:
+        if result is not None:
+            await self._done(result)
+
+    def action_note(self) -> None:
+        self.app.push_screen(NoteModal.make(self.lang, self.link), self._noted)
+
+    async def _noted(self, note: tuple[str, dict[str, Any]] | None) -> None:
+        if note is None:
+            return
+        result = await self.link.note(*note)
+        if result.accepted:
+            self.notify(markup=False, message=tr(self.lang, "note.noted"))
+        await self._done(result)
+
+    async def _decided(self, decision: Decision | None) -> None:
+        if decision is not None:
+            await self.take(decision)
+
+    async def take(self, decision: Decision) -> bool:
+        """Take ``decision`` now; a refusal is shown with its reason and changes nothing."""
+        lang = self.lang
+        result = await self.link.decide(decision)
+        labels = names(self.link.plan, self.picture.snapshot, lang)
+        label = decision_text(decision, lang, labels)
+        if not result.accepted:
+            self.notify(
+                markup=False,
+                message=tr(lang, "note.refused", reason=reason_text(result.reason, lang)),
                 severity="error",
                 timeout=8,
             )
+            self.refresh_view()
             return False
-        if outcome.takes_min:
-            self.notify(
-                markup=False,
-                message=tr(lang, "note.accepted_takes", label=label, min=fmt_min(outcome.takes_min)),
-            )
+        if result.takes_min:
+            when = at(self.link.scenario, self.picture.t + result.takes_min)
+            self.notify(markup=False, message=tr(lang, "note.accepted_takes", label=label, at=when))
         else:
             self.notify(markup=False, message=tr(lang, "note.accepted", label=label))
         self.refresh_view()
         return True
 
+    def action_feed_filter(self) -> None:
+        self.feed_filter = FEED_FILTERS[(FEED_FILTERS.index(self.feed_filter) + 1) % len(FEED_FILTERS)]
+        log = self.query_one("#feed", RichLog)
+        log.border_title = tr(self.lang, "panel.feed") + (
+            "" if self.feed_filter == "all" else " · " + tr(self.lang, f"feed.filter.{self.feed_filter}")
+        )
+        self._rewrite_feed()
+
     def action_end_drill(self) -> None:
-        """End the drill and go to the debrief; before the horizon, ask for a second press."""
-        now = time.monotonic()
-        if not self.drill.finished and now - self._end_asked > END_CONFIRM_S:
-            self._end_asked = now
+        """End: ``drill play`` goes to the debrief, a seat leaves; either asks for a second q first."""
+        if not self.end_confirm.second():
+            key = "note.end_confirm" if self.link.local else "note.leave_confirm"
             self.notify(
-                tr(self.lang, "note.end_confirm"), severity="warning", timeout=END_CONFIRM_S, markup=False
+                tr(self.lang, key), severity="warning", timeout=self.end_confirm.window_s, markup=False
             )
             return
         app: DrillApp = self.app  # type: ignore[assignment]
-        self.timer.pause()
-        app.show_debrief()
+        if self.link.local:
+            if hasattr(self, "timer"):
+                self.timer.pause()
+            app.show_debrief()
+        else:
+            app.exit()
 
     # --- rendering -----------------------------------------------------------------------
-
     def refresh_view(self) -> None:
-        drill, lang = self.drill, self.lang
-        snap = self.snap = drill.snapshot()
-        labels = names(drill, snap, lang)
-        self._clock(snap)
+        picture = self.picture
+        lang = self.lang
+        plan, scenario = self.link.plan, self.link.scenario
+        self._clock()
+        if picture.version == self._shown_version and self.feed.seen == len(self.link.entries):
+            return
+        self._shown_version = picture.version
+        snap = picture.snapshot
+        labels = names(plan, snap, lang)
         now = snap.t
         rows = []
         for inc in snap.incidents:
-            state = tr(lang, f"inc.{inc.status}") if f"inc.{inc.status}" in CATALOGS["en"] else inc.status
-            style = {"harmed": "bold red", "resolved": "green", "over": "dim"}.get(inc.status, "")
+            state = tr(lang, f"inc.{inc.status}")
+            style = {"harmed": "bold red", "resolved": "green", "over": "dim", "expected": "dim"}.get(
+                inc.status, ""
+            )
             if inc.escalated:
                 state = tr(lang, "inc.escalated" if inc.kind == "group_visit" else "inc.livestreaming")
                 style = "bold red"
             mood_style = "red" if inc.mood >= 0.7 else ("yellow" if inc.mood >= 0.5 else "")
+            heads = "–" if not inc.started else str(inc.head_count)
             rows.append(
                 (
                     inc.id,
                     [
                         _t(inc.label.get(lang), "dim" if inc.over or not inc.started else ""),
-                        _t(inc.head_count),
-                        _t(f"{inc.mood:.2f}", mood_style),
-                        _t(sparkline(inc.history, 12, 1.0), mood_style or "cyan"),
+                        _t(heads),
+                        _t(f"{inc.mood:.2f}" if inc.started else "–", mood_style),
+                        _t(sparkline(inc.history, 10, 1.0), mood_style or "cyan"),
                         _t(state, style),
                     ],
                 )
@@ -364,16 +486,32 @@ class DrillScreen(Screen[None]):
                         _t(topic.label.get(lang)),
                         _t(f"{topic.heat:,.0f}", "bold red" if hot else ""),
                         _t("–" if topic.threshold is None else f"{topic.threshold:,.0f}"),
-                        _t(sparkline(topic.history, 12, top), "red" if hot else "magenta"),
+                        _t(sparkline(topic.history, 10, top), "red" if hot else "magenta"),
                     ],
                 )
             )
         self._fill("topics", rows)
         rows = []
+        for p in places(plan, scenario, snap, lang):
+            cap = f"{p.people}/{p.capacity}" if p.capacity is not None else str(p.people)
+            full = "bold red" if p.capacity is not None and p.people >= p.capacity else ""
+            rows.append(
+                (
+                    p.id,
+                    [
+                        _t(p.label),
+                        _t(cap, full),
+                        _t(p.groups),
+                        _t(p.staff or p.status, "dim" if not p.staff else ""),
+                    ],
+                )
+            )
+        self._fill("places", rows)
+        rows = []
         for team in snap.teams:
             en_route = str(team.en_route)
             if team.en_route and team.next_eta is not None:
-                en_route = tr(lang, "team.en_route", n=team.en_route, eta=fmt_min(team.next_eta - now))
+                en_route = tr(lang, "team.en_route", n=team.en_route, at=at(scenario, team.next_eta))
             rows.append(
                 (
                     team.id,
@@ -390,80 +528,82 @@ class DrillScreen(Screen[None]):
         rows = []
         for off in snap.officials:
             if off.status == "on_site":
+                where = labels.get(off.place or "", off.place or "")
                 status = (
-                    tr(lang, "off.engaged", who=labels.get(off.engaged_with, off.engaged_with))
+                    tr(lang, "off.engaged", who=labels.get(off.engaged_with, off.engaged_with), where=where)
                     if off.engaged_with
-                    else tr(lang, "off.on_site")
+                    else tr(lang, "off.on_site", where=where)
                 )
                 style = "green"
             elif off.status == "en_route":
-                status, style = tr(lang, "off.en_route", eta=fmt_min((off.eta or now) - now)), "yellow"
+                status, style = tr(lang, "off.en_route", at=at(scenario, off.eta or now)), "yellow"
             else:
                 status, style = tr(lang, "off.away"), "dim"
             rows.append((off.id, [_t(off.label.get(lang)), _t(status, style)]))
         self._fill("officials", rows)
         rows = []
-        for v in snap.venues:
-            if v.open:
-                status, style = tr(lang, "venue.open"), "green"
-                if v.reps_of:
-                    status = tr(lang, "venue.reps", who=labels.get(v.reps_of, v.reps_of))
-            elif v.opening_eta is not None:
-                status, style = tr(lang, "venue.opening", eta=fmt_min(v.opening_eta - now)), "yellow"
-            else:
-                status, style = tr(lang, "venue.closed"), "dim"
-            full = "bold red" if v.occupancy >= v.capacity else ""
-            rows.append(
-                (v.id, [_t(v.label.get(lang)), _t(f"{v.occupancy}/{v.capacity}", full), _t(status, style)])
-            )
-        self._fill("venues", rows)
-        rows = []
         for m in snap.milestones:
-            text, style = countdown(m, now, snap.horizon, lang)
+            text, style = milestone_text(m, plan, scenario, now, lang)
             dim = "dim" if style == "dim" else ""
-            rows.append((m.id, [_t(m.level or "·", dim), _t(m.label.get(lang), dim), _t(text, style)]))
+            mark = "*" if m.assumed else ""
+            rows.append((m.id, [_t(m.level or "·", dim), _t(m.label.get(lang) + mark, dim), _t(text, style)]))
         self._fill("milestones", rows)
         self._feed(labels)
-        self._decisions(snap)
+        self._side()
 
-    def _clock(self, snap: Snapshot) -> None:
+    def _clock(self) -> None:
         lang = self.lang
-        drill = self.drill
-        if drill.finished:
-            state = Text(tr(lang, "clock.finished"), style="bold")
-        elif self.paused:
-            state = Text(tr(lang, "clock.paused"), style="bold yellow")
-        else:
-            state = Text(tr(lang, "clock.running", speed=self.speed), style="bold green")
+        picture = self.picture
+        snap = picture.snapshot
+        plan = self.link.plan
+        clock = picture.clock
         line = Text()
-        line.append_text(state)
+        if picture.finished:
+            line.append(
+                tr(lang, "clock.finished" if self.link.local else "clock.finished_seat"), style="bold"
+            )
+        elif clock.discussion_left_s is not None:
+            left = int(clock.discussion_left_s + 0.999)
+            line.append(
+                tr(lang, "clock.discussion", m=left // 60, s=f"{left % 60:02d}"), style="bold magenta"
+            )
+        elif clock.paused:
+            line.append(tr(lang, "clock.paused", speed=speed_label(clock.speed, lang)), style="bold yellow")
+        else:
+            line.append(tr(lang, "clock.running", speed=speed_label(clock.speed, lang)), style="bold green")
         line.append("  ")
         line.append(
             tr(
                 lang,
                 "clock.line",
-                state="",
                 wall=snap.wall,
-                elapsed=fmt_min(snap.t),
-                horizon=fmt_min(snap.horizon),
-            ).strip(),
+                elapsed=minutes_up(snap.t) if snap.t % 1 else int(snap.t),
+                horizon=f"{snap.horizon / 60:g}",
+            ),
             style="bold",
         )
         line.append("  ")
         if snap.level:
-            line.append(
-                tr(lang, "clock.level", level=level_label(drill, snap.level, lang)), style="bold cyan"
-            )
+            line.append(tr(lang, "clock.level", level=level_label(plan, snap.level, lang)), style="bold cyan")
         else:
             line.append(tr(lang, "clock.no_level"), style="dim")
         if snap.level_pending:
-            line.append(tr(lang, "clock.level_pending", level=snap.level_pending))
-        if snap.recommended and (
-            snap.level is None or LEVELS.index(snap.recommended) > LEVELS.index(snap.level)
+            line.append(tr(lang, "clock.level_pending", level=level_label(plan, snap.level_pending, lang)))
+        if (
+            self.link.can(Power.decide)
+            and snap.recommended
+            and (snap.level is None or LEVELS.index(snap.recommended) > LEVELS.index(snap.level))
         ):
-            line.append(tr(lang, "clock.required", level=snap.recommended), style="bold yellow")
+            line.append(
+                tr(lang, "clock.required", level=level_label(plan, snap.recommended, lang)),
+                style="bold yellow",
+            )
         line.append("\n")
-        line.append(tr(lang, "clock.journal", path=str(self.session.journal_path or "–")), style="dim")
+        seat = self.link.seat_label(self.link.seat.name, lang)
+        line.append(tr(lang, "clock.seat", seat=seat), style="bold")
+        if not self.link.connected:
+            line.append("  " + tr(lang, "clock.disconnected"), style="bold red")
+        line.append("  " + tr(lang, "clock.journal", path=str(self.link.journal or "–")), style="dim")
         self.query_one("#clock", Static).update(line)
 
     def _fill(self, name: str, rows: list[tuple[str, list[Text]]]) -> None:
@@ -480,39 +620,100 @@ class DrillScreen(Screen[None]):
                 known.add(row_key)
         table.display = bool(known)
 
-    def _feed(self, labels: dict[str, str]) -> None:
+    def _feed_style(self, line: FeedLine) -> str:
+        if line.kind == "inject":
+            return "bold yellow"
+        if line.kind == "decision":
+            return "cyan"
+        if line.kind in ALARM_KINDS:
+            return "bold red"
+        return "green" if line.kind in GOOD_KINDS else ""
+
+    def _shown(self, line: FeedLine) -> bool:
+        if self.feed_filter == "injects":
+            return line.kind == "inject"
+        if self.feed_filter == "decisions":
+            return line.kind == "decision"
+        return True
+
+    def _write(self, log: RichLog, line: FeedLine) -> None:
+        row = Table.grid(padding=(0, 1), expand=True)
+        row.add_column(no_wrap=True, style="dim")
+        row.add_column(ratio=1, overflow="fold")
+        row.add_row(Text(at(self.link.scenario, line.t)), Text(line.text, style=self._feed_style(line)))
+        log.write(row, expand=True)
+
+    def _rewrite_feed(self) -> None:
         log = self.query_one("#feed", RichLog)
-        entries = self.drill.log.entries
-        new = entries[self.session.feed_index :]
-        self.session.feed_index = len(entries)
-        wall_of = self._wall
-        for t, kind, text in feed_lines(new, self.lang, labels):
-            style = "bold red" if kind in ALARM_KINDS else ("green" if kind in GOOD_KINDS else "")
-            if kind == "inject":
-                style = "bold yellow"
-            elif kind == "decision":
-                style = "cyan"
-            # a grid keeps the time in its own column and wraps the text under itself
-            row = Table.grid(padding=(0, 1), expand=True)
-            row.add_column(no_wrap=True, style="dim")
-            row.add_column(ratio=1, overflow="fold")
-            row.add_row(Text(wall_of(t)), Text(text, style=style))
-            log.write(row, expand=True)
+        log.clear()
+        for line in self.feed.lines:
+            if self._shown(line):
+                self._write(log, line)
 
-    def _wall(self, t: float) -> str:
-        from sim.engine.snapshot import wall_clock
+    def _feed(self, labels: dict[str, str]) -> None:
+        new, changed = self.feed.update(self.link.entries, labels)
+        if changed:
+            self._rewrite_feed()
+            return
+        log = self.query_one("#feed", RichLog)
+        for line in new:
+            if self._shown(line):
+                self._write(log, line)
 
-        return wall_clock(self.drill.scenario.wall_start, t)
+    def _side(self) -> None:
+        panel = self.query_one("#side", OptionList)
+        lang = self.lang
+        picture = self.picture
+        if self.link.can(Power.decide):
+            state = {cls.kind: cls.kind in picture.available for cls in self.own_decisions()}
+            if state != self._panel_state:
+                highlighted = panel.highlighted
+                panel.clear_options()
+                for cls in self.own_decisions():
+                    panel.add_option(Option(self._decision_prompt(cls, state[cls.kind]), id=cls.kind))
+                for level in self.link.plan.levels:
+                    text = Text("  ")
+                    text.append("y ", style="dim")
+                    text.append(tr(lang, "package.title", level=level_label(self.link.plan, level, lang)))
+                    panel.add_option(Option(text, id=f"package:{level}"))
+                if highlighted is not None:
+                    panel.highlighted = min(highlighted, panel.option_count - 1)
+                self._panel_state = state
+                self.refresh_bindings()
+        elif self.link.can(Power.facilitate):
+            msel = tuple((m.n, m.status) for m in picture.msel)
+            if msel != self._msel_state:
+                highlighted = panel.highlighted
+                panel.clear_options()
+                for m in picture.msel:
+                    panel.add_option(Option(self._msel_prompt(m), id=f"msel:{m.n}"))
+                if highlighted is not None and panel.option_count:
+                    panel.highlighted = min(highlighted, panel.option_count - 1)
+                self._msel_state = msel
+        else:
+            notes = picture.notes
+            if len(notes) != self._notes_shown:
+                for note in notes[self._notes_shown :]:
+                    text = Text(at(self.link.scenario, note.t) + " ", style="dim")
+                    text.append(note.text)
+                    panel.add_option(Option(text, id=f"note:{self._notes_shown}"))
+                    self._notes_shown += 1
 
-    def _decisions(self, snap: Snapshot) -> None:
-        available = frozenset(
-            cls.kind for cls in TRAINEE_DECISIONS if first_valid(cls, self.drill, snap, self.lang) is not None
-        )
-        if available != self.available:
-            panel = self.query_one("#decisions", OptionList)
-            for cls in TRAINEE_DECISIONS:
-                ok = cls.kind in available
-                if ok != (cls.kind in self.available) or not self.available:
-                    panel.replace_option_prompt(cls.kind, self._panel_prompt(cls, ok))
-            self.available = available
-            self.refresh_bindings()
+    def _decision_prompt(self, cls: type[Decision], ok: bool) -> Text:
+        key = DECISION_KEYS.get(cls.kind, "")
+        text = Text()
+        text.append("✓ " if ok else "  ", style="bold green")
+        text.append(f"{key} ", style="bold" if ok else "dim")
+        text.append(dlabel(cls, self.lang), style="" if ok else "dim")
+        return text
+
+    def _msel_prompt(self, m: MselItem) -> Text:
+        style = {"played": "dim", "held": "yellow", "skipped": "dim strike"}.get(m.status, "")
+        text = Text(at(self.link.scenario, m.at_min) + " ", style="dim")
+        text.append(tr(self.lang, f"msel.{m.status}") + " ", style="bold" if m.status == "due" else style)
+        text.append(m.text.get(self.lang), style=style)
+        return text
+
+
+def why_text(reason: Why | None, lang: str) -> str:
+    return reason_text(reason, lang)

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from ..i18n import tr
 from ..model import DEFAULT_SCENARIO, ScenarioInfo
-from .common import localize_bindings
+from .common import localized
 
 if TYPE_CHECKING:
     from ..app import DrillApp
@@ -30,12 +30,17 @@ class PickScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.lang = lang
-        localize_bindings(self, lang)
         self.scenarios = scenarios
         self.selected = selected or DEFAULT_SCENARIO
         self.plan = plan
         self.seed = seed
         self._units: dict[str, str] = {}
+
+    @classmethod
+    def make(
+        cls, lang: str, scenarios: list[ScenarioInfo], selected: str | None, plan: str | None, seed: int
+    ) -> PickScreen:
+        return localized(cls, lang)(lang, scenarios, selected, plan, seed)
 
     def compose(self) -> ComposeResult:
         lang = self.lang
