@@ -12,7 +12,7 @@ from .spec_cmds import register as _register_spec
 
 _register_spec(main_group)
 
-for _name in ("run_cmds", "play_cmds", "research_cmds", "aar_cmds"):
+for _name in ("run_cmds", "play_cmds", "research_cmds", "aar_cmds", "room_cmds"):
     try:
         _module = __import__(f"sim.cli.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _exc:  # a command group not built yet

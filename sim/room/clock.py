@@ -95,8 +95,8 @@ class RoomClock:
 
     def discuss(self, seconds: float) -> None:
         """Pause for a discussion of ``seconds`` real seconds, then go on as before."""
-        self._resume_after_discussion = (
-            not self.paused or (self._discussion_until is not None and (self._resume_after_discussion))
+        self._resume_after_discussion = not self.paused or (
+            self._discussion_until is not None and (self._resume_after_discussion)
         )
         self.paused = True
         self._discussion_until = self.now() + seconds

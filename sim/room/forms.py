@@ -147,7 +147,6 @@ def availability(
     return ok, not_now
 
 
-
 def choices_for_picture(cls: type[Decision], plan: Plan, snap: Snapshot, seat: Seat) -> list[Choice]:
     """``choices`` for a seat that has only its picture (no drill)."""
     return choices(cls, plan, snap, Roles(plan), seat)

@@ -331,7 +331,9 @@ def journal_records(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def resume_room(path: Path, time: TimeSource = monotonic, force: bool = False) -> Resumed:
+def resume_room(
+    path: Path, time: TimeSource = monotonic, force: bool = False, reopen: bool = True
+) -> Resumed:
     """Rebuild a room from its journal: decisions (with their seats), facilitator
     actions and notes at their times, and the clock where the drill last stood."""
     from ..engine import params as P
@@ -381,7 +383,8 @@ def resume_room(path: Path, time: TimeSource = monotonic, force: bool = False) -
                     about if isinstance(about, dict) else {},
                 )
             )
-    room.writer = JournalWriter.reopen(journal)
+    if reopen:
+        room.writer = JournalWriter.reopen(journal)
     room._minute = math.floor(port.now)
     room.version += 1
     return Resumed(room, journal, changes)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def new_tokens(seats: list[str]) -> dict[str, str]:
-    return {seat: secrets.token_urlsafe(18) for seat in seats}
+    return {seat: secrets.token_hex(16) for seat in seats}  # hex: never starts with '-' on a command line
 
 
 def token_ok(tokens: dict[str, str], seat: str, token: str) -> bool:

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from sim.room.clock import SPEEDS, TimeSource, speed_label
-from sim.room.engine import D, Decision, MselItem, Why
+from sim.room.engine import D, Decision, MselItem
 from sim.room.roles import Power
 from sim.spec.plan import LEVELS
 
@@ -160,7 +160,8 @@ class DrillScreen(Screen[None]):
 
     @classmethod
     def make(cls, lang: str, link: Link, time: TimeSource) -> DrillScreen:
-        return localized(cls, lang)(lang, link, time)
+        screen_cls = cls if link.local else SeatScreen
+        return localized(screen_cls, lang)(lang, link, time)
 
     @property
     def picture(self) -> Any:
@@ -212,12 +213,31 @@ class DrillScreen(Screen[None]):
             return "panel.msel"
         return "panel.notes"
 
+    # column widths at 120 columns and at 160 or more; labels wrap inside them, never cut
+    WIDTHS: ClassVar[dict[str, tuple[int, int]]] = {
+        "incident": (16, 26),
+        "state": (8, 12),
+        "trend": (8, 10),
+        "topic": (18, 26),
+        "place": (14, 22),
+        "groups": (14, 22),
+        "staff": (12, 22),
+        "team": (14, 22),
+        "en_route": (10, 16),
+        "official": (18, 30),
+        "status": (18, 26),
+        "milestone": (26, 40),
+        "countdown": (22, 34),
+    }
+
     def _table(self, name: str, title_key: str, cols: list[str]) -> DataTable[Text]:
         table: DataTable[Text] = DataTable(id=name, cursor_type="none", show_cursor=False, classes="panel")
         table.can_focus = False
         table.border_title = tr(self.lang, title_key)
+        wide = self.app.size.width >= 150
         for col in cols:
-            table.add_column(tr(self.lang, f"col.{col}"), key=col)
+            width = self.WIDTHS.get(col)
+            table.add_column(tr(self.lang, f"col.{col}"), key=col, width=width[wide] if width else None)
         return table
 
     def on_mount(self) -> None:
@@ -280,8 +300,7 @@ class DrillScreen(Screen[None]):
         link = self.link
         finished = self.picture.finished
         if action in ("decide", "decision_panel", "package"):
-            if action == "decide" and parameters:
-                return str(parameters[0]) in {c.kind for c in self.own_decisions()}
+            # a key for a decision that is not this seat's, or not possible now, says why
             return link.can(Power.decide)
         if action in ("toggle_pause", "speed", "discuss"):
             return link.can(Power.clock) and not finished
@@ -715,5 +734,10 @@ class DrillScreen(Screen[None]):
         return text
 
 
-def why_text(reason: Why | None, lang: str) -> str:
-    return reason_text(reason, lang)
+class SeatScreen(DrillScreen):
+    """A seat of a hosted drill: q leaves the seat (the drill goes on)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[b for b in DrillScreen.BINDINGS if not (isinstance(b, Binding) and b.id == "end_drill")],
+        Binding("q", "end_drill", "key.leave", id="end_drill"),
+    ]
