@@ -1,4 +1,9 @@
-"""Pilot tests: play group-visit-50 from pick to debrief with keys only, in both languages."""
+"""Pilot tests of ``drill play`` on state: pick to debrief with keys only, in
+both languages, and the trainee's screen as fixed in issue 12.
+
+Real time comes from a ManualTime the test moves: nothing waits on the wall
+clock (the app's timer is paused; ``on_tick`` is called after moving time).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import asyncio
 import functools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("textual")
 
-from sim.engine import decisions as D
+from sim.room.clock import ManualTime
+from sim.room.engine import D
 from tui.app import DrillApp
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen
@@ -19,7 +26,7 @@ from tui.screens.drill import DrillScreen
 from tui.screens.modals import DecisionModal, InjectModal
 from tui.screens.pick import PickScreen
 
-SIZE = (160, 48)
+SIZE = (120, 40)
 
 
 def synchronously(test):  # type: ignore[no-untyped-def]
@@ -33,178 +40,233 @@ def synchronously(test):  # type: ignore[no-untyped-def]
 
 
 def board(screen: DrillScreen) -> dict[str, str]:
-    """Milestone id -> the countdown text a trainee sees."""
+    """Milestone id -> the text a trainee sees."""
     table = screen.query_one("#milestones")
     return {str(key.value): str(table.get_cell(key, "countdown")) for key in table.rows}
 
 
-def status(screen: DrillScreen) -> dict[str, str]:
-    return {m.id: m.status for m in screen.session.drill.snapshot().milestones}
+def notes(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
 
 
-async def run_minutes(pilot, screen: DrillScreen, minutes: float) -> None:  # type: ignore[no-untyped-def]
-    """Drive the clock by calling advance() (the timer is stopped in tests)."""
-    target = screen.drill.now + minutes
-    screen.paused = False
-    while screen.drill.now < target - 1e-9 and not screen.drill.finished:
-        screen.advance()
-    screen.paused = True
+async def run_seconds(pilot, screen: DrillScreen, time: ManualTime, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """Move real time on in ticks (the clock must be running to move the drill)."""
+    for _ in range(round(seconds / 0.25)):
+        time.sleep(0.25)
+        screen.on_tick()
+    await pilot.pause()
+
+
+async def run_minutes(pilot, screen: DrillScreen, time: ManualTime, minutes: float) -> None:  # type: ignore[no-untyped-def]
+    """Play the clock at ×60 for ``minutes`` simulated minutes, then pause."""
+    room = screen.link.room  # type: ignore[attr-defined]
+    room.clock.set_speed(60)
+    room.clock.play()
+    target = room.port.now + minutes
+    while room.port.now < target - 1e-9 and not room.port.finished:
+        time.sleep(0.25)
+        screen.on_tick()
+    room.clock.pause()
+    screen.refresh_view()
     await pilot.pause()
 
 
 async def to_drill(pilot, app: DrillApp) -> DrillScreen:  # type: ignore[no-untyped-def]
-    assert isinstance(app.screen, PickScreen)
-    await pilot.press("enter")
-    await pilot.pause()
+    if isinstance(app.screen, PickScreen):
+        await pilot.press("enter")
+        await pilot.pause()
     assert isinstance(app.screen, BriefingScreen)
     await pilot.press("enter")
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, DrillScreen)
     screen.timer.pause()
-    assert screen.paused, "the clock starts paused so trainees read the briefing"
+    assert screen.picture.clock.paused, "the clock starts paused so trainees read the briefing"
     return screen
 
 
-async def decide_with_key(pilot, screen: DrillScreen, key: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(key)
+async def decide_with_keys(pilot, screen: DrillScreen, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a decision by its key, then the keys given (choices), then Enter until it is taken."""
+    await pilot.press(keys[0])
     await pilot.pause()
-    assert isinstance(screen.app.screen, DecisionModal)
-    await pilot.pause(0.05)
-    await pilot.press("enter")  # the Confirm button has the focus
+    assert isinstance(screen.app.screen, DecisionModal), notes(screen.app)
+    await pilot.press(*keys[1:])
+    for _ in range(4):
+        if screen.app.screen is screen:
+            break
+        await pilot.press("enter")
+        await pilot.pause()
     await pilot.pause()
     assert screen.app.screen is screen
 
 
+def journal_records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @synchronously
-async def test_play_group_visit_pick_to_debrief(
-    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_play_group_visit_pick_to_debrief(lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = DrillApp(lang)
+    time = ManualTime()
+    app = DrillApp(lang, time=time)
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_drill(pilot, app)
-        drill = screen.drill
-        assert app.session is not None and app.session.journal_path is not None
-        journal = tmp_path / app.session.journal_path
+        room = app.room
+        assert room is not None and room.journal_path is not None
+        journal = tmp_path / room.journal_path
         assert journal.is_file() and journal.parent.name == "journals"
         assert journal.name.startswith("group-visit-50-1-")
 
-        # step to the next event worth narrating (n): time moves and the feed grows
-        from sim.engine.log import NARRATED
-
-        before_t, before_n = drill.now, len(drill.log.entries)
+        # n: on to the next event worth narrating; the clock stays paused
+        before = room.port.now
         await pilot.press("n")
         await pilot.pause()
-        assert drill.now > before_t and any(e.kind in NARRATED for e in drill.log.entries[before_n:])
-        assert screen.paused
+        assert room.port.now > before and screen.picture.clock.paused
 
-        await run_minutes(pilot, screen, 12)
+        await run_minutes(pilot, screen, time, 12)
+        assert next(m for m in screen.picture.snapshot.milestones if m.id == "screen_5").status == "met"
+        assert board(screen)["screen_5"].startswith("✓")
+
+        await decide_with_keys(pilot, screen, "o", *["down"] * 4)  # summon the responsible leader (4th)
+        assert room.port.team_decisions()[-1][1].kind == "summon"
+        await decide_with_keys(pilot, screen, "c", "down")  # call in: the first team
+        assert room.port.team_decisions()[-1][1].kind == "call_in"
+        await run_minutes(pilot, screen, time, 8)
+        await decide_with_keys(pilot, screen, "l", "down")  # the level form pre-selects nothing: choose one
+        assert isinstance(room.port.team_decisions()[-1][1], D.DeclareLevel)
+        await run_minutes(pilot, screen, time, 60)
         marks = board(screen)
-        assert status(screen)["screen_5"] == "met"
-        assert marks["screen_5"].startswith("✓")
+        for m in screen.picture.snapshot.milestones:
+            if m.status == "met":
+                assert marks[m.id].startswith("✓"), (m.id, marks[m.id])
+            elif m.status == "missed":
+                assert marks[m.id].startswith("✗"), (m.id, marks[m.id])
 
-        # summon the responsible leader (o), then call in reception (c)
-        await decide_with_key(pilot, screen, "o")
-        assert isinstance(drill.decisions[-1][1], D.Summon)
-        summoned = drill.decisions[-1][1].official
-        snap = drill.snapshot()
-        assert next(o for o in snap.officials if o.id == summoned).status == "en_route"
-
-        await decide_with_key(pilot, screen, "c")
-        assert isinstance(drill.decisions[-1][1], D.CallIn)
-        await run_minutes(pilot, screen, 8)
-
-        # declare the level the situation requires (l): the form defaults to it
-        if "declare_level" in screen.available:
-            await decide_with_key(pilot, screen, "l")
-            assert isinstance(drill.decisions[-1][1], D.DeclareLevel)
-        await run_minutes(pilot, screen, 60)
-        assert drill.snapshot().level is not None
-        st = status(screen)
-        marks = board(screen)
-        for mid, s in st.items():
-            if s == "met":
-                assert marks[mid].startswith("✓"), (mid, marks[mid])
-            elif s == "missed":
-                assert marks[mid].startswith("✗"), (mid, marks[mid])
-
-        taken = len(drill.decisions)
-        records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
-        assert [r["decision"]["kind"] for r in records if r["type"] == "decision"] == [
-            d.kind for _, d in drill.decisions
-        ]
-        assert taken >= 3
+        records = journal_records(journal)
+        taken = [r for r in records if r["type"] == "decision"]
+        assert [r["decision"]["kind"] for r in taken] == [d.kind for _, d, _ in room.port.team_decisions()]
+        assert all(r["seat"] for r in taken), "every decision record names the role that took it"
+        assert any(r["type"] == "clock" for r in records)
 
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen), "one q only asks for confirmation"
         await pilot.press("q")
         await pilot.pause()
-        assert isinstance(app.screen, DebriefScreen)
-        assert drill.finished
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen) and room.port.finished
         await app.workers.wait_for_complete()
         await pilot.pause()
-        debrief = app.screen
-        assert debrief.plan_drill is not None
+        assert debrief.plan_card is not None
         card = debrief.query_one("#scorecard")
-        mine = drill.scorecard().by_id()
         for key in card.rows:
-            plan_cell = str(card.get_cell(key, "plan"))
-            assert plan_cell and "…" not in plan_cell
-            assert str(card.get_cell(key, "milestone")) == mine[str(key.value)].label(lang)
-        decisions_table = debrief.query_one("#taken")
-        assert decisions_table.row_count == taken
+            assert "…" not in str(card.get_cell(key, "plan"))
+        assert debrief.query_one("#taken").row_count == len(taken)
 
         await pilot.press("s")
         await pilot.pause()
         assert debrief.log_path is not None and debrief.log_path.is_file()
-        assert len(debrief.log_path.read_text(encoding="utf-8").splitlines()) == len(drill.log.entries)
+        assert len(debrief.log_path.read_text(encoding="utf-8").splitlines()) == len(room.port.entries)
+
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running, "after the drill too, q asks before it quits"
+        time.sleep(10)  # too late for a second press
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
 
 
-@pytest.mark.parametrize(
-    ("lang", "reason"), [("en", "no response level is in force"), ("zh", "尚未启动应急响应")]
-)
+@pytest.mark.parametrize(("lang", "reason"), [("en", "no response level is in force"), ("zh", "尚未启动应急响应")])
 @synchronously
-async def test_refused_decision_shows_reason_and_changes_nothing(
+async def test_a_key_for_a_decision_not_possible_now_says_why_and_changes_nothing(
     lang: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    app = DrillApp(lang)
+    app = DrillApp(lang, scenario="group-visit-50", time=ManualTime())
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_drill(pilot, app)
-        drill = screen.drill
-        assert "end_response" not in screen.available
-        before = (len(drill.log.entries), drill.now, len(drill.decisions))
-        await pilot.press("d")  # the decision panel
-        await pilot.press("end", "up", "enter")  # "End the response", just above the facilitator inject
+        room = app.room
+        assert room is not None
+        assert "end_response" not in screen.picture.available
+        before = (len(room.port.entries), room.port.now)
+        await pilot.press("x")  # end the response: not possible before a level is declared
         await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, DecisionModal) and modal.cls is D.EndResponse
-        check = str(modal.query_one("#check").render())
-        assert reason in check
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is screen
-        shown = [n.message for n in app._notifications]
-        assert any(reason in m for m in shown), shown
-        assert (len(drill.log.entries), drill.now, len(drill.decisions)) == before
-        assert app.session.journal_path is not None
-        lines = Path(app.session.journal_path).read_text(encoding="utf-8").splitlines()
-        assert len(lines) == 1  # the header only
+        assert app.screen is screen, "no form opens for a decision that cannot be taken"
+        assert any(reason in m for m in notes(app)), notes(app)
+        assert (len(room.port.entries), room.port.now) == before
+        assert room.journal_path is not None
+        assert [r["type"] for r in journal_records(room.journal_path)] == ["header"]
 
 
 @synchronously
-async def test_facilitator_inject_in_chinese_is_applied_and_journaled(
+async def test_speed_keys_do_not_start_a_paused_clock_and_pause_stops_it_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    app = DrillApp("zh", journal=Path("inject.jsonl"))
+    time = ManualTime()
+    app = DrillApp("en", scenario="group-visit-50", time=time)
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_drill(pilot, app)
-        await run_minutes(pilot, screen, 10)
-        heads = screen.drill.snapshot().incidents[0].head_count
+        room = app.room
+        assert room is not None
+        t0 = room.port.now
+        await pilot.press("6")  # ×60, but paused
+        await run_seconds(pilot, screen, time, 2)
+        assert room.port.now == t0 and screen.picture.clock.paused and screen.picture.clock.speed == 60
+        await pilot.press("space")
+        await run_seconds(pilot, screen, time, 1)
+        assert room.port.now == pytest.approx(t0 + 60)
+        await pilot.press("space")
+        stopped = room.port.now
+        await run_seconds(pilot, screen, time, 3)
+        assert room.port.now == stopped, "a pause takes effect at the key, not a tick later"
+
+
+@synchronously
+async def test_a_form_opens_on_its_first_field_and_the_level_form_chooses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    time = ManualTime()
+    app = DrillApp("en", scenario="group-visit-50", time=time)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_drill(pilot, app)
+        await run_minutes(pilot, screen, time, 30)
+        assert screen.picture.snapshot.recommended is not None
+        await pilot.press("l")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, DecisionModal)
+        assert modal.focused is modal.query_one("#f-level")
+        assert modal.query_one("#f-level").highlighted is None, "the form must not give the answer"
+        await pilot.press("enter")  # Enter with nothing chosen takes nothing
+        await pilot.pause()
+        assert app.screen is modal
+        await pilot.press("tab", "tab", "enter")  # Tab then Enter never cancels silently
+        await pilot.pause()
+        assert app.screen is modal or app.room.port.team_decisions() == []  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+@synchronously
+async def test_a_facilitator_inject_is_journaled_as_the_facilitators_not_a_team_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    time = ManualTime()
+    app = DrillApp("zh", scenario="group-visit-50", journal=Path("inject.jsonl"), time=time)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_drill(pilot, app)
+        room = app.room
+        assert room is not None
+        await run_minutes(pilot, screen, time, 10)
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, InjectModal)
@@ -212,35 +274,30 @@ async def test_facilitator_inject_in_chinese_is_applied_and_journaled(
         modal = app.screen
         modal.query_one("#effect").value = "join"
         await pilot.pause()
-        assert modal.query_one("#amount").value == "10"  # a sensible default for the effect
+        assert modal.query_one("#amount").value == "10"
         modal.query_one("#amount").value = "15"
         await pilot.pause()
-        await pilot.press("enter")  # submit from the text box
+        await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        kind, inject = screen.drill.decisions[-1][1].kind, screen.drill.decisions[-1][1]
-        assert kind == "facilitator_inject" and inject.zh == inject.en == "又来一批[red]群众"
-        joined = [e for e in screen.drill.log.entries if e.kind == "joined"][-1]
-        assert joined.data["people"] == 15 and joined.t == screen.drill.now
-        await run_minutes(pilot, screen, 12)  # they arrive over the next minutes
-        assert screen.drill.snapshot().incidents[0].head_count > heads
-        entry = [e for e in screen.drill.log.entries if e.subject.startswith("facilitator:")][-1]
-        assert entry.data["zh"] == "又来一批[red]群众"
-        feed = "\n".join(str(line.text) for line in screen.query_one("#feed").lines)
-        assert "又来一批[red]群众" in feed  # data text is never markup
-        records = (tmp_path / "inject.jsonl").read_text(encoding="utf-8").splitlines()
-        assert json.loads(records[-1])["decision"]["kind"] == "facilitator_inject"
+        joined = [e for e in room.port.entries if e.kind == "joined"][-1]
+        assert joined.data["people"] == 15
+        assert room.port.team_decisions() == [], "an inject is not the team's decision"
+        assert room.port.facilitator_injects()[-1][1] == "又来一批[red]群众"
+        assert any("又来一批[red]群众" in line.text for line in screen.feed.lines)  # shown as text, never markup
+        records = journal_records(tmp_path / "inject.jsonl")
+        assert records[-1]["type"] == "facilitator" and records[-1]["action"]["effect"]["people"] == 15
 
 
 @synchronously
-async def test_palette_finds_decisions_by_chinese_label_and_alias(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_palette_finds_decisions_by_chinese_label_and_alias(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = DrillApp("en")
+    time = ManualTime()
+    app = DrillApp("en", scenario="group-visit-50", time=time)
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_drill(pilot, app)
-        for query, cls in (("警戒", D.SetCordon), ("zhaoji", D.CallIn)):
+        await run_minutes(pilot, screen, time, 20)
+        for query, cls in (("召集", D.CallIn), ("tongzhi", D.Summon)):
             await pilot.press("ctrl+p")
             await pilot.pause()
             await pilot.press(*query)
@@ -255,55 +312,58 @@ async def test_palette_finds_decisions_by_chinese_label_and_alias(
 
 
 @synchronously
-async def test_resume_goes_straight_to_the_drill_paused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_resume_comes_back_where_the_drill_stood_with_its_trends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = DrillApp("en", journal=Path("j.jsonl"))
+    time = ManualTime()
+    app = DrillApp("en", scenario="group-visit-50", journal=Path("j.jsonl"), time=time)
     async with app.run_test(size=SIZE) as pilot:
         screen = await to_drill(pilot, app)
-        await run_minutes(pilot, screen, 15)
-        await decide_with_key(pilot, screen, "o")
-        await run_minutes(pilot, screen, 5)
-        await decide_with_key(pilot, screen, "c")
-        first = [(t, d.to_dict()) for t, d in screen.drill.decisions]
-    again = DrillApp("en", resume=Path("j.jsonl"))
+        await run_minutes(pilot, screen, time, 15)
+        await decide_with_keys(pilot, screen, "o", *["down"] * 4)
+        await run_minutes(pilot, screen, time, 25)  # then the terminal is closed without a word
+        assert app.room is not None
+        stood = app.room.port.now
+        first = [(t, d.to_dict()) for t, d, _ in app.room.port.team_decisions()]
+        history = next(i for i in screen.picture.snapshot.incidents if i.started).history
+    again = DrillApp("en", resume=Path("j.jsonl"), time=time)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = again.screen
-        assert isinstance(screen, DrillScreen) and screen.paused
+        assert isinstance(screen, DrillScreen) and screen.picture.clock.paused
         screen.timer.pause()
-        assert [(t, d.to_dict()) for t, d in screen.drill.decisions] == first
-        assert screen.drill.now == pytest.approx(first[-1][0])
-        await decide_with_key(pilot, screen, "v")
-    lines = [json.loads(x) for x in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [r["decision"]["kind"] for r in lines if r["type"] == "decision"][-1] == "open_venue"
+        assert again.room is not None
+        assert [(t, d.to_dict()) for t, d, _ in again.room.port.team_decisions()] == first
+        assert again.room.port.now == pytest.approx(stood), "resume restores the time, not the last decision's"
+        assert first[-1][0] < stood - 20
+        resumed = next(i for i in screen.picture.snapshot.incidents if i.started).history
+        assert resumed[: len(history)] == history and len(history) > 10, "the trends come back too"
+        await decide_with_keys(pilot, screen, "v", "down", "down")  # hall B (the first room is open)
+    kinds = [r["decision"]["kind"] for r in journal_records(tmp_path / "j.jsonl") if r["type"] == "decision"]
+    assert kinds[-1] == "open_venue"
 
 
 @synchronously
-async def test_pick_screen_sets_the_seed_and_lists_every_shipped_scenario(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_pick_screen_sets_the_seed_and_lists_every_shipped_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sim.spec import catalog
 
     monkeypatch.chdir(tmp_path)
-    app = DrillApp("en")
+    app = DrillApp("en", time=ManualTime())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#scenarios")
         shown = [str(key.value) for key in table.rows]
         assert set(shown) <= set(catalog.shipped_scenario_ids()) and "group-visit-50" in shown
-        await pilot.press("tab", "tab")  # to the seed (past the plan list)
+        await pilot.press("tab", "tab")
         assert app.screen.focused is app.screen.query_one("#seed")
         await pilot.press("backspace", "7", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
-        assert app.session is not None and app.session.seed == 7
-        assert app.session.drill.scenario.id == "group-visit-50" and app.session.drill.plan.id == "city"
+        assert app.room is not None and app.room.seed == 7
+        assert app.room.port.scenario.id == "group-visit-50" and app.room.port.plan.id == "city"
 
 
 @synchronously
-async def test_debrief_report_in_a_worker_and_a_message_when_the_module_is_missing(
+async def test_debrief_report_in_a_worker_with_progress_and_a_message_when_the_module_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sys
@@ -312,29 +372,31 @@ async def test_debrief_report_in_a_worker_and_a_message_when_the_module_is_missi
     monkeypatch.chdir(tmp_path)
     calls = []
 
-    def fake_build_report(journal_path: Path, fmt: str, lang: str, out: Path | None) -> Path:
+    def fake_build_report(journal_path: Path, fmt: str, lang: str, out: Path | None, progress: Any = None) -> Path:
         calls.append((journal_path, fmt, lang, out))
+        for done in range(1, 4):
+            progress(done, 3)
         target = Path("report.md")
         target.write_text("# report\n", encoding="utf-8")
         return target
 
-    app = DrillApp("zh", scenario="group-visit-50", journal=Path("r.jsonl"))
+    app = DrillApp("zh", scenario="group-visit-50", journal=Path("r.jsonl"), time=ManualTime())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.timer.pause()
+        screen = await to_drill(pilot, app)
         await pilot.press("q", "q")
         await pilot.pause()
         debrief = app.screen
-        assert isinstance(debrief, DebriefScreen)
+        assert isinstance(debrief, DebriefScreen) and screen is not debrief
         monkeypatch.setitem(sys.modules, "sim.report", types.SimpleNamespace(build_report=fake_build_report))
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert calls == [(Path("r.jsonl"), "md", "zh", None)]
         assert debrief.report_path == Path("report.md")
-        monkeypatch.setitem(sys.modules, "sim.report", None)  # import fails: a clear message
+        bar = debrief.query_one("#report-progress")
+        assert bar.total == 3 and bar.progress == 3, "the report's progress is shown in the app"
+        monkeypatch.setitem(sys.modules, "sim.report", None)
         await pilot.press("r")
         await pilot.pause()
-        assert any("复盘报告模块暂不可用" in n.message for n in app._notifications)
+        assert any("复盘报告模块暂不可用" in n for n in notes(app))
         assert app.is_running
