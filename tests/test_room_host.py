@@ -53,21 +53,31 @@ def test_a_decision_reaches_every_seat_and_another_roles_decision_is_refused(tmp
         time = ManualTime()
         host, task, tokens = await start_host(tmp_path / "j.jsonl", time)
         url = f"ws://127.0.0.1:{host.port}"
-        seats = {name: SeatClient(url, name, tokens[name]) for name in ("command", "order", "wall", "facilitator")}
+        seats = {
+            name: SeatClient(url, name, tokens[name]) for name in ("command", "order", "wall", "facilitator")
+        }
         for client in seats.values():
             await client.start()
         host.room.port.advance(20)  # the crowd has gathered
-        reply = await seats["order"].request({"type": "decide", "decision": {"kind": "declare_level", "level": "IV"}})
+        reply = await seats["order"].request(
+            {"type": "decide", "decision": {"kind": "declare_level", "level": "IV"}}
+        )
         assert reply["accepted"] is False and "City command" in reply["reason"]["en"]
         assert "指挥部" in reply["reason"]["zh"]
-        reply = await seats["order"].request({"type": "decide", "decision": {"kind": "call_in", "team": "order"}})
+        reply = await seats["order"].request(
+            {"type": "decide", "decision": {"kind": "call_in", "team": "order"}}
+        )
         assert reply["accepted"] is True
         for name in ("command", "wall", "facilitator"):
             state = seats[name].state
             assert state is not None
-            await until(lambda s=state: any(e.kind == "decision" and e.subject == "call_in" for e in s.entries))
+            await until(
+                lambda s=state: any(e.kind == "decision" and e.subject == "call_in" for e in s.entries)
+            )
         records = [json.loads(x) for x in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
-        assert [(r["decision"]["kind"], r["seat"]) for r in records if r["type"] == "decision"] == [("call_in", "order")]
+        assert [(r["decision"]["kind"], r["seat"]) for r in records if r["type"] == "decision"] == [
+            ("call_in", "order")
+        ]
         reply = await seats["wall"].request({"type": "note", "text": "x"})
         assert reply["accepted"] is False
         for client in seats.values():
@@ -116,7 +126,9 @@ def test_wrong_tokens_and_malformed_messages_get_an_error_and_the_drill_goes_on(
     run(main)
 
 
-def test_a_seat_that_rejoins_gets_the_current_picture_and_a_resumed_host_takes_it_back(tmp_path: Path) -> None:
+def test_a_seat_that_rejoins_gets_the_current_picture_and_a_resumed_host_takes_it_back(
+    tmp_path: Path,
+) -> None:
     async def main() -> None:
         time = ManualTime()
         journal = tmp_path / "j.jsonl"
@@ -128,7 +140,9 @@ def test_a_seat_that_rejoins_gets_the_current_picture_and_a_resumed_host_takes_i
         for _ in range(8):
             time.sleep(0.25)
             await asyncio.sleep(0.3)  # the host's own ticker moves the drill on the manual time
-        await until(lambda: fac.state is not None and fac.state.picture is not None and fac.state.picture.t > 10)
+        await until(
+            lambda: fac.state is not None and fac.state.picture is not None and fac.state.picture.t > 10
+        )
         assert (await fac.request({"type": "clock", "paused": True}))["accepted"]
         stood = host.room.port.now
         await fac.close()

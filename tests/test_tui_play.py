@@ -106,7 +106,9 @@ def journal_records(path: Path) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @synchronously
-async def test_play_group_visit_pick_to_debrief(lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_play_group_visit_pick_to_debrief(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     time = ManualTime()
     app = DrillApp(lang, time=time)
@@ -181,7 +183,9 @@ async def test_play_group_visit_pick_to_debrief(lang: str, tmp_path: Path, monke
     assert not app.is_running
 
 
-@pytest.mark.parametrize(("lang", "reason"), [("en", "no response level is in force"), ("zh", "尚未启动应急响应")])
+@pytest.mark.parametrize(
+    ("lang", "reason"), [("en", "no response level is in force"), ("zh", "尚未启动应急响应")]
+)
 @synchronously
 async def test_a_key_for_a_decision_not_possible_now_says_why_and_changes_nothing(
     lang: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -284,13 +288,17 @@ async def test_a_facilitator_inject_is_journaled_as_the_facilitators_not_a_team_
         assert joined.data["people"] == 15
         assert room.port.team_decisions() == [], "an inject is not the team's decision"
         assert room.port.facilitator_injects()[-1][1] == "又来一批[red]群众"
-        assert any("又来一批[red]群众" in line.text for line in screen.feed.lines)  # shown as text, never markup
+        assert any(
+            "又来一批[red]群众" in line.text for line in screen.feed.lines
+        )  # shown as text, never markup
         records = journal_records(tmp_path / "inject.jsonl")
         assert records[-1]["type"] == "facilitator" and records[-1]["action"]["effect"]["people"] == 15
 
 
 @synchronously
-async def test_palette_finds_decisions_by_chinese_label_and_alias(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_palette_finds_decisions_by_chinese_label_and_alias(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     time = ManualTime()
     app = DrillApp("en", scenario="group-visit-50", time=time)
@@ -312,7 +320,9 @@ async def test_palette_finds_decisions_by_chinese_label_and_alias(tmp_path: Path
 
 
 @synchronously
-async def test_resume_comes_back_where_the_drill_stood_with_its_trends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_resume_comes_back_where_the_drill_stood_with_its_trends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     time = ManualTime()
     app = DrillApp("en", scenario="group-visit-50", journal=Path("j.jsonl"), time=time)
@@ -333,7 +343,9 @@ async def test_resume_comes_back_where_the_drill_stood_with_its_trends(tmp_path:
         screen.timer.pause()
         assert again.room is not None
         assert [(t, d.to_dict()) for t, d, _ in again.room.port.team_decisions()] == first
-        assert again.room.port.now == pytest.approx(stood), "resume restores the time, not the last decision's"
+        assert again.room.port.now == pytest.approx(stood), (
+            "resume restores the time, not the last decision's"
+        )
         assert first[-1][0] < stood - 20
         resumed = next(i for i in screen.picture.snapshot.incidents if i.started).history
         assert resumed[: len(history)] == history and len(history) > 10, "the trends come back too"
@@ -343,7 +355,9 @@ async def test_resume_comes_back_where_the_drill_stood_with_its_trends(tmp_path:
 
 
 @synchronously
-async def test_pick_screen_sets_the_seed_and_lists_every_shipped_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_pick_screen_sets_the_seed_and_lists_every_shipped_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sim.spec import catalog
 
     monkeypatch.chdir(tmp_path)
@@ -372,7 +386,9 @@ async def test_debrief_report_in_a_worker_with_progress_and_a_message_when_the_m
     monkeypatch.chdir(tmp_path)
     calls = []
 
-    def fake_build_report(journal_path: Path, fmt: str, lang: str, out: Path | None, progress: Any = None) -> Path:
+    def fake_build_report(
+        journal_path: Path, fmt: str, lang: str, out: Path | None, progress: Any = None
+    ) -> Path:
         calls.append((journal_path, fmt, lang, out))
         for done in range(1, 4):
             progress(done, 3)

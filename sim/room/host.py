@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,7 +249,7 @@ class Host:
                 )
         except BadMessage as exc:
             log.warning("seat %s sent a bad message: %s", seat.name, exc)
-            await self._error(conn.ws, msg_id, str(exc))
+            await self._error(conn.ws, msg_id if msg_id is not None else _request_id(raw), str(exc))
             return
         except ConnectionClosed:
             raise
@@ -274,3 +275,13 @@ class Host:
     async def _error(self, ws: ServerConnection, msg_id: int | None, message: str) -> None:
         with contextlib.suppress(ConnectionClosed):
             await ws.send(dumps({"type": "error", "id": msg_id, "message": message}))
+
+
+def _request_id(raw: str | bytes) -> int | None:
+    """The id of a request that failed validation, so its sender hears back."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
