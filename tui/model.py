@@ -267,6 +267,7 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
         return sep.join(parts)
 
     active = [i for i in snap.incidents if i.started and not i.over]
+    rows.append(PlaceRow("base", tr(lang, "place.base_staff"), "", staff_at("base"), 0, None, ""))
     for v in snap.venues:
         groups = []
         for i in active:
@@ -298,7 +299,7 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
             "outside",
             tr(lang, "place.outside"),
             sep.join(f"{labels.get(i.id, i.id)} {n}" for i, n in outside if n),
-            staff_at("base"),
+            "",
             waiting,
             None,
             "",

@@ -222,6 +222,7 @@ STRINGS: dict[str, str] = {
     "note.end_confirm": "再按一次 q 立即结束推演并进入复盘。",
     "note.resumed": "已从{path}恢复至{at}（推演中断时所在时刻）。已暂停：按空格继续。",
     "place.base": "本单位",
+    "place.base_staff": "本单位（在岗人员）",
     "place.outside": "场所外（未能进入）",
     "place.reps": "{who}代表{n}人",
     "panel.places": "人员分布",

@@ -153,6 +153,7 @@ class DrillScreen(Screen[None]):
         self.feed_filter = "all"
         self.end_confirm = Confirm(time)
         self._rows: dict[str, set[str]] = {}
+        self._plain: dict[str, list[tuple[str, list[str]]]] = {}
         self._shown_version = -1
         self._panel_state: dict[str, bool] = {}
         self._msel_state: tuple[Any, ...] = ()
@@ -215,19 +216,19 @@ class DrillScreen(Screen[None]):
 
     # column widths at 120 columns and at 160 or more; labels wrap inside them, never cut
     WIDTHS: ClassVar[dict[str, tuple[int, int]]] = {
-        "incident": (16, 26),
+        "incident": (14, 26),
         "state": (8, 12),
-        "trend": (8, 10),
-        "topic": (18, 26),
-        "place": (14, 22),
-        "groups": (14, 22),
-        "staff": (12, 22),
-        "team": (14, 22),
+        "trend": (6, 10),
+        "topic": (14, 26),
+        "place": (12, 22),
+        "groups": (12, 22),
+        "staff": (10, 22),
+        "team": (12, 22),
         "en_route": (10, 16),
-        "official": (18, 30),
+        "official": (16, 30),
         "status": (18, 26),
-        "milestone": (26, 40),
-        "countdown": (22, 34),
+        "milestone": (22, 40),
+        "countdown": (30, 40),
     }
 
     def _table(self, name: str, title_key: str, cols: list[str]) -> DataTable[Text]:
@@ -513,6 +514,8 @@ class DrillScreen(Screen[None]):
         rows = []
         for p in places(plan, scenario, snap, lang):
             cap = f"{p.people}/{p.capacity}" if p.capacity is not None else str(p.people)
+            if p.id == "base":
+                cap = ""
             full = "bold red" if p.capacity is not None and p.people >= p.capacity else ""
             rows.append(
                 (
@@ -566,7 +569,7 @@ class DrillScreen(Screen[None]):
             dim = "dim" if style == "dim" else ""
             mark = "*" if m.assumed else ""
             rows.append((m.id, [_t(m.level or "·", dim), _t(m.label.get(lang) + mark, dim), _t(text, style)]))
-        self._fill("milestones", rows)
+        self._fill("milestones", rows, rebuild=True)
         self._feed(labels)
         self._side()
 
@@ -625,10 +628,24 @@ class DrillScreen(Screen[None]):
         line.append("  " + tr(lang, "clock.journal", path=str(self.link.journal or "–")), style="dim")
         self.query_one("#clock", Static).update(line)
 
-    def _fill(self, name: str, rows: list[tuple[str, list[Text]]]) -> None:
-        """Rows keyed by id, updated in place; new ids are added."""
+    def _fill(self, name: str, rows: list[tuple[str, list[Text]]], rebuild: bool = False) -> None:
+        """Rows keyed by id, updated in place; new ids are added. ``rebuild``: when any text
+        changed, the rows are laid out again so a longer text wraps instead of being cut."""
         table = self.query_one(f"#{name}", DataTable)
         known = self._rows.setdefault(name, set())
+        if rebuild:
+            plain = [(key, [c.plain for c in cells]) for key, cells in rows]
+            if plain == self._plain.get(name):
+                return
+            self._plain[name] = plain
+            scroll = table.scroll_y
+            table.clear()
+            known.clear()
+            for key, cells in rows:
+                table.add_row(*cells, key=key, height=None)
+                known.add(key)
+            table.scroll_to(y=scroll, animate=False)
+            return
         keys = [c.key for c in table.columns.values()]
         for row_key, cells in rows:
             if row_key in known:
