@@ -1,4 +1,4 @@
-"""``drill play`` on the command line: help, bad names, and run_app's signature."""
+"""``drill play``, ``drill host``, ``drill join`` and ``drill debrief`` on the command line."""
 
 from __future__ import annotations
 
@@ -8,16 +8,28 @@ import sys
 from pathlib import Path
 
 DRILL = [sys.executable, "-c", "from sim.cli import main; main()"]
+TIMEOUT_S = 120
+
+
+def drill(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*DRILL, *args], capture_output=True, text=True, timeout=TIMEOUT_S, cwd=cwd)
 
 
 def test_play_help_lists_the_options() -> None:
-    out = subprocess.run([*DRILL, "play", "--help"], capture_output=True, text=True, check=True).stdout
+    out = drill("play", "--help")
     for option in ("--plan", "--seed", "--journal", "--resume", "--lang"):
-        assert option in out
+        assert option in out.stdout
+
+
+def test_host_help_lists_the_options() -> None:
+    out = drill("host", "--help")
+    for option in ("--plan", "--seed", "--seats", "--bind", "--port", "--web", "--resume"):
+        assert option in out.stdout
+    assert "127.0.0.1" in out.stdout, "the host binds to loopback unless told otherwise"
 
 
 def test_unknown_scenario_is_a_clear_error_without_starting_the_ui() -> None:
-    out = subprocess.run([*DRILL, "play", "no-such-scenario"], capture_output=True, text=True)
+    out = drill("play", "no-such-scenario")
     assert out.returncode == 2
     assert "no shipped scenario" in out.stderr and "Traceback" not in out.stderr
 
@@ -25,8 +37,16 @@ def test_unknown_scenario_is_a_clear_error_without_starting_the_ui() -> None:
 def test_resume_of_a_missing_or_bad_journal_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not a journal\n", encoding="utf-8")
-    out = subprocess.run([*DRILL, "play", "--resume", str(bad)], capture_output=True, text=True)
-    assert out.returncode == 2 and "journal" in out.stderr and "Traceback" not in out.stderr
+    for args in (("play", "--resume", str(bad)), ("debrief", str(bad)), ("host", "--resume", str(bad))):
+        out = drill(*args)
+        assert out.returncode == 2 and "journal" in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+
+
+def test_host_refuses_an_unknown_seat_and_join_a_bad_address(tmp_path: Path) -> None:
+    out = drill("host", "compound-peaks", "--seats", "command,janitor", "--port", "0", cwd=tmp_path)
+    assert out.returncode == 2 and "janitor" in out.stderr and "command" in out.stderr
+    out = drill("join", "http://example", "--seat", "wall", "--token", "0" * 32)
+    assert out.returncode == 2 and "ws://" in out.stderr
 
 
 def test_run_app_signature() -> None:

@@ -249,6 +249,7 @@ class PlaceRow:
     label: str
     groups: str  # who is there: groups with inside / outside counts
     staff: str  # teams' members and officials there
+    staff_count: int
     people: int
     capacity: int | None
     status: str
@@ -266,8 +267,13 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
         parts += [o.label.get(lang) for o in snap.officials if o.place == place and o.status == "on_site"]
         return sep.join(parts)
 
+    def count_at(place: str) -> int:
+        return sum(t.places.get(place, 0) for t in snap.teams) + sum(
+            1 for o in snap.officials if o.place == place and o.status == "on_site"
+        )
+
     active = [i for i in snap.incidents if i.started and not i.over]
-    rows.append(PlaceRow("base", tr(lang, "place.base_staff"), "", staff_at("base"), 0, None, ""))
+    rows.append(PlaceRow("base", tr(lang, "place.base_staff"), "", staff_at("base"), count_at("base"), 0, None, ""))
     for v in snap.venues:
         groups = []
         for i in active:
@@ -285,7 +291,7 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
             status = tr(lang, "venue.opening", at=at(scenario, v.opening_eta))
         else:
             status = tr(lang, "venue.closed")
-        rows.append(PlaceRow(v.id, v.label.get(lang), sep.join(groups), "", v.occupancy, v.capacity, status))
+        rows.append(PlaceRow(v.id, v.label.get(lang), sep.join(groups), "", 0, v.occupancy, v.capacity, status))
     outside = [
         (i, i.outside if i.venue is not None else i.head_count)
         for i in active
@@ -300,6 +306,7 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
             tr(lang, "place.outside"),
             sep.join(f"{labels.get(i.id, i.id)} {n}" for i, n in outside if n),
             "",
+            0,
             waiting,
             None,
             "",
@@ -313,6 +320,7 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
                 site.label.get(lang),
                 sep.join(f"{labels.get(i.id, i.id)} {i.head_count}" for i in here),
                 staff_at(sid),
+                count_at(sid),
                 sum(i.head_count for i in here),
                 None,
                 "",

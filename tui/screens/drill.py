@@ -512,6 +512,7 @@ class DrillScreen(Screen[None]):
             )
         self._fill("topics", rows)
         rows = []
+        wide = self.app.size.width >= 150
         for p in places(plan, scenario, snap, lang):
             cap = f"{p.people}/{p.capacity}" if p.capacity is not None else str(p.people)
             if p.id == "base":
