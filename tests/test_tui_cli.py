@@ -39,7 +39,10 @@ def test_resume_of_a_missing_or_bad_journal_is_a_clear_error(tmp_path: Path) -> 
     bad.write_text("not a journal\n", encoding="utf-8")
     for args in (("play", "--resume", str(bad)), ("debrief", str(bad)), ("host", "--resume", str(bad))):
         out = drill(*args)
-        assert out.returncode == 2 and "journal" in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+        assert out.returncode == 2 and "journal" in out.stderr and "Traceback" not in out.stderr, (
+            args,
+            out.stderr,
+        )
 
 
 def test_host_refuses_an_unknown_seat_and_join_a_bad_address(tmp_path: Path) -> None:

@@ -1,67 +1,83 @@
-"""A few SVG snapshots: the drill screen and the debrief, zh and en.
+"""A few SVG snapshots, each named for the one state it shows.
 
-Deterministic: fixed seed, paused clock (the timer is stopped and the drill
-is driven by ``advance()``), fixed terminal size, a fixed journal path.
-Regenerate with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+Deterministic: fixed seed, a ManualTime clock (the timer is stopped, the drill
+is driven by ``on_tick``), fixed terminal size, a fixed journal path, and no
+toasts (they would cover the feed). Regenerate with
+``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the SVGs.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("pytest_textual_snapshot")
 
-from sim.engine import decisions as D
+from sim.room.clock import ManualTime
+from sim.room.engine import D
 from tui.app import DrillApp
 from tui.screens.drill import DrillScreen
 
-SIZE = (160, 48)
+SIZE = (120, 40)
 
 
-async def _drill_to(pilot, minutes: float) -> DrillScreen:  # type: ignore[no-untyped-def]
+async def _drill_at_60_min_after_three_decisions(pilot: Any, time: ManualTime) -> DrillScreen:
     await pilot.press("enter")  # briefing -> drill
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DrillScreen)
     screen.timer.pause()
-    screen.speed_index = 3
+    room = pilot.app.room
+    room.clock.set_speed(60)
     for t, decision in ((12, D.Summon("leader")), (15, D.CallIn("reception")), (25, D.DeclareLevel("IV"))):
-        while screen.drill.now < t:
-            screen.paused = False
-            screen.advance()
-        screen.take(decision)
-    while screen.drill.now < minutes:
-        screen.paused = False
-        screen.advance()
-    screen.paused = True
+        room.clock.play()
+        while room.port.now < t:
+            time.sleep(0.05)
+            screen.on_tick()
+        room.clock.pause()
+        await screen.take(decision)
+    room.clock.play()
+    while room.port.now < 60:
+        time.sleep(0.05)
+        screen.on_tick()
+    room.clock.pause()
     screen.refresh_view()
+    await pilot.pause()
     pilot.app.clear_notifications()
+    await pilot.pause()
     await pilot.pause()
     return screen
 
 
-def _app(lang: str) -> DrillApp:
-    return DrillApp(lang, scenario="group-visit-50", plan="city", seed=1, journal=Path("snap.jsonl"))
+def _app(lang: str, time: ManualTime) -> DrillApp:
+    return DrillApp(
+        lang, scenario="group-visit-50", plan="city", seed=1, journal=Path("snap.jsonl"), time=time
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_drill_screen(lang: str, snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_drill_screen_at_120x40_one_hour_in_after_three_decisions_paused_no_toasts(
+    lang: str, snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
+    time = ManualTime()
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await _drill_to(pilot, 60)
+    async def run_before(pilot: Any) -> None:
+        await _drill_at_60_min_after_three_decisions(pilot, time)
 
-    assert snap_compare(_app(lang), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(_app(lang, time), terminal_size=SIZE, run_before=run_before)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_debrief_screen(lang: str, snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_debrief_after_ending_at_one_hour_with_the_plan_policy_computed_no_toasts(
+    snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
+    time = ManualTime()
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await _drill_to(pilot, 60)
+    async def run_before(pilot: Any) -> None:
+        await _drill_at_60_min_after_three_decisions(pilot, time)
         await pilot.press("q", "q")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
@@ -69,4 +85,4 @@ def test_debrief_screen(lang: str, snap_compare, tmp_path: Path, monkeypatch: py
         pilot.app.clear_notifications()
         await pilot.pause()
 
-    assert snap_compare(_app(lang), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(_app("en", time), terminal_size=(160, 48), run_before=run_before)

@@ -9,6 +9,7 @@ either way, and never the model.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,9 @@ class LocalLink(Link):
     def picture(self) -> Picture:
         if self._picture is None or self._picture.version != self.room.version:
             self._picture = self.room.picture(self.seat)
+        clock = self.room.clock.state()
+        if clock != self._picture.clock:  # the clock moves without a new version (a countdown)
+            self._picture = dataclasses.replace(self._picture, clock=clock)
         return self._picture
 
     @property

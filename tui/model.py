@@ -273,7 +273,9 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
         )
 
     active = [i for i in snap.incidents if i.started and not i.over]
-    rows.append(PlaceRow("base", tr(lang, "place.base_staff"), "", staff_at("base"), count_at("base"), 0, None, ""))
+    rows.append(
+        PlaceRow("base", tr(lang, "place.base_staff"), "", staff_at("base"), count_at("base"), 0, None, "")
+    )
     for v in snap.venues:
         groups = []
         for i in active:
@@ -291,7 +293,9 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
             status = tr(lang, "venue.opening", at=at(scenario, v.opening_eta))
         else:
             status = tr(lang, "venue.closed")
-        rows.append(PlaceRow(v.id, v.label.get(lang), sep.join(groups), "", 0, v.occupancy, v.capacity, status))
+        rows.append(
+            PlaceRow(v.id, v.label.get(lang), sep.join(groups), "", 0, v.occupancy, v.capacity, status)
+        )
     outside = [
         (i, i.outside if i.venue is not None else i.head_count)
         for i in active

@@ -122,7 +122,8 @@ class Room:
         True if anything changed (the drill moved, a discussion pause ended)."""
         before = self.clock.state()
         minutes = self.clock.elapsed_minutes()
-        changed = before != self.clock.state() and before.paused != self.clock.state().paused
+        # a discussion's countdown is news for every seat, as is its end
+        changed = before.discussion_left_s is not None or before.paused != self.clock.state().paused
         if minutes > 0 and not self.port.finished:
             self.port.advance(min(self.port.now + minutes, self.port.horizon))
             changed = True

@@ -518,6 +518,8 @@ class DrillScreen(Screen[None]):
             if p.id == "base":
                 cap = ""
             full = "bold red" if p.capacity is not None and p.people >= p.capacity else ""
+            # at 120 columns the staff of a place as a count; the teams by name from 150
+            staff = p.staff if wide or not p.staff else tr(lang, "place.staff_n", n=p.staff_count)
             rows.append(
                 (
                     p.id,
@@ -525,7 +527,7 @@ class DrillScreen(Screen[None]):
                         _t(p.label),
                         _t(cap, full),
                         _t(p.groups),
-                        _t(p.staff or p.status, "dim" if not p.staff else ""),
+                        _t(staff or p.status, "dim" if not staff else ""),
                     ],
                 )
             )
