@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from sim.room.client import JoinError, SeatClient
 from sim.room.clock import ManualTime
@@ -114,7 +115,7 @@ def test_wrong_tokens_and_malformed_messages_get_an_error_and_the_drill_goes_on(
             await raw.send(json.dumps({"type": "hello", "seat": "order", "token": tokens["order"]}))
             await asyncio.wait_for(raw.recv(), TIMEOUT_S)
             await raw.send("x" * 200_000)  # over the size limit: the host closes that connection only
-            with pytest.raises(Exception):
+            with pytest.raises(ConnectionClosed):
                 for _ in range(10):
                     await asyncio.wait_for(raw.recv(), TIMEOUT_S)
         reply = await order.request({"type": "decide", "decision": {"kind": "call_in", "team": "order"}})

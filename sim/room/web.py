@@ -142,11 +142,15 @@ class WebSeats:
         width = _int(request.query.get("width"), 120)
         height = _int(request.query.get("height"), 40)
         os.environ.setdefault("DRILL_LANG", self.lang)
+
+        async def close() -> None:
+            await ws.close()
+
         service = AppService(
             "exec env DRILL_TOKEN=" + shlex.quote(self.tokens[seat]) + " " + self.command(seat),
             write_bytes=ws.send_bytes,
             write_str=ws.send_str,
-            close=ws.close,
+            close=close,
             download_manager=self.downloads,
             debug=False,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, TypeVar
 
 from textual.binding import Binding
@@ -15,7 +14,9 @@ from ..i18n import tr
 N = TypeVar("N", bound=type[DOMNode])
 
 
-@cache
+_LOCALIZED: dict[tuple[type, str], type] = {}
+
+
 def localized(cls: N, lang: str) -> N:
     """``cls`` with its bindings' descriptions in ``lang``: a subclass whose
     BINDINGS say it (bindings are declared with catalog keys; Textual merges a
@@ -33,7 +34,12 @@ def localized(cls: N, lang: str) -> N:
                 id=b.id,
             )
         bindings.append(b)
-    return type(cls.__name__, (cls,), {"BINDINGS": bindings, "__module__": cls.__module__})  # type: ignore[return-value]
+    made = _LOCALIZED.get((cls, lang))
+    if made is None:
+        made = _LOCALIZED[(cls, lang)] = type(
+            cls.__name__, (cls,), {"BINDINGS": bindings, "__module__": cls.__module__}
+        )
+    return made  # type: ignore[return-value]
 
 
 class Confirm:

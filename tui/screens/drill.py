@@ -5,6 +5,7 @@ evaluator). The wall view has its own screen (``wall``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,12 +66,12 @@ FEED_FILTERS = ("all", "injects", "decisions")
 class DecisionCommands(Provider):
     """The seat's decisions (and the level packages) in the command palette, matched on zh and en labels and aliases."""
 
-    def _items(self) -> list[tuple[str, str, str, Any]]:
+    def _items(self) -> list[tuple[str, str, str, Callable[[], Any]]]:
         screen = self.screen
         if not isinstance(screen, DrillScreen):
             return []
         lang = screen.lang
-        out = []
+        out: list[tuple[str, str, str, Callable[[], Any]]] = []
         for cls in screen.own_decisions():
             shown, other = dlabel(cls, lang), dlabel(cls, "en" if lang == "zh" else "zh")
             out.append(
@@ -125,7 +126,7 @@ def _decision_bindings() -> list[BindingType]:
 
 
 class DrillScreen(Screen[None]):
-    COMMANDS: ClassVar[set[type[Provider]]] = {DecisionCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DecisionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_pause", "key.pause", id="toggle_pause", priority=True),
         Binding("1", "speed(0)", "key.speed", id="speed_1", key_display="1-6"),

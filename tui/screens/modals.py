@@ -24,7 +24,7 @@ from sim.room.engine import AdHocInject, Decision, MselAction
 from sim.room.forms import Choice, build, choices_for_picture
 
 from ..i18n import tr
-from ..link import Link
+from ..link import Link, Result
 from ..model import dlabel, estimate_text, milestone_text, option_text, reason_text
 from .common import localized
 
@@ -356,7 +356,7 @@ class MselModal(_Form["Result | None"]):
     @work(exclusive=True)
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         do = event.option.id or "play"
-        result = await self.link.facilitate(MselAction(self.n, do))  # type: ignore[arg-type]
+        result: Result = await self.link.facilitate(MselAction(self.n, do))  # type: ignore[arg-type]
         self.dismiss(result)
 
     def action_confirm(self) -> None:

@@ -147,6 +147,6 @@ class WallScreen(Screen[None]):
             new = self.feed.lines
         for line in new:
             style = "bold yellow" if line.kind == "inject" else ("cyan" if line.kind == "decision" else "")
-            text = Text(at(scenario, line.t) + "  ", style="dim")
-            text.append(line.text, style=style)
-            log.write(text)
+            row = Text(at(scenario, line.t) + "  ", style="dim")
+            row.append(line.text, style=style)
+            log.write(row)
