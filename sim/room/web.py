@@ -79,7 +79,7 @@ class WebSeats:
             [
                 web.get("/", self.index),
                 web.get("/seat/{seat}", self.seat_page),
-                web.get("/ws/{seat}", self.websocket),
+                web.get("/ws/{seat}/{token}", self.websocket),
                 web.static("/static", self.statics, name="static"),
             ]
         )
@@ -111,7 +111,8 @@ class WebSeats:
 
     def _authorised(self, request: web.Request) -> str | None:
         seat = request.match_info["seat"]
-        token = request.query.get("token", "")
+        # the page has it in its query; its WebSocket in the path (the page's script adds its own query)
+        token = request.match_info.get("token") or request.query.get("token", "")
         if not token_ok(self.tokens, seat, token):
             log.warning("browser seat refused: %s (%s)", seat, request.remote)
             return None
@@ -121,9 +122,7 @@ class WebSeats:
         seat = self._authorised(request)
         if seat is None:
             raise web.HTTPForbidden(text="unknown seat or wrong token\n")
-        ws_url = (
-            self.public().replace("http", "ws", 1) + f"/ws/{quote(seat)}?token={quote(self.tokens[seat])}"
-        )
+        ws_url = self.public().replace("http", "ws", 1) + f"/ws/{quote(seat)}/{quote(self.tokens[seat])}"
         context: dict[str, Any] = {
             "font_size": 16,
             "app_websocket_url": ws_url,

@@ -77,7 +77,7 @@ class DecisionCommands(Provider):
             out.append(
                 (shown, other, " ".join((*cls.aliases, cls.kind)), partial(screen.open_decision, cls.kind))
             )
-        if screen.link.can(Power.decide):
+        if screen.packages():
             for level in screen.link.plan.levels:
                 shown = tr(lang, "package.title", level=level_label(screen.link.plan, level, lang))
                 other = tr("en" if lang == "zh" else "zh", "package.title", level=level)
@@ -169,6 +169,10 @@ class DrillScreen(Screen[None]):
     def picture(self) -> Any:
         return self.link.picture
 
+    def packages(self) -> bool:
+        """A level's package is the commander's order: for the seat that declares levels."""
+        return any(cls.kind == "declare_level" for cls in self.own_decisions())
+
     def own_decisions(self) -> list[type[Decision]]:
         if not self.link.can(Power.decide):
             return []
@@ -221,9 +225,9 @@ class DrillScreen(Screen[None]):
         "state": (8, 12),
         "trend": (6, 10),
         "topic": (14, 26),
-        "place": (12, 22),
-        "groups": (12, 22),
-        "staff": (10, 22),
+        "place": (12, 18),
+        "groups": (12, 18),
+        "staff": (10, 18),
         "team": (12, 22),
         "en_route": (10, 16),
         "official": (16, 30),
@@ -352,6 +356,18 @@ class DrillScreen(Screen[None]):
         self.app.push_screen(DecisionModal.make(self.lang, self.link, D.BY_KIND[kind]), self._decided)
 
     def action_package(self) -> None:
+        if not self.packages():
+            self.notify(
+                markup=False,
+                message=tr(
+                    self.lang,
+                    "note.not_now",
+                    label=tr(self.lang, "key.package"),
+                    reason=tr(self.lang, "note.not_yours"),
+                ),
+                severity="warning",
+            )
+            return
         snap = self.picture.snapshot
         level = snap.level or snap.level_pending
         if level is None:
@@ -711,7 +727,7 @@ class DrillScreen(Screen[None]):
                 panel.clear_options()
                 for cls in self.own_decisions():
                     panel.add_option(Option(self._decision_prompt(cls, state[cls.kind]), id=cls.kind))
-                for level in self.link.plan.levels:
+                for level in self.link.plan.levels if self.packages() else ():
                     text = Text("  ")
                     text.append("y ", style="dim")
                     text.append(tr(lang, "package.title", level=level_label(self.link.plan, level, lang)))
