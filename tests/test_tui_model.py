@@ -65,11 +65,12 @@ def test_arrivals_of_one_team_make_one_line_and_injects_stay_findable() -> None:
     labels = {"reception": "Reception & triage"}
     entries = [Entry(10.0 + n, "team_arrived", "reception", {}) for n in range(12)]
     entries.insert(5, Entry(14.5, "inject", "msel:2", {"zh": "记者到场", "en": "Reporters arrive"}))
-    new, changed = feed.update(entries, labels)
+    _new, _changed = feed.update(entries, labels)
     assert [line.kind for line in feed.lines] == ["team_arrived", "inject"]
     assert feed.lines[0].text == "Reception & triage: 12 arrived" and feed.lines[0].count == 12
     later = [*entries, Entry(40.0, "team_arrived", "reception", {})]
     new, changed = feed.update(later, labels)
+    assert not changed
     assert [line.text for line in new] == ["Reception & triage: 1 arrived"], (
         "a new quarter of an hour, a new line"
     )
