@@ -27,13 +27,13 @@ from sim.report.writers import write_md
 from sim.spec import catalog
 from sim.spec.loader import load_plan_file, load_scenario_file
 
-SEAT_OF = {  # the seats a drill room would record (the plan's roles come with the room branch)
-    "declare_level": "commander",
-    "summon": "commander",
-    "request_support": "commander",
-    "initial_reply": "policy",
-    "package_solution": "policy",
-    "public_statement": "public_info",
+SEAT_OF = {  # the seats a drill room records: the city plan's role ids (scenarios/plans/city.yaml roles:)
+    "declare_level": "command",
+    "summon": "command",
+    "request_support": "command",
+    "initial_reply": "policy_group",
+    "package_solution": "policy_group",
+    "public_statement": "info_group",
 }
 NOTE_DECISION = 1  # the evaluator's note on the second decision record
 INJECT = D.FacilitatorInject.make("一名记者到达现场", "A reporter arrives on site")
@@ -215,13 +215,13 @@ def test_decisions_and_findings_are_grouped_by_role_with_the_evaluators_notes(re
     end = next(i for i, b in enumerate(blocks) if i > roles_at and b.kind == "h1")
     section = blocks[roles_at:end]
     heads = [b.text for b in section if b.kind == "h2"]
-    commander = "总指挥（市委专职副书记）"
-    assert {commander, "政策攻坚组", "接待分流组"} <= set(heads), heads
+    commander = "市级指挥部（总指挥、副指挥长）"
+    assert {commander, "政策攻坚组", "舆情管控组"} <= set(heads), heads
     # each role's table holds exactly the decisions its seat took
     records = read_records(comparison.journal.path.read_text(encoding="utf-8").splitlines())
     for head in (commander, "政策攻坚组"):
         table = section[[b.text for b in section].index(head) + 1]
-        seat = "commander" if head == commander else "policy"
+        seat = "command" if head == commander else "policy_group"
         assert len(table.rows) == sum(1 for d in records.decisions if d.seat == seat)
     # the note on decision record 1 sits in that decision's row
     noted = [row for b in section if b.kind == "table" for row in b.rows if "级别宣布偏晚" in row[-1]]

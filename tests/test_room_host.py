@@ -55,17 +55,18 @@ def test_a_decision_reaches_every_seat_and_another_roles_decision_is_refused(tmp
         host, task, tokens = await start_host(tmp_path / "j.jsonl", time)
         url = f"ws://127.0.0.1:{host.port}"
         seats = {
-            name: SeatClient(url, name, tokens[name]) for name in ("command", "order", "wall", "facilitator")
+            name: SeatClient(url, name, tokens[name])
+            for name in ("command", "order_group", "wall", "facilitator")
         }
         for client in seats.values():
             await client.start()
         host.room.port.advance(20)  # the crowd has gathered
-        reply = await seats["order"].request(
+        reply = await seats["order_group"].request(
             {"type": "decide", "decision": {"kind": "declare_level", "level": "IV"}}
         )
         assert reply["accepted"] is False and "City command" in reply["reason"]["en"]
         assert "指挥部" in reply["reason"]["zh"]
-        reply = await seats["order"].request(
+        reply = await seats["order_group"].request(
             {"type": "decide", "decision": {"kind": "call_in", "team": "order"}}
         )
         assert reply["accepted"] is True
@@ -77,7 +78,7 @@ def test_a_decision_reaches_every_seat_and_another_roles_decision_is_refused(tmp
             )
         records = [json.loads(x) for x in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
         assert [(r["decision"]["kind"], r["seat"]) for r in records if r["type"] == "decision"] == [
-            ("call_in", "order")
+            ("call_in", "order_group")
         ]
         reply = await seats["wall"].request({"type": "note", "text": "x"})
         assert reply["accepted"] is False
@@ -95,8 +96,8 @@ def test_wrong_tokens_and_malformed_messages_get_an_error_and_the_drill_goes_on(
         host, task, tokens = await start_host(tmp_path / "j.jsonl", time)
         url = f"ws://127.0.0.1:{host.port}"
         with pytest.raises(JoinError):
-            await SeatClient(url, "facilitator", tokens["order"]).start(timeout=TIMEOUT_S)
-        order = SeatClient(url, "order", tokens["order"])
+            await SeatClient(url, "facilitator", tokens["order_group"]).start(timeout=TIMEOUT_S)
+        order = SeatClient(url, "order_group", tokens["order_group"])
         await order.start()
         for bad in (
             {"type": "decide", "decision": {"kind": "call_in", "team": ["order"]}},
@@ -112,7 +113,9 @@ def test_wrong_tokens_and_malformed_messages_get_an_error_and_the_drill_goes_on(
             answer: dict[str, Any] = json.loads(await asyncio.wait_for(raw.recv(), TIMEOUT_S))
             assert answer["type"] == "error"
         async with connect(url, max_size=None) as raw:
-            await raw.send(json.dumps({"type": "hello", "seat": "order", "token": tokens["order"]}))
+            await raw.send(
+                json.dumps({"type": "hello", "seat": "order_group", "token": tokens["order_group"]})
+            )
             await asyncio.wait_for(raw.recv(), TIMEOUT_S)
             await raw.send("x" * 200_000)  # over the size limit: the host closes that connection only
             with pytest.raises(ConnectionClosed):

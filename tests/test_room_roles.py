@@ -37,26 +37,26 @@ def test_the_city_has_its_command_five_front_groups_and_the_policy_task_force() 
     plan = load_plan("city")
     assert list(plan.roles) == [
         "command",
-        "reception",
-        "order",
-        "public_info",
-        "medical",
-        "logistics",
-        "policy",
+        "reception_group",
+        "order_group",
+        "info_group",
+        "medical_group",
+        "logistics_group",
+        "policy_group",
     ]
     assert Roles(plan).seat_names()[-3:] == ["facilitator", "evaluator", "wall"]
 
 
 def test_a_role_takes_only_its_own_decisions_and_commands_only_its_own_teams() -> None:
     roles = Roles(load_plan("city"))
-    order, command = roles.seat("order"), roles.seat("command")
+    order, command = roles.seat("order_group"), roles.seat("command")
     assert roles.refusal(order, D.CallIn("order")) is None
     why = roles.refusal(command, D.CallIn("order"))
     assert why is not None and "指挥部" in why.zh
     why = roles.refusal(order, D.CallIn("reception"))
     assert why is not None and "Reception & triage" in str(why) and "接待分流组" in why.zh
     assert roles.refusal(command, D.Summon("leader")) is None
-    assert roles.refusal(roles.seat("reception"), D.Summon("leader")) is not None
+    assert roles.refusal(roles.seat("reception_group"), D.Summon("leader")) is not None
     for seat in ("facilitator", "evaluator", "wall"):
         assert roles.refusal(roles.seat(seat), D.CallIn("order")) is not None
 
@@ -79,8 +79,12 @@ def test_a_plan_without_roles_has_one_role_holding_everything(tmp_path: Path) ->
     [
         (("teams: [order]", "teams: [police]"), "names team 'police'"),
         (
-            ("  order:\n    label: {zh: 警戒管控组, en:", "  wall:\n    label: {zh: 警戒管控组, en:"),
+            ("  order_group:\n    label: {zh: 警戒管控组, en:", "  wall:\n    label: {zh: 警戒管控组, en:"),
             "drill-room seat",
+        ),
+        (
+            ("  order_group:\n    label: {zh: 警戒管控组, en:", "  order:\n    label: {zh: 警戒管控组, en:"),
+            "an id of its own",
         ),
         (
             ("decisions: [call_in, dispatch, set_cordon]", "decisions: [call_in, dispatch]"),

@@ -11,10 +11,12 @@ from sim.room.clock import ManualTime
 from sim.room.engine import D, Entry
 from sim.room.room import new_room
 from sim.spec.loader import load_plan, load_scenario
-from tui.model import Feed, decision_text, milestone_text, minutes_up, names, places
+from tui.model import Feed, decision_text, milestone_text, minutes_up, places
 
 
-@pytest.mark.parametrize(("value", "shown"), [(30.0, 30), (30.0000001, 30), (30.4, 31), (29.6, 30), (0.0, 0)])
+@pytest.mark.parametrize(
+    ("value", "shown"), [(30.0, 30), (30.0000000001, 30), (30.4, 31), (29.6, 30), (0.0, 0)]
+)
 def test_durations_are_whole_minutes_rounded_up(value: float, shown: int) -> None:
     assert minutes_up(value) == shown
 
@@ -25,15 +27,15 @@ def test_a_met_milestone_says_when_how_long_from_its_named_start_and_its_limit()
         id="leader_30", status="met", met_at=69.0, clock_start=39.2, deadline=69.2, deadline_min=30.0
     )
     en, style = milestone_text(m, plan, scen, 80.0, "en")
-    assert en == "✓\u00a0met 09:39 — 30 of 30 min after the level" and style == "bold green"
+    assert en == "✓\u00a0met 09:39 — 30 of 30 min after the level was declared" and style == "bold green"
     zh, _ = milestone_text(m, plan, scen, 80.0, "zh")
-    assert zh == "✓\u00a009:39达成——启动响应后30分钟（时限30分钟）"
+    assert zh.startswith("✓\u00a0达成：09:39") and "宣布响应级别后 30 分钟" in zh and "时限 30 分钟" in zh
     late = SimpleNamespace(**{**m.__dict__, "met_at": 69.5})  # 30.3 min: shown as 31, never as 30
-    assert "31 of 30" in milestone_text(late, plan, scen, 80.0, "en")[0]
+    assert "31 of 30 min" in milestone_text(late, plan, scen, 80.0, "en")[0]
     missed = SimpleNamespace(**{**m.__dict__, "status": "missed", "met_at": None})
     assert (
         milestone_text(missed, plan, scen, 80.0, "en")[0]
-        == "✗\u00a0missed — 30 min after the level, due 09:39"
+        == "✗\u00a0missed (limit 30 min after the level was declared), due 09:39"
     )
 
 
@@ -41,27 +43,24 @@ def test_decisions_are_told_by_labels_never_ids() -> None:
     room = new_room("compound-peaks", None, 1, None, ManualTime())
     room.start()
     room.port.advance(30)
-    snap = room.port.snapshot()
+    plan, scen = room.port.plan, room.port.scenario
     for lang in ("zh", "en"):
-        labels = names(room.port.plan, snap, lang)
         for decision in (
             D.CallIn("reception"),
             D.OpenVenue("hall_b"),
             D.MoveGroup("resettled_households", "joint_reception_room"),
         ):
-            text = decision_text(decision, lang, labels)
+            text = decision_text(decision, lang, plan, scen)
             for ident in ("hall_b", "resettled_households", "joint_reception_room"):
                 assert ident not in text, text
             if lang == "zh":
                 assert "reception" not in text, text
-    zh = decision_text(
-        D.MoveGroup("resettled_households", "joint_reception_room"), "zh", names(room.port.plan, snap, "zh")
-    )
-    assert zh == "引导群众进入场所：汛期受灾安置户，联合接访室"
+    zh = decision_text(D.MoveGroup("resettled_households", "joint_reception_room"), "zh", plan, scen)
+    assert zh == "引导汛期受灾安置户进入联合接访室", "worded as the report words it"
 
 
 def test_arrivals_of_one_team_make_one_line_and_injects_stay_findable() -> None:
-    feed = Feed("en")
+    feed = Feed("en", load_plan("city"), load_scenario("group-visit-50"))
     labels = {"reception": "Reception & triage"}
     entries = [Entry(10.0 + n, "team_arrived", "reception", {}) for n in range(12)]
     entries.insert(5, Entry(14.5, "inject", "msel:2", {"zh": "记者到场", "en": "Reporters arrive"}))

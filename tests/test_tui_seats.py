@@ -84,7 +84,7 @@ async def test_a_role_seat_sees_another_seats_decision_and_its_own_refusal(tmp_p
     from sim.room.engine import D
 
     host, task, tokens = await hosted(tmp_path)
-    app = SeatApp("zh", f"ws://127.0.0.1:{host.port}", "order", tokens["order"])
+    app = SeatApp("zh", f"ws://127.0.0.1:{host.port}", "order_group", tokens["order_group"])
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DrillScreen))
         screen = app.screen
@@ -97,7 +97,13 @@ async def test_a_role_seat_sees_another_seats_decision_and_its_own_refusal(tmp_p
         room = host.room
         assert room.decide(room.roles.seat("command"), D.Summon("leader")).accepted
         await host.broadcast()
-        await until(pilot, lambda: any("通知领导到场" in line.text for line in screen.feed.lines))
+        await until(
+            pilot,
+            lambda: any(
+                "涉事责任单位分管负责人" in line.text and line.kind == "decision"
+                for line in screen.feed.lines
+            ),
+        )
     await stop(host, task)
 
 

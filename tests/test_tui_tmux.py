@@ -85,12 +85,12 @@ def test_drill_play_in_a_real_terminal(tmp_path: Path) -> None:
         term.keys("Enter")
         shown = term.wait_for("已暂停")
         assert "里程碑" in shown and "5分钟内完成初筛" in shown and "推演记录：e2e.jsonl" in shown
-        term.keys("5")  # ×15, the clock stays paused
-        term.wait_for("速度×15")
+        term.keys("4")  # ×5, the clock stays paused
+        term.wait_for("速度×5")
         term.keys("Space")
-        term.wait_for("08:33达成")  # the screening milestone met, shown as a time of day
+        term.wait_for("达成：08:3")  # the screening milestone met, shown as a time of day
         term.keys("Space")
-        term.wait_for("已暂停（速度×15）")  # the clock bar, not the opening toast
+        term.wait_for("已暂停（速度×5）")  # the clock bar, not the opening toast
         # summon an official from the command palette, searched in Chinese
         term.keys("C-p")
         term.wait_for("Search for commands")
@@ -101,7 +101,7 @@ def test_drill_play_in_a_real_terminal(tmp_path: Path) -> None:
         term.keys("Down", "Down", "Down", "Down")  # the responsible unit's leader
         term.wait_for("现在可以执行")
         term.keys("C-s")  # take it (the footer shows ^s)
-        term.wait_for("决策：通知领导到场")  # in the feed
+        term.wait_for("决策：通知涉事")  # in the feed, worded as the report words it
         # a facilitator inject typed in Chinese
         term.keys("i")
         term.wait_for("导调员临时注入")

@@ -8,14 +8,15 @@ touches the model.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sim.room.engine import NARRATED, D, Decision, Entry, Snapshot, Why, wall_clock
+from sim.present import ceil_min as minutes_up
+from sim.present import clock_start_text, decision_sentence, id_labels, milestone_result_text
+from sim.room.engine import NARRATED, Decision, Entry, Snapshot, Why, wall_clock
 from sim.room.forms import DECISION_KEYS, TRAINEE_DECISIONS, Choice
 from sim.spec import catalog
 from sim.spec.plan import Plan
@@ -23,7 +24,7 @@ from sim.spec.scenario import Scenario
 
 from .i18n import CATALOGS, tr
 
-__all__ = ["DECISION_KEYS", "TRAINEE_DECISIONS"]
+__all__ = ["DECISION_KEYS", "TRAINEE_DECISIONS", "clock_start_text", "minutes_up"]
 
 DEFAULT_SCENARIO = "group-visit-50"
 DEFAULT_PLAN = "city"
@@ -83,25 +84,12 @@ def dlabel(cls: type[Decision], lang: str) -> str:
     return cls.label_zh if lang == "zh" else cls.label_en
 
 
-def decision_text(decision: Decision | dict[str, Any], lang: str, labels: dict[str, str]) -> str:
-    """A decision as a sentence: its label, then its choices by their labels
-    (never an id): "召集备勤人员：接待分流组"."""
+def decision_text(decision: Decision | dict[str, Any], lang: str, plan: Plan, scenario: Scenario) -> str:
+    """A decision as a sentence with every id by its label, worded as in the report
+    ("召集接待分流组的全部备勤人员"), never "召集备勤人员（reception）"."""
     data = decision.to_dict() if isinstance(decision, Decision) else dict(decision)
-    cls = D.BY_KIND.get(str(data.get("kind")))
-    head = dlabel(cls, lang) if cls is not None else str(data.get("kind"))
-    if cls is D.FacilitatorInject:
-        return f"{head}：{data.get('zh')}" if lang == "zh" else f"{head}: {data.get('en')}"
-    args = []
-    for key, value in data.items():
-        if key == "kind" or value is None:
-            continue
-        if key == "people":
-            args.append(f"{value}人" if lang == "zh" else f"{value} people")
-        else:
-            args.append(labels.get(str(value), str(value)))
-    if not args:
-        return head
-    return head + ("：" + "，".join(args) if lang == "zh" else ": " + ", ".join(args))
+    kind = str(data.pop("kind", ""))
+    return decision_sentence(kind, data, id_labels(plan, scenario), lang, plan)
 
 
 def reason_text(message: Any, lang: str) -> str:
@@ -116,18 +104,9 @@ def reason_text(message: Any, lang: str) -> str:
 # --- time: one meaning everywhere ---------------------------------------------------
 
 
-def minutes_up(value: float) -> int:
-    """A duration in whole minutes rounded up: 30.4 shows as 31, so a shown
-    duration never looks within a limit it missed."""
-    return max(0, math.ceil(round(value, 6)))
-
-
 def at(scenario: Scenario, t: float) -> str:
     """A moment as the scenario's time of day (``09:15``; ``03-02 09:15`` past a day)."""
     return wall_clock(scenario.wall_start, t)
-
-
-CLOCK_STARTS = ("first_report", "previous_step", "level_declared", "incident_start")
 
 
 def clock_of(plan: Plan, milestone_id: str) -> str:
@@ -141,16 +120,16 @@ def milestone_text(m: Any, plan: Plan, scenario: Scenario, now: float, lang: str
     """A milestone's state as a trainee reads it, and its style: met green with
     the time of day and how long it took from its own clock's start (named) with
     the limit beside it; missed red; due soon amber; dim when not (yet) applicable."""
-    start = tr(lang, f"clockstart.{clock_of(plan, m.id)}")
-    limit = f"{m.deadline_min:g}"
-    if m.status == "met" and m.met_at is not None:
-        took = minutes_up(m.met_at - (m.clock_start or 0.0))
-        return tr(
-            lang, "ms.met", at=at(scenario, m.met_at), took=took, limit=limit, start=start
-        ), "bold green"
-    if m.status == "missed":
-        due = at(scenario, m.deadline) if m.deadline is not None else "–"
-        return tr(lang, "ms.missed", due=due, limit=limit, start=start), "bold red"
+    clock = clock_of(plan, m.id)
+    if m.status in ("met", "missed"):
+        after = m.met_at - (m.clock_start or 0.0) if m.met_at is not None else None
+        text = milestone_result_text(
+            m.status, m.met_at, after, m.deadline_min, clock, scenario.wall_start, lang
+        )
+        if m.status == "missed" and m.met_at is None and m.deadline is not None:
+            text += tr(lang, "ms.due", due=at(scenario, m.deadline))
+        mark = "✓\u00a0" if m.status == "met" else "✗\u00a0"
+        return mark + text, "bold green" if m.status == "met" else "bold red"
     if m.status == "pending":
         if m.deadline is None:
             return tr(lang, "ms.not_yet"), "dim"
@@ -180,14 +159,18 @@ class FeedLine:
     last_t: float = 0.0
 
 
-def _feed_text(e: Entry, lang: str, labels: dict[str, str], count: int = 1) -> str:
+def _feed_text(
+    e: Entry, lang: str, labels: dict[str, str], plan: Plan, scenario: Scenario, count: int = 1
+) -> str:
     who = labels.get(e.subject, e.subject)
     if e.kind == "inject":
         return tr(
             lang, "feed.inject", text=str(e.data.get(lang) or e.data.get("zh") or e.data.get("en") or "")
         )
     if e.kind == "decision":
-        return tr(lang, "feed.decision", who=decision_text({"kind": e.subject, **e.data}, lang, labels))
+        return tr(
+            lang, "feed.decision", who=decision_text({"kind": e.subject, **e.data}, lang, plan, scenario)
+        )
     if e.kind == "team_arrived":
         return tr(lang, "feed.team_arrived", who=who, n=count)
     if e.kind == "joined":
@@ -206,8 +189,10 @@ class Feed:
     (or people joining one group) within a quarter of an hour are one line whose
     count grows, so they never push the injects off the screen."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, plan: Plan, scenario: Scenario) -> None:
         self.lang = lang
+        self.plan = plan
+        self.scenario = scenario
         self.lines: list[FeedLine] = []
         self.seen = 0
         self._open: dict[tuple[str, str], FeedLine] = {}
@@ -226,14 +211,23 @@ class Feed:
                 if line is not None and e.t - line.t <= ARRIVAL_WINDOW_MIN:
                     line.count += n
                     line.last_t = e.t
-                    line.text = _feed_text(e, self.lang, labels, line.count)
+                    line.text = _feed_text(e, self.lang, labels, self.plan, self.scenario, line.count)
                     if line not in new:
                         changed = True
                     continue
-                line = FeedLine(e.t, e.kind, e.subject, _feed_text(e, self.lang, labels, n), n, e.t)
+                line = FeedLine(
+                    e.t,
+                    e.kind,
+                    e.subject,
+                    _feed_text(e, self.lang, labels, self.plan, self.scenario, n),
+                    n,
+                    e.t,
+                )
                 self._open[key] = line
             else:
-                line = FeedLine(e.t, e.kind, e.subject, _feed_text(e, self.lang, labels), 1, e.t)
+                line = FeedLine(
+                    e.t, e.kind, e.subject, _feed_text(e, self.lang, labels, self.plan, self.scenario), 1, e.t
+                )
             self.lines.append(line)
             new.append(line)
         self.seen = len(entries)

@@ -78,14 +78,10 @@ class Roles:
         role = self.roles.get(seat)
         if role is not None:
             return role.label.get(lang)
-        names = {
-            FACILITATOR: ("导调员", "Facilitator"),
-            EVALUATOR: ("评估员", "Evaluator"),
-            WALL: ("投屏", "Wall view"),
-            "play": ("全部职责", "Every role"),
-        }
-        zh, en = names.get(seat, (seat, seat))
-        return zh if lang == "zh" else en
+        from ..present import ALL_ROLES, SEATS  # the names the report uses too
+
+        known = SEATS.get(seat) or (ALL_ROLES if seat == "play" else None)
+        return known.get(lang) if known is not None else seat
 
     def owners(self, decision: Decision) -> list[str]:
         """The roles that may take ``decision`` (by kind, team and official)."""

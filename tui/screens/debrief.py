@@ -24,7 +24,7 @@ from sim.room.engine import plan_policy_drill
 from sim.room.room import Room
 
 from ..i18n import tr
-from ..model import at, clock_of, decision_text, minutes_up, names
+from ..model import at, clock_of, clock_start_text, decision_text, minutes_up, names
 from .common import Confirm, localized
 
 
@@ -112,7 +112,7 @@ class DebriefScreen(Screen[None]):
                 lang,
                 "debrief.limit",
                 m=f"{m.deadline_min:g}",
-                start=tr(lang, f"clockstart.{clock_of(port.plan, m.id)}"),
+                start=clock_start_text(clock_of(port.plan, m.id), lang),
             ) + ("*" if m.assumed else "")
             card.add_row(
                 Text(m.level or "·"),
@@ -144,7 +144,10 @@ class DebriefScreen(Screen[None]):
         for n, (t, decision, seat) in enumerate(taken_list):
             who = self.room.roles.label(seat, lang) if seat else "–"
             taken.add_row(
-                Text(at(port.scenario, t)), Text(who), Text(decision_text(decision, lang, labels)), key=str(n)
+                Text(at(port.scenario, t)),
+                Text(who),
+                Text(decision_text(decision, lang, port.plan, port.scenario)),
+                key=str(n),
             )
         if not taken_list:
             taken.add_row(Text(""), Text(""), Text(tr(lang, "debrief.no_decisions"), style="dim"), key="none")

@@ -150,7 +150,7 @@ class DrillScreen(Screen[None]):
         self.lang = lang
         self.link = link
         self.time = time
-        self.feed = Feed(lang)
+        self.feed = Feed(lang, link.plan, link.scenario)
         self.feed_filter = "all"
         self.end_confirm = Confirm(time)
         self._rows: dict[str, set[str]] = {}
@@ -379,12 +379,15 @@ class DrillScreen(Screen[None]):
     async def open_package(self, level: str) -> None:
         parts = await self.link.package(level)
         lang = self.lang
-        labels = names(self.link.plan, self.picture.snapshot, lang)
-        done = [decision_text(p.decision, lang, labels) for p in parts if p.result.accepted]
+        done = [
+            decision_text(p.decision, lang, self.link.plan, self.link.scenario)
+            for p in parts
+            if p.result.accepted
+        ]
         refused = [
-            f"{decision_text(p.decision, lang, labels)}（{reason_text(p.result.reason, lang)}）"
+            f"{decision_text(p.decision, lang, self.link.plan, self.link.scenario)}（{reason_text(p.result.reason, lang)}）"
             if lang == "zh"
-            else f"{decision_text(p.decision, lang, labels)} ({reason_text(p.result.reason, lang)})"
+            else f"{decision_text(p.decision, lang, self.link.plan, self.link.scenario)} ({reason_text(p.result.reason, lang)})"
             for p in parts
             if not p.result.accepted
         ]
@@ -433,8 +436,7 @@ class DrillScreen(Screen[None]):
         """Take ``decision`` now; a refusal is shown with its reason and changes nothing."""
         lang = self.lang
         result = await self.link.decide(decision)
-        labels = names(self.link.plan, self.picture.snapshot, lang)
-        label = decision_text(decision, lang, labels)
+        label = decision_text(decision, lang, self.link.plan, self.link.scenario)
         if not result.accepted:
             self.notify(
                 markup=False,

@@ -28,7 +28,7 @@ class WallScreen(Screen[None]):
         super().__init__()
         self.lang = lang
         self.link = link
-        self.feed = Feed(lang)
+        self.feed = Feed(lang, link.plan, link.scenario)
         self.confirm = Confirm(time)
         self._rows: dict[str, set[str]] = {}
 
