@@ -57,3 +57,40 @@ def test_run_app_signature() -> None:
 
     params = inspect.signature(run_app).parameters
     assert list(params) == ["lang", "scenario", "plan", "seed", "journal", "resume"]
+
+
+def test_drill_list_at_80_columns_shows_chinese_titles_whole() -> None:
+    import os
+    import re
+
+    from sim.spec import catalog
+    from sim.spec.loader import load_scenario
+
+    env = {**os.environ, "COLUMNS": "80"}
+    out = subprocess.run(
+        [*DRILL, "list", "--lang", "zh"], capture_output=True, text=True, timeout=TIMEOUT_S, env=env
+    )
+    assert out.returncode == 0 and max(len(line) for line in out.stdout.splitlines()) <= 80
+    # the title column's text, cell by cell, joined back across its folded lines
+    cells = "".join(line.split("│")[2].strip() for line in out.stdout.splitlines() if line.count("│") >= 5)
+    for sid in catalog.shipped_scenario_ids():
+        title = load_scenario(sid).title.zh
+        assert re.sub(r"\s", "", title) in cells, title
+
+
+def test_resume_headless_goes_on_from_where_the_drill_stood_and_prints_the_outcomes(tmp_path: Path) -> None:
+    from sim.room.clock import ManualTime
+    from sim.room.engine import D
+    from sim.room.room import new_room
+
+    room = new_room("group-visit-50", None, 1, tmp_path / "j.jsonl", ManualTime())
+    room.start()
+    room.port.advance(20)
+    seat = room.roles.play_seat()
+    assert room.decide(seat, D.Summon("leader")).accepted
+    room.port.advance(47)  # the drill ran on, then was stopped (the clock is journaled)
+    room.close()
+    out = drill("resume", str(tmp_path / "j.jsonl"), "--headless", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    assert "Resumed at 09:17" in out.stdout, out.stdout  # 08:30 + 47 min, not the decision's 08:50
+    assert "Outcome" in out.stdout and "peak crowd on site" in out.stdout

@@ -113,9 +113,9 @@ def replay_cmd(
 @lang_option
 @click.pass_context
 def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, sub_lang: str | None) -> None:
-    """Reopen the drill in JOURNAL at its last decision, in the TUI (or headless)."""
+    """Reopen the drill in JOURNAL where it stood, in the TUI (or headless: then run it to the end)."""
     lang = pick_lang(ctx, sub_lang)
-    j = _read(journal)
+    _read(journal)  # a missing or broken journal: a clear message before anything opens
     if not headless:
         try:
             from tui.app import run_app  # type: ignore[import-not-found]
@@ -126,28 +126,30 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
     from rich.console import Console
 
     from ..engine.milestones import MET, MISSED
-    from ..present import minutes, scorecard_table, status_text
-    from ..replay import rebuild
+    from ..present import outcome_table, scorecard_table, status_text
+    from ..room.room import resume_room
 
     with _user_errors():
-        out = rebuild(j, force=force)
-    drill = out.drill
-    drill.advance(drill.now)  # events due at this very minute, as the live drill had them
+        # where the drill stood when it stopped (its last clock record), not its last decision
+        out = resume_room(Path(journal), force=force, reopen=False)
+    drill = out.room.port
     console = Console()
     _forced_note(console, out.changes, lang)
     zh = lang == "zh"
     snap = drill.snapshot()
     done = [m for m in snap.milestones if m.status in (MET, MISSED)]
     console.print(
-        f"已恢复至第 {minutes(snap.t)} 分钟（{snap.wall}），响应级别 {snap.level or '无'}，现场 {snap.head_count} 人"
+        f"已恢复至 {snap.wall}，响应级别 {snap.level or '无'}，现场 {snap.head_count} 人"
         if zh
-        else f"Resumed at {minutes(snap.t)} min ({snap.wall}), level {snap.level or 'none'}, {snap.head_count} people on site"
+        else f"Resumed at {snap.wall}, level {snap.level or 'none'}, {snap.head_count} people on site"
     )
     for m in done:
         console.print(f"  {m.label.get(lang)}: {status_text(m.status, lang)}")
     console.print("无后续决策，运行至结束：" if zh else "No further decisions; running to the end:")
     drill.advance(drill.horizon)
-    console.print(scorecard_table(drill.scorecard(), lang))
+    card = drill.scorecard()
+    console.print(scorecard_table(card, lang))
+    console.print(outcome_table(card.outcomes, lang))
 
 
 @click.command("compare")

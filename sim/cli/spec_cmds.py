@@ -53,21 +53,20 @@ def list_cmd(ctx: click.Context, sub_lang: str | None) -> None:
     console = Console()
     plans = Table(title="预案 Plans" if zh else "Plans", title_justify="left")
     plans.add_column("id", no_wrap=True)
-    for col in ("单位" if zh else "unit", "来源" if zh else "source", "级别" if zh else "levels"):
-        plans.add_column(col)
+    # Chinese text has no spaces to wrap at: fold it, never cut it to a few characters (80 columns)
+    plans.add_column("单位" if zh else "unit", overflow="fold", ratio=1)
+    plans.add_column("来源" if zh else "source", no_wrap=True)
+    plans.add_column("级别" if zh else "levels")
     for pid in catalog.shipped_plan_ids():
         plan, _ = load_plan_file(catalog.plan_path(pid))
         plans.add_row(pid, f"{plan.unit.zh}\n{plan.unit.en}", plan.source, " ".join(plan.levels))
     console.print(plans)
     scen = Table(title="情景 Scenarios" if zh else "Scenarios", title_justify="left")
     scen.add_column("id", no_wrap=True)
-    for col in (
-        "标题" if zh else "title",
-        "来源" if zh else "source",
-        "默认预案" if zh else "default plan",
-        "预期级别" if zh else "expected level",
-    ):
-        scen.add_column(col)
+    scen.add_column("标题" if zh else "title", overflow="fold", ratio=1)
+    scen.add_column("来源" if zh else "source", no_wrap=True)
+    scen.add_column("默认预案" if zh else "default plan")
+    scen.add_column("预期级别" if zh else "expected level")
     for sid in catalog.shipped_scenario_ids():
         scenario, _ = load_scenario_file(catalog.scenario_path(sid))
         scen.add_row(

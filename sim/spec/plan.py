@@ -419,7 +419,12 @@ def role_problems(plan: Plan) -> list[tuple[tuple[str | int, ...], str]]:
         if rid in ROOM_SEATS:
             out.append((("roles", rid), f"{rid!r} is a drill-room seat, not a role; choose another id"))
         elif rid in plan.teams or rid in plan.officials:
-            out.append((("roles", rid), f"{rid!r} is also a team's or an official's id; a role needs an id of its own"))
+            out.append(
+                (
+                    ("roles", rid),
+                    f"{rid!r} is also a team's or an official's id; a role needs an id of its own",
+                )
+            )
         for i, team in enumerate(role.teams):
             if team not in plan.teams:
                 known = ", ".join(sorted(plan.teams))
