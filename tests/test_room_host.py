@@ -168,3 +168,42 @@ def test_a_seat_that_rejoins_gets_the_current_picture_and_a_resumed_host_takes_i
         await task
 
     run(main)
+
+
+def test_a_seat_rejoins_by_itself_when_a_killed_host_is_resumed_on_its_port(tmp_path: Path) -> None:
+    import socket
+
+    async def main() -> None:
+        with socket.socket() as probe:  # a free port for both hosts
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        time = ManualTime()
+        journal = tmp_path / "j.jsonl"
+        room = new_room("compound-peaks", None, 1, journal, time)
+        room.start()
+        tokens = new_tokens(room.roles.seat_names())
+        host = Host(room, tokens, "127.0.0.1", port)
+        task = asyncio.create_task(host.run())
+        await host.ready.wait()
+        seat = SeatClient(f"ws://127.0.0.1:{port}", "order_group", tokens["order_group"])
+        state = await seat.start()
+        reply = await seat.request({"type": "decide", "decision": {"kind": "call_in", "team": "order"}})
+        assert reply["accepted"]
+        host.stop()  # the host goes away (as if killed: its journal is all that is left)
+        await task
+        await until(lambda: seat.state is not None and not seat.state.connected)
+        again = Host(resume_room(journal, time).room, tokens, "127.0.0.1", port)
+        task = asyncio.create_task(again.run())
+        await again.ready.wait()
+        # a rejoin brings a new welcome: the state is the resumed host's, with the picture and feed so far
+        await until(lambda: seat.state is not None and seat.state is not state and seat.state.connected)
+        assert seat.state.picture is not None and any(e.subject == "call_in" for e in seat.state.entries)
+        reply = await seat.request(
+            {"type": "decide", "decision": {"kind": "dispatch", "team": "order", "people": 1, "to": "gate"}}
+        )
+        assert reply["type"] == "reply", "the same seat, reconnected by itself, is heard by the resumed host"
+        await seat.close()
+        again.stop()
+        await task
+
+    run(main)

@@ -490,6 +490,7 @@ class DrillScreen(Screen[None]):
         snap = picture.snapshot
         labels = names(plan, snap, lang)
         now = snap.t
+        spark = self.WIDTHS["trend"][self.app.size.width >= 150]  # one line, never wrapped
         rows = []
         for inc in snap.incidents:
             state = tr(lang, f"inc.{inc.status}")
@@ -508,12 +509,12 @@ class DrillScreen(Screen[None]):
                         _t(inc.label.get(lang), "dim" if inc.over or not inc.started else ""),
                         _t(heads),
                         _t(f"{inc.mood:.2f}" if inc.started else "–", mood_style),
-                        _t(sparkline(inc.history, 10, 1.0), mood_style or "cyan"),
+                        _t(sparkline(inc.history, spark, 1.0), mood_style or "cyan"),
                         _t(state, style),
                     ],
                 )
             )
-        self._fill("incidents", rows)
+        self._fill("incidents", rows, rebuild=True)
         rows = []
         for topic in snap.topics:
             hot = topic.threshold is not None and topic.heat >= topic.threshold
@@ -525,7 +526,7 @@ class DrillScreen(Screen[None]):
                         _t(topic.label.get(lang)),
                         _t(f"{topic.heat:,.0f}", "bold red" if hot else ""),
                         _t("–" if topic.threshold is None else f"{topic.threshold:,.0f}"),
-                        _t(sparkline(topic.history, 10, top), "red" if hot else "magenta"),
+                        _t(sparkline(topic.history, spark, top), "red" if hot else "magenta"),
                     ],
                 )
             )
@@ -550,7 +551,7 @@ class DrillScreen(Screen[None]):
                     ],
                 )
             )
-        self._fill("places", rows)
+        self._fill("places", rows, rebuild=True)
         rows = []
         for team in snap.teams:
             en_route = str(team.en_route)
@@ -568,7 +569,7 @@ class DrillScreen(Screen[None]):
                     ],
                 )
             )
-        self._fill("teams", rows)
+        self._fill("teams", rows, rebuild=True)
         rows = []
         for off in snap.officials:
             if off.status == "on_site":
@@ -584,7 +585,7 @@ class DrillScreen(Screen[None]):
             else:
                 status, style = tr(lang, "off.away"), "dim"
             rows.append((off.id, [_t(off.label.get(lang)), _t(status, style)]))
-        self._fill("officials", rows)
+        self._fill("officials", rows, rebuild=True)
         rows = []
         for m in snap.milestones:
             text, style = milestone_text(m, plan, scenario, now, lang)
@@ -667,6 +668,7 @@ class DrillScreen(Screen[None]):
                 table.add_row(*cells, key=key, height=None)
                 known.add(key)
             table.scroll_to(y=scroll, animate=False)
+            table.display = bool(known)
             return
         keys = [c.key for c in table.columns.values()]
         for row_key, cells in rows:
