@@ -145,3 +145,35 @@ async def test_the_facilitators_discussion_pause_shows_its_countdown_on_a_seat(t
         screen = app.screen
         await until(pilot, lambda: "DISCUSSION 3:00" in str(screen.query_one("#clock").render()))
     await stop(host, task)
+
+
+@synchronously
+async def test_a_seat_on_screen_comes_back_when_its_host_is_resumed(tmp_path: Path) -> None:
+    import socket
+
+    from sim.room.room import resume_room
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    time = ManualTime()
+    room = new_room("compound-peaks", None, 1, tmp_path / "room.jsonl", time)
+    room.start()
+    room.port.advance(40)
+    tokens = new_tokens(room.roles.seat_names())
+    host = Host(room, tokens, "127.0.0.1", port)
+    task = asyncio.create_task(host.run())
+    await host.ready.wait()
+    app = SeatApp("en", f"ws://127.0.0.1:{port}", "command", tokens["command"])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DrillScreen))
+        screen = app.screen
+        clock = screen.query_one("#clock")
+        await stop(host, task)  # the host goes away
+        await until(pilot, lambda: "reconnecting" in str(clock.render()))
+        again = Host(resume_room(tmp_path / "room.jsonl", time).room, tokens, "127.0.0.1", port)
+        task = asyncio.create_task(again.run())
+        await again.ready.wait()
+        await until(pilot, lambda: "reconnecting" not in str(clock.render()))
+        assert app.is_running and app.screen is screen
+    await stop(again, task)

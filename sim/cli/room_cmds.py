@@ -156,7 +156,13 @@ async def _serve(room, tokens, bind, port, web, web_port, lang, journal) -> None
     task = asyncio.create_task(host.run())
     await asyncio.wait({task, asyncio.create_task(host.ready.wait())}, return_when=asyncio.FIRST_COMPLETED)
     if task.done():
-        task.result()  # e.g. the port is taken: raise it
+        try:
+            task.result()
+        except OSError as exc:  # e.g. the port is taken
+            raise UserError(
+                f"cannot listen on {bind}:{port} ({exc.strerror or exc}); is another host running? "
+                "choose another --port"
+            ) from None
     web_server = None
     if web:
         from ..room.web import WebSeats

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from .roles import Power, Seat
 from .room import Picture
 
 RETRY_S = 1.0
+log = logging.getLogger("drill.seat")
 
 
 class JoinError(Exception):
@@ -97,13 +99,19 @@ class SeatClient:
                             return
             except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError):
                 pass
+            except (
+                ValueError,
+                KeyError,
+                TypeError,
+            ) as exc:  # a message this seat cannot read: say so, rejoin
+                log.warning("unreadable message from the host: %s", exc)
             except InvalidURI as exc:
                 self.refused = f"not a host address: {exc}"
                 return
             self._ws = None
             if self.state is not None and self.state.connected:
                 self.state.connected = False
-                self.on_change()
+                self._changed()
             for fut in self._waiting.values():
                 if not fut.done():
                     fut.set_exception(ConnectionError("the host went away"))
@@ -114,6 +122,7 @@ class SeatClient:
         msg = json.loads(raw)
         kind = msg.get("type")
         if kind == "welcome":
+            old = self.state
             self.state = SeatState(
                 seat=Seat(
                     msg["seat"]["name"],
@@ -125,22 +134,32 @@ class SeatClient:
                 scenario=Scenario.model_validate(msg["scenario"]),
                 seed=int(msg["seed"]),
                 journal=msg.get("journal"),
+                # a rejoin keeps showing the last picture until the host's arrives (the feed comes whole)
+                picture=old.picture if old is not None else None,
             )
         elif kind == "feed" and self.state is not None:
             for _index, t, k, subject, data in msg["entries"]:
                 self.state.entries.append(Entry(float(t), k, subject, data))
-            self.on_change()
+            if self.state.picture is not None:
+                self._changed()
         elif kind == "picture" and self.state is not None:
             self.state.picture = decode(Picture, msg["picture"])
             self.state.connected = True
             self._joined.set()
-            self.on_change()
+            self._changed()
         elif kind in ("reply", "error"):
             fut = self._waiting.pop(msg.get("id"), None) if msg.get("id") is not None else None
             if fut is not None and not fut.done():
                 fut.set_result(msg)
             elif kind == "error" and not self._joined.is_set():
                 self.refused = str(msg.get("message"))
+
+    def _changed(self) -> None:
+        """Tell the seat's screen; a failure there never stops the connection."""
+        try:
+            self.on_change()
+        except Exception:
+            log.exception("the seat's screen failed to show the new picture")
 
     async def request(self, message: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
         """Send a request and wait for its reply (or an error reply)."""
