@@ -12,7 +12,12 @@ from .spec_cmds import register as _register_spec
 
 _register_spec(main_group)
 
-for _name in ("run_cmds", "play_cmds", "research_cmds", "aar_cmds", "room_cmds"):
+# One module per command group, each with ``register(group)``; a module not
+# written yet is skipped, so a new group (``model_cmds``: calibrate,
+# sensitivity) is added by adding its file alone.
+COMMAND_MODULES = ("run_cmds", "play_cmds", "research_cmds", "aar_cmds", "room_cmds", "model_cmds")
+
+for _name in COMMAND_MODULES:
     try:
         _module = __import__(f"sim.cli.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _exc:  # a command group not built yet
@@ -23,6 +28,7 @@ for _name in ("run_cmds", "play_cmds", "research_cmds", "aar_cmds", "room_cmds")
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .base import run_cli
+    from .base import install_signal_handlers, run_cli
 
+    install_signal_handlers()
     sys.exit(run_cli(main_group, argv))

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from ..errors import UserFacing
+from ..files import ENVIRONMENT_ERRNOS, OutputError, display, reason
 from ..lang import LANGS, default_lang
 from ..spec.problems import SpecError
 
@@ -19,7 +21,7 @@ EXIT_USAGE = 2  # bad input: data files, arguments (click uses 2 as well)
 EXIT_FAIL = 1
 
 
-class UserError(Exception):
+class UserError(UserFacing):
     """A problem the user can fix; printed as one line, exit status 2."""
 
 
@@ -58,17 +60,110 @@ def print_problems(problems: list, stream=None) -> None:  # type: ignore[no-unty
         print(str(problem), file=out)
 
 
+def _ascii_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Encoding errors on a terminal that cannot show a character (an ASCII or
+    C locale): common punctuation becomes its ASCII look-alike, anything else
+    (Chinese text, undecodable bytes of a file name) a visible escape, never a crash."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        out.append(_LOOKALIKE.get(ch) or ch.encode("ascii", "backslashreplace").decode("ascii"))
+    return "".join(out), exc.end
+
+
+_LOOKALIKE = {
+    "·": ".",
+    "—": "--",
+    "–": "-",
+    "…": "...",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "×": "x",
+    "≥": ">=",
+    "≤": "<=",
+    "→": "->",
+    "•": "*",
+    "━": "-",
+    "\u2009": " ",
+    "\u00a0": " ",
+}
+
+
+def safe_streams() -> None:
+    """Make stdout and stderr unable to raise UnicodeEncodeError."""
+    import codecs
+
+    try:
+        codecs.lookup_error("drill-ascii")
+    except LookupError:
+        codecs.register_error("drill-ascii", _ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or getattr(stream, "errors", None) not in ("strict", None):
+            continue
+        try:
+            reconfigure(errors="drill-ascii")
+        except (ValueError, OSError):  # a stream that cannot be reconfigured: leave it
+            continue
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwind (shutting down worker pools, removing temporary
+    files) and exit 128 + the signal's number, as a shell would report it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def install_signal_handlers() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            signal.signal(sig, _on_signal)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError.of("<standard output>", exc) from None
+
+
 def run_cli(group: click.Group, argv: list[str] | None) -> int:
+    """Run the command line; every way out is an exit status, never a traceback.
+
+    0 done; 2 bad input (arguments, data files, journals, output paths that cannot
+    be written) — nothing was changed; 1 the machine failed (disk full, an I/O
+    error, out of memory, a worker lost) or a bug (then a crash file is written);
+    130 interrupted (Ctrl-C); 128 + N killed by signal N (SIGTERM, SIGHUP)."""
+    safe_streams()
     try:
         # without standalone mode click returns an Exit's code instead of raising it
         code = group.main(args=argv, prog_name="drill", standalone_mode=False)
+        _flush_stdout()
         if isinstance(code, int):
             return code
     except SpecError as exc:
         print_problems(exc.problems)
         return EXIT_USAGE
-    except UserError as exc:
+    except UserFacing as exc:
         print(f"drill: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except FileExistsError as exc:
+        print(f"drill: {display(exc.filename or '')}: already exists", file=sys.stderr)
         return EXIT_USAGE
     except click.exceptions.Abort:
         print("drill: aborted", file=sys.stderr)
@@ -81,25 +176,122 @@ def run_cli(group: click.Group, argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         print("drill: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"drill: stopped by signal {exc.signum}", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except MemoryError:
+        print("drill: out of memory", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:
+        # an output the command wrote without naming (the terminal, a pipe)
+        where = display(exc.filename) if exc.filename else "a file"
+        code = 1 if exc.errno in ENVIRONMENT_ERRNOS else EXIT_USAGE
+        print(f"drill: {where}: {reason(exc)}", file=sys.stderr)
+        return code
     except Exception:
         if os.environ.get("DRILL_DEBUG"):
             raise
         crash = Path(tempfile.gettempdir()) / f"drill-crash-{os.getpid()}.txt"
-        crash.write_text(traceback.format_exc(), encoding="utf-8")
-        print(
-            f"drill: internal error ({sys.exc_info()[1]!s}). Details were written to {crash}; "
-            "please attach that file to a bug report.",
-            file=sys.stderr,
-        )
+        try:
+            crash.write_text(traceback.format_exc(), encoding="utf-8", errors="backslashreplace")
+            where = f"Details were written to {crash}; please attach that file to a bug report."
+        except OSError:
+            where = "Please report it with the command you ran."
+        print(f"drill: internal error ({sys.exc_info()[1]!s}). {where}", file=sys.stderr)
         return EXIT_FAIL
     return 0
 
 
+def _quiet_stdout() -> None:
+    """After a closed pipe (``drill list | head``) Python would complain at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, sec = divmod(rest, 60)
+    if h:
+        return f"{h} h {m:02d} min"
+    if m:
+        return f"{m} min {sec:02d} s"
+    return f"{sec} s"
+
+
+class PlainProgress:
+    """Progress for a log file or a batch job (stderr is not a terminal): one
+    plain line every ``every_s`` seconds, and one at the end, with done/total,
+    the rate and the time left. ``clock`` is injectable (tests)."""
+
+    def __init__(
+        self,
+        label: str,
+        stream: Any = None,
+        every_s: float = 5.0,
+        clock: Any = None,
+        unit: str = "reps",
+    ):
+        import time
+
+        self.label = label
+        self.stream = stream
+        self.every_s = every_s
+        self.clock = clock or time.monotonic
+        self.unit = unit
+        self.started: float | None = None
+        self.first_done = 0
+        self.last_print: float | None = None
+        self.last: tuple[int, int] | None = None
+
+    def line(self, done: int, total: int, now: float) -> str:
+        assert self.started is not None
+        elapsed = now - self.started
+        pct = 100.0 * done / total if total else 100.0
+        text = f"{self.label}: {done:,}/{total:,} {self.unit} ({pct:.0f} %)"
+        rate = (done - self.first_done) / elapsed if elapsed > 0 else 0.0
+        if rate > 0:
+            text += f", {rate:,.1f} {self.unit}/s"
+            if done < total:
+                text += f", about {_duration((total - done) / rate)} left"
+        if done >= total:
+            text += f", done in {_duration(elapsed)}"
+        return text
+
+    def _emit(self, text: str) -> None:
+        out = self.stream or sys.stderr
+        print(text, file=out, flush=True)
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if self.started is None:
+            self.started = now
+            self.first_done = done
+            self.last_print = now
+        self.last = (done, total)
+        assert self.last_print is not None
+        if now - self.last_print >= self.every_s:
+            self.last_print = now
+            self._emit(self.line(done, total, now))
+
+    def __enter__(self) -> PlainProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.last is not None and exc[0] is None:
+            self._emit(self.line(*self.last, self.clock()))
+
+
 class ProgressBar:
     """A rich progress bar on stderr (stdout stays for results): replications
-    done, rate and ETA. Called as ``bar(done, total)``; the total may grow."""
+    done, rate and ETA. Called as ``bar(done, total)``; the total may grow.
+    When stderr is not a terminal it prints plain lines instead (``PlainProgress``)."""
 
     def __init__(self, label: str, enabled: bool = True):
         from rich.console import Console
@@ -118,6 +310,10 @@ class ProgressBar:
                 speed = task.finished_speed or task.speed
                 return Text("– reps/s" if speed is None else f"{speed:,.1f} reps/s")
 
+        console = Console(stderr=True)
+        self.plain: PlainProgress | None = None
+        if enabled and not console.is_terminal:
+            self.plain = PlainProgress(label)
         self.progress = Progress(
             TextColumn(label),
             BarColumn(),
@@ -126,8 +322,8 @@ class ProgressBar:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
-            disable=not enabled,
+            console=console,
+            disable=not enabled or self.plain is not None,
             transient=False,
         )
         self.task: Any = None
@@ -138,8 +334,13 @@ class ProgressBar:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)  # type: ignore[arg-type]
+        if self.plain is not None:
+            self.plain.__exit__(*exc)
 
     def __call__(self, done: int, total: int) -> None:
+        if self.plain is not None:
+            self.plain(done, total)
+            return
         if self.task is None:
             self.task = self.progress.add_task("", total=total, completed=done)
         else:
