@@ -280,7 +280,7 @@ CASES = [
         "file too large",
         "group-visit-50.yaml",
         _HUGE,
-        f"group-visit-50.yaml: file is {len(_HUGE.encode())} bytes; the limit is {512 * 1024}",
+        f"group-visit-50.yaml: file is {len(_HUGE.encode()):,} bytes; the limit is {512 * 1024:,}",
     ),
     Case(
         "not UTF-8 (saved as GBK)",

@@ -10,6 +10,7 @@ arrival) do not stop a file from loading.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,20 +20,21 @@ from . import catalog
 from .plan import Duty, Plan, role_problems
 from .problems import Problem, SpecError, format_path
 from .scenario import EFFECT_TARGETS, OnlineTopic, Scenario
-from .yamlfile import PathKey, YamlDocument, read_yaml
+from .yamlfile import PathKey, YamlDocument, decode_yaml, read_bytes, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path, _display(path))).hexdigest()
 
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        shown = path.resolve().relative_to(Path.cwd())
+    except (ValueError, OSError):
+        shown = path
+    return os.fsencode(shown).decode("utf-8", errors="replace")
 
 
 def _locate(doc: YamlDocument, loc: tuple[int | str, ...]) -> PathKey:
@@ -310,15 +312,31 @@ def _raise_errors(problems: list[Problem]) -> list[Problem]:
     return problems
 
 
-_plan_cache: dict[tuple[str, int, int], tuple[Plan, list[Problem]]] = {}
+# Parsed files by (path, SHA-256 of the content): a file is parsed once per
+# content, and an edited file is never served from the cache.
+_plan_cache: dict[tuple[str, str], tuple[Plan, list[Problem]]] = {}
+_CACHE_SIZE = 64
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def load_plan_file(path: Path) -> tuple[Plan, list[Problem]]:
-    stat = path.stat() if path.is_file() else None
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size) if stat else None
-    if key is not None and key in _plan_cache:
-        return _plan_cache[key]
-    doc = read_yaml(path, _display(path))
+    raw = read_bytes(path, _display(path))
+    return load_plan_text(raw, path)
+
+
+def load_plan_text(raw: bytes, path: Path) -> tuple[Plan, list[Problem]]:
+    """A plan from the bytes of its file (``path`` names it in messages and
+    gives the file name its id must match)."""
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
+    hit = _plan_cache.get(key)
+    if hit is not None:
+        return hit
+    doc = decode_yaml(raw, _display(path))
     plan = _validate(Plan, doc)
     problems = check_plan(plan, doc)
     if path.stem != plan.id:
@@ -332,13 +350,21 @@ def load_plan_file(path: Path) -> tuple[Plan, list[Problem]]:
             ),
         )
     result = plan, _raise_errors(problems)
-    if key is not None:
-        _plan_cache[key] = result
+    _remember(_plan_cache, key, result)
     return result
 
 
 def load_scenario_file(path: Path, plans: dict[str, Plan] | None = None) -> tuple[Scenario, list[Problem]]:
-    doc = read_yaml(path, _display(path))
+    raw = read_bytes(path, _display(path))
+    return load_scenario_text(raw, path, plans)
+
+
+def load_scenario_text(
+    raw: bytes, path: Path, plans: dict[str, Plan] | None = None
+) -> tuple[Scenario, list[Problem]]:
+    """A scenario from the bytes of its file, checked against the plans it names
+    (by default those beside it in ``plans/`` and the shipped ones)."""
+    doc = decode_yaml(raw, _display(path))
     scenario = _validate(Scenario, doc)
     if path.stem != scenario.id:
         raise SpecError(

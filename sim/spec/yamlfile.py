@@ -14,9 +14,11 @@ from typing import Any
 
 import yaml
 
+from ..files import InputError, read_regular
+from .limits import MAX_YAML_BYTES
 from .problems import Problem, SpecError, format_path
 
-MAX_FILE_BYTES = 512 * 1024  # the richest shipped file is ~20 KB; refuse anything absurd
+MAX_FILE_BYTES = MAX_YAML_BYTES  # the richest shipped file is ~20 KB; refuse anything absurd
 MAX_NODES = 50_000  # guards against alias bombs ("billion laughs")
 
 PathKey = tuple[object, ...]
@@ -38,15 +40,21 @@ class YamlDocument:
         return None
 
 
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The file's bytes; a missing, unreadable, oversized or non-regular file
+    (a named pipe would block forever) is a SpecError."""
+    try:
+        return read_regular(path, MAX_FILE_BYTES, "file")
+    except InputError as exc:
+        raise SpecError([Problem(shown, None, "", exc.message)]) from None
+
+
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     shown = display or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SpecError([Problem(shown, None, "", f"cannot read file: {exc.strerror}")]) from None
-    if size > MAX_FILE_BYTES:
-        raise SpecError([Problem(shown, None, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
-    raw = path.read_bytes()
+    return decode_yaml(read_bytes(path, shown), shown)
+
+
+def decode_yaml(raw: bytes, shown: str) -> YamlDocument:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
