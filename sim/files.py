@@ -68,14 +68,18 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-class FileProblem(UserFacing):
-    """A file that cannot be read or written; ``str()`` is the message for the user."""
+class FileProblem(UserFacing, OSError):
+    """A file that cannot be read or written; ``str()`` is the message for the user.
+    Also an OSError, so code that handles file errors in general handles it."""
 
     def __init__(self, path: str | os.PathLike[str], message: str, exit_code: int = EXIT_USER):
         self.path = Path(path)
         self.message = message
         self.exit_code = exit_code
-        super().__init__(f"{display(path)}: {message}")
+        Exception.__init__(self, f"{display(path)}: {message}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class InputError(FileProblem):
@@ -135,6 +139,8 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str = "file") -
                 raise InputError(path, f"{what} is larger than the limit of {limit:,} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
+    except FileProblem:
+        raise
     except OSError as exc:
         raise InputError(path, f"cannot read {what} ({reason(exc)})") from None
     finally:
@@ -264,7 +270,7 @@ def _atomic_output(path: Path, mode: str, exclusive: bool) -> Iterator[IO[bytes]
             os.replace(tmp, path)
         done = True
         _fsync_dir(path.parent)
-    except FileExistsError:
+    except (FileExistsError, FileProblem):
         raise
     except OSError as exc:
         raise OutputError.of(path, exc) from None

@@ -45,7 +45,16 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from .engine import decisions as D
 from .engine.version import MODEL_VERSION
 from .errors import UserFacing
-from .files import FileProblem, OutputError, append_line, atomic_output, display, read_regular
+from .files import (
+    FileProblem,
+    OutputError,
+    append_line,
+    atomic_output,
+    display,
+    make_folders,
+    read_regular,
+    remove_folders,
+)
 from .spec import catalog
 from .spec.common import ID_PATTERN
 from .spec.limits import MAX_JOURNAL_BYTES, MAX_PEOPLE_PER_INCIDENT, MAX_SEED, MAX_YAML_BYTES
@@ -59,6 +68,10 @@ VERSION = 1
 
 class JournalError(UserFacing):
     """A journal that cannot be read or replayed as it is; the message says why."""
+
+
+class JournalExists(JournalError, FileExistsError):
+    """A new journal's path is taken: a journal is never overwritten."""
 
 
 # --- the schema -------------------------------------------------------------------------
@@ -514,13 +527,17 @@ class JournalWriter:
         except ValidationError as exc:
             raise JournalError(f"{display(self.path)}: cannot start a journal: {_problem(exc)}") from None
         self.last_t = 0.0
+        created = make_folders(self.path.parent)
         try:
             with atomic_output(self.path, "w", exclusive=True) as fh:
                 fh.write(_line(self.header))
         except FileExistsError:
-            raise JournalError(
+            raise JournalExists(
                 f"{display(self.path)} already exists; a journal is never overwritten"
             ) from None
+        except BaseException:
+            remove_folders(created)  # a journal that could not start leaves nothing behind
+            raise
         self._file = self._open_append()
 
     def _open_append(self) -> IO[str]:
@@ -603,6 +620,7 @@ __all__ = [
     "InjectAction",
     "Journal",
     "JournalError",
+    "JournalExists",
     "JournalWriter",
     "MselAction",
     "NoteRecord",

@@ -8,6 +8,7 @@ from sim.cli import main_group
 from sim.cli.base import run_cli
 from sim.engine import params as P
 from sim.experiment.evaluate import judge, static_check
+from sim.experiment.inputs import Inputs
 from sim.experiment.tasks import make_tasks, run_task
 from sim.spec import catalog
 from sim.spec.loader import load_plan, load_scenario
@@ -54,7 +55,7 @@ def test_sweep_to_plots(tmp_path, capsys):
     [
         (["--vary", "teams.reception.on_duty=1..x"], "is not a number"),
         (["--vary", "teams.nobody.on_duty=1..2"], "--vary teams.nobody"),
-        (["--vary", "teams.reception.on_duty=1..2", "--reps", "0"], "--reps must be >= 1"),
+        (["--vary", "teams.reception.on_duty=1..2", "--reps", "0"], "--reps"),
         (["--vary", "teams.reception.on_duty=1..2", "--executor", "threads"], "unknown executor"),
         (["--vary", "teams.reception.on_duty=1..2", "--design", "lhs", "--points", "0"], "--points"),
     ],
@@ -117,6 +118,8 @@ def test_evaluate_report(tmp_path, capsys):
         "5",
         "--executor",
         "serial",
+        "--out",
+        str(tmp_path / "zh"),
         "--quiet",
         "--lang",
         "zh",
@@ -142,7 +145,7 @@ def test_bottleneck_names_the_late_official():
     plan_file, scen_file = catalog.plan_path("city"), catalog.scenario_path("group-visit-50")
     params = {"officials.leader.arrival_min.mean": 40}
     rows = []
-    for t in make_tasks([params], 20, 10, str(plan_file), str(scen_file), 3, causes=True):
+    for t in make_tasks([params], 20, 10, Inputs.read(plan_file, scen_file), 3, causes=True):
         rows += run_task(t)
     plan, scen = P.apply(load_plan("city"), load_scenario("group-visit-50"), params)
     evals = {e.id: e for e in judge(rows, plan, scen, 0.9)}
@@ -200,6 +203,8 @@ def test_evaluate_prints_the_static_check_before_running(tmp_path, capsys):
         "4",
         "--executor",
         "serial",
+        "--out",
+        str(tmp_path / "eval"),
         "--quiet",
         "--lang",
         "en",

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from .base import ProgressBar, UserError, lang_option, pick_lang
+from .base import REPS, ProgressBar, UserError, lang_option, pick_lang
 
 JOURNAL = click.Path(dir_okay=False, path_type=Path)
 
@@ -83,7 +83,9 @@ def replay_cmd(
         console.print(f"[yellow]{'拒绝' if lang == 'zh' else 'refused'}[/] {minutes(t)} min {kind}: {reason}")
     drill = out.drill
     if log_path is not None:
-        with open(log_path, "w", encoding="utf-8") as fh:
+        from ..files import atomic_output
+
+        with atomic_output(log_path, "w") as fh:
             drill.write_log(fh)
     zh = lang == "zh"
     heading = f"[bold]{drill.scenario.title.get(lang)}[/] · {drill.plan.unit.get(lang)} · " + (
@@ -154,7 +156,7 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
 
 @click.command("compare")
 @click.argument("journal", type=JOURNAL)
-@click.option("--reps", default=200, show_default=True, type=click.IntRange(min=1), help="Replications.")
+@click.option("--reps", default=200, show_default=True, type=REPS, help="Replications.")
 @click.option("--force", is_flag=True, help="Compare even if the plan or scenario file changed since.")
 @lang_option
 @click.pass_context
@@ -249,7 +251,7 @@ MISSED_STATUS = "missed"
     "--reps",
     default=100,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=REPS,
     help="Replications for the counterfactual.",
 )
 @click.option(

@@ -15,10 +15,15 @@ import click
 from ..errors import UserFacing
 from ..files import ENVIRONMENT_ERRNOS, OutputError, display, reason
 from ..lang import LANGS, default_lang
+from ..spec.limits import MAX_REPLICATIONS, MAX_SEED
 from ..spec.problems import SpecError
 
 EXIT_USAGE = 2  # bad input: data files, arguments (click uses 2 as well)
 EXIT_FAIL = 1
+
+# Seeds are 64-bit signed integers in every table and journal; the same range everywhere.
+SEED = click.IntRange(0, MAX_SEED)
+REPS = click.IntRange(1, MAX_REPLICATIONS)
 
 
 class UserError(UserFacing):
@@ -168,6 +173,11 @@ def run_cli(group: click.Group, argv: list[str] | None) -> int:
     except click.exceptions.Abort:
         print("drill: aborted", file=sys.stderr)
         return 130
+    except click.UsageError as exc:
+        # one line, like every other error: what is wrong, and where to read more
+        where = exc.ctx.command_path if exc.ctx is not None else "drill"
+        print(f"{where}: {exc.format_message()} (see {where} --help)", file=sys.stderr)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .base import UserError, lang_option, pick_lang
+from .base import SEED, UserError, lang_option, pick_lang
 
 
 def register(group: click.Group) -> None:
@@ -23,7 +23,7 @@ def register(group: click.Group) -> None:
 @click.option(
     "--seed",
     default=None,
-    type=click.IntRange(min=0),
+    type=SEED,
     help="Random seed (default 1; settable on the pick screen).",
 )
 @click.option(

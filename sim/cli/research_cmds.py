@@ -8,8 +8,12 @@ from pathlib import Path
 
 import click
 
-from .base import ProgressBar, UserError, lang_option, pick_lang
+from ..files import display
+from ..spec.limits import MAX_DESIGN_POINTS
+from .base import REPS, SEED, ProgressBar, UserError, lang_option, pick_lang
 
+POINTS = click.IntRange(1, MAX_DESIGN_POINTS)
+TARGET = click.FloatRange(0, 1, min_open=True, max_open=True)
 EXECUTOR_HELP = "serial, local[:N] (process pool, default: all cores) or dask[:tcp://host:port]."
 
 
@@ -20,12 +24,14 @@ def register(group: click.Group) -> None:
 
 
 def _open(uri: str):  # type: ignore[no-untyped-def]
-    from ..experiment.executors import ExecutorError, open_executor
+    from ..experiment.executors import open_executor
 
-    try:
-        return open_executor(uri)
-    except ExecutorError as exc:
-        raise UserError(str(exc)) from None
+    return open_executor(uri)
+
+
+def _say_changed(changed: list[str]) -> None:
+    for line in changed:
+        click.echo(f"note: {line}", err=True)
 
 
 def _console():  # type: ignore[no-untyped-def]
@@ -49,7 +55,7 @@ def _files(scenario: str, plan_name: str | None) -> tuple[Path, Path]:
 
 
 @click.command("sweep")
-@click.argument("scenario")
+@click.argument("scenario", required=False)
 @click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
 @click.option(
     "--vary",
@@ -67,16 +73,16 @@ def _files(scenario: str, plan_name: str | None) -> tuple[Path, Path]:
 )
 @click.option(
     "--points",
-    type=int,
+    type=POINTS,
     default=16,
     show_default=True,
     help="Design points (lhs, sobol) or SALib's base sample N.",
 )
-@click.option("--reps", type=int, default=100, show_default=True, help="Replications per design point.")
+@click.option("--reps", type=REPS, default=100, show_default=True, help="Replications per design point.")
 @click.option(
     "--seed",
     "master",
-    type=int,
+    type=SEED,
     default=1,
     show_default=True,
     help="Master seed (replication r: SeedSequence(seed, spawn_key=(r,))).",
@@ -91,11 +97,14 @@ def _files(scenario: str, plan_name: str | None) -> tuple[Path, Path]:
     show_default=True,
 )
 @click.option(
-    "--resume", is_flag=True, help="Finish a killed sweep in --out without recomputing finished chunks."
+    "--resume",
+    is_flag=True,
+    help="Finish a killed sweep in --out without recomputing finished chunks "
+    "(SCENARIO and the other options may then be left out).",
 )
-@click.option("--batch", type=int, default=None, help="Replications per task (default: automatic).")
+@click.option("--batch", type=REPS, default=None, help="Replications per task (default: automatic).")
 @click.option(
-    "--target", type=float, default=0.95, show_default=True, help="Target P(met) drawn on the plots."
+    "--target", type=TARGET, default=0.95, show_default=True, help="Target P(met) drawn on the plots."
 )
 @click.option("--no-plots", is_flag=True, help="Skip the PNG figures.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -121,49 +130,40 @@ def sweep_cmd(
     sub_lang: str | None,
 ) -> None:
     """Run SCENARIO over a design of parameter values, many replications each."""
-    from ..experiment.design import DesignError, make_design, parse_vary
+    from ..experiment.design import make_design, parse_vary
     from ..experiment.sweep import Study, run_study
 
     lang = pick_lang(ctx, sub_lang)
     zh = lang == "zh"
-    if reps < 1:
-        raise UserError("--reps must be >= 1")
-    if points < 1:
-        raise UserError("--points must be >= 1")
-    if batch is not None and batch < 1:
-        raise UserError("--batch must be >= 1")
-    if master < 0:
-        raise UserError("--seed must be >= 0")
-    if not 0 < target < 1:
-        raise UserError("--target must be between 0 and 1")
-    try:
+    if scenario is None:
+        if not resume:
+            raise UserError("a SCENARIO is needed (or --resume --out DIR to finish a sweep)")
+        study = Study.from_folder(out_dir)
+    else:
         factors = [parse_vary(v) for v in varies]
         design = make_design(design_kind, factors, points, master)
-    except DesignError as exc:
-        raise UserError(str(exc)) from None
-    plan_file, scenario_file = _files(scenario, plan_name)
-    study = Study(plan_file, scenario_file, design, reps, master, policy, batch)
-    handle = _open(executor_uri)
-    try:
-        with handle, ProgressBar("扫描" if zh else "sweep", enabled=not quiet) as bar:
-            result = run_study(study, handle, out_dir, resume=resume, progress=bar)
-    except FileExistsError as exc:
-        raise UserError(str(exc)) from None
+        plan_file, scenario_file = _files(scenario, plan_name)
+        study = Study(plan_file, scenario_file, design, reps, master, policy, batch)
+    with _open(executor_uri) as handle, ProgressBar("扫描" if zh else "sweep", enabled=not quiet) as bar:
+        result = run_study(study, handle, out_dir, resume=resume, progress=bar)
+    _say_changed(result.changed)
     plots = []
     if not no_plots:
         from ..experiment.plots import sweep_plots
 
-        plots = sweep_plots(out_dir, target)
+        plots = sweep_plots(out_dir, target, lang)
+    design = study.design
     click.echo(
         (
-            f"{result.rows} 行（{len(design.points)} 个设计点 × {reps} 次重复），用时 {result.seconds:.1f} 秒"
+            f"{result.rows} 行（{len(design.points)} 个设计点 × {study.reps} 次重复），用时 {result.seconds:.1f} 秒"
             if zh
-            else f"{result.rows} rows ({len(design.points)} design points × {reps} replications) in {result.seconds:.1f} s"
+            else f"{result.rows} rows ({len(design.points)} design points × {study.reps} replications) in {result.seconds:.1f} s"
         )
         + (f"; {result.chunks_skipped} chunks resumed" if result.chunks_skipped and not zh else "")
+        + (f"；续跑 {result.chunks_skipped} 块" if result.chunks_skipped and zh else "")
     )
     for path in [result.runs, result.summary, result.meta, *plots]:
-        click.echo(f"  {path}")
+        click.echo(f"  {display(path)}")
 
 
 # --- evaluate -------------------------------------------------------------------------------
@@ -174,12 +174,12 @@ def sweep_cmd(
 @click.option(
     "--scenarios", default="all", show_default=True, help="all, or scenario ids separated by commas."
 )
-@click.option("--reps", type=int, default=200, show_default=True, help="Replications per scenario.")
+@click.option("--reps", type=REPS, default=200, show_default=True, help="Replications per scenario.")
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
-@click.option("--seed", "master", type=int, default=1, show_default=True, help="Master seed.")
+@click.option("--seed", "master", type=SEED, default=1, show_default=True, help="Master seed.")
 @click.option(
     "--target",
-    type=float,
+    type=TARGET,
     default=0.9,
     show_default=True,
     help="Required P(met): a limit is kept when the Wilson lower bound reaches it.",
@@ -190,7 +190,11 @@ def sweep_cmd(
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write report.md, report.html and plots here.",
+    help="Folder for the replications (runs.parquet, meta.json), report.md, report.html and plots "
+    "(default: evaluation-PLAN).",
+)
+@click.option(
+    "--resume", is_flag=True, help="Finish a killed evaluation in --out without recomputing what was done."
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @lang_option
@@ -205,6 +209,7 @@ def evaluate_cmd(
     target: float,
     executor_uri: str,
     out_dir: Path | None,
+    resume: bool,
     quiet: bool,
     sub_lang: str | None,
 ) -> None:
@@ -212,12 +217,6 @@ def evaluate_cmd(
     from ..experiment.evaluate import evaluate, pick_scenarios, terminal_tables, write_report
 
     lang = pick_lang(ctx, sub_lang)
-    if reps < 1:
-        raise UserError("--reps must be >= 1")
-    if master < 0:
-        raise UserError("--seed must be >= 0")
-    if not 0 < target < 1:
-        raise UserError("--target must be between 0 and 1")
     from ..spec import catalog
 
     plan_file = catalog.plan_path(plan_name)
@@ -225,16 +224,31 @@ def evaluate_cmd(
         scenario_files = pick_scenarios(plan_file, scenarios)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if out_dir is None:
+        out_dir = Path(f"evaluation-{plan_file.stem}")
     _static_report(plan_file, scenario_files, lang)
-    handle = _open(executor_uri)
-    with handle, ProgressBar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar:
-        report = evaluate(plan_file, scenario_files, reps, master, policy, target, handle, progress=bar)
+    with (
+        _open(executor_uri) as handle,
+        ProgressBar("推演" if lang == "zh" else "evaluate", enabled=not quiet) as bar,
+    ):
+        report = evaluate(
+            plan_file,
+            scenario_files,
+            reps,
+            master,
+            policy,
+            target,
+            handle,
+            progress=bar,
+            out_dir=out_dir,
+            resume=resume,
+        )
     console = _console()
     for table in terminal_tables(report, lang):
         console.print(table)
-    if out_dir is not None:
-        for path in write_report(report, out_dir, lang):
-            click.echo(f"  {path}")
+    for path in [out_dir / "runs.parquet", out_dir / "meta.json", *write_report(report, out_dir, lang)]:
+        if path.exists():
+            click.echo(f"  {display(path)}")
 
 
 def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> None:
@@ -261,7 +275,7 @@ def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> No
 @click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
 @click.option(
     "--target",
-    type=float,
+    type=TARGET,
     default=0.95,
     show_default=True,
     help="Required Wilson lower bound of every applicable milestone.",
@@ -271,16 +285,18 @@ def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> No
     default=None,
     help="Teams whose on-duty count to search, by id, comma-separated (default: every team a level calls in).",
 )
-@click.option("--max-reps", type=int, default=400, show_default=True, help="Most replications per candidate.")
+@click.option(
+    "--max-reps", type=REPS, default=400, show_default=True, help="Most replications per candidate."
+)
 @click.option(
     "--step",
     "step_reps",
-    type=int,
+    type=REPS,
     default=40,
     show_default=True,
     help="Replications added per look at a candidate.",
 )
-@click.option("--seed", "master", type=int, default=1, show_default=True)
+@click.option("--seed", "master", type=SEED, default=1, show_default=True)
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
 @click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
 @lang_option
@@ -302,17 +318,10 @@ def staff_cmd(
     from ..experiment.staffing import StaffingError, search, staffing_tables
 
     lang = pick_lang(ctx, sub_lang)
-    if not 0 < target < 1:
-        raise UserError("--target must be between 0 and 1")
-    if max_reps < 1 or step_reps < 1:
-        raise UserError("--max-reps and --step must be >= 1")
-    if master < 0:
-        raise UserError("--seed must be >= 0")
     plan_file, scenario_file = _files(scenario, plan_name)
     role_list = [r.strip() for r in roles.split(",") if r.strip()] if roles else None
-    handle = _open(executor_uri)
     console = _console()
-    with handle:
+    with _open(executor_uri) as handle:
         try:
             result = search(
                 plan_file,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .base import UserError, lang_option, pick_lang
+from .base import SEED, UserError, lang_option, pick_lang
 
 
 def register(group: click.Group) -> None:
@@ -18,7 +18,7 @@ def register(group: click.Group) -> None:
 @click.command("run")
 @click.argument("scenario")
 @click.option("--plan", "plan_name", default=None, help="Plan id or file (default: the scenario's own).")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed.")
+@click.option("--seed", default=1, show_default=True, type=SEED, help="Random seed.")
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
 @click.option(
     "--set",
@@ -90,7 +90,9 @@ def run_cmd(
         if writer is not None:
             writer.close()
     if log_path is not None:
-        with open(log_path, "w", encoding="utf-8") as fh:
+        from ..files import atomic_output
+
+        with atomic_output(log_path, "w") as fh:
             drill.write_log(fh)
     if as_json:
         out = {"scenario": scen.id, "plan": plan.id, "seed": seed, "policy": policy, **flatten(drill)}

@@ -28,6 +28,12 @@ def _problem(path: str, message: str) -> SpecError:
     return SpecError([Problem("--set", None, path, message)])
 
 
+def _number(value: Any, path: str, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _problem(path, f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
 def _scale_to_mean(dist: dict[str, Any], target: float, path: str) -> None:
     if target < 0:
         raise _problem(path, f"a mean must be >= 0, got {target}")
@@ -67,7 +73,7 @@ def _set(data: Any, parts: list[str], value: Any, path: str) -> None:
         if not isinstance(here, dict):
             raise _problem(path, f"{part!r} goes below a plain value")
         if last and part == "mean" and "dist" in here:
-            _scale_to_mean(here, float(value), path)
+            _scale_to_mean(here, _number(value, path, "a mean"), path)
             return
         key = next((part + s for s in SUFFIXES if part + s in here), None)
         if key is None:
@@ -126,36 +132,99 @@ def _apply(plan: Plan, scenario: Scenario, items: tuple[tuple[str, Any], ...]) -
         if not parts:
             raise _problem(path, "names a whole file")
         _set(target, parts, value, path)
-    try:
-        return Plan.model_validate(pdata), Scenario.model_validate(sdata)
-    except ValidationError as exc:
-        problems = [
-            Problem(
-                "--set",
-                None,
-                ".".join(str(x) for x in err["loc"]),
-                str(err["msg"]).removeprefix("Value error, "),
-            )
-            for err in exc.errors()
-        ]
-        raise SpecError(problems) from None
+    problems: list[Problem] = []
+    for model, data in ((Plan, pdata), (Scenario, sdata)):
+        try:
+            model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(Problem("--set", None, _where(err["loc"], data), _message(err)))
+    if problems:
+        raise SpecError(problems)
+    return Plan.model_validate(pdata), Scenario.model_validate(sdata)
+
+
+def _where(loc: tuple[int | str, ...], data: Any) -> str:
+    """A pydantic error location as a --set path: list items by their id, the
+    tags of tagged unions (``group_visit``) left out."""
+    parts: list[str] = []
+    here = data
+    for part in loc:
+        if isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            here = here[part]
+            parts.append(str(here.get("id", part)) if isinstance(here, dict) else str(part))
+        elif isinstance(here, dict) and part in here:
+            here = here[part]
+            parts.append(str(part))
+        elif part == loc[-1]:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    msg = msg[:1].lower() + msg[1:]
+    if err["type"] not in ("value_error",) and "input" in err and not isinstance(err["input"], dict | list):
+        msg += f", got {err['input']!r}"
+    return msg
+
+
+def unit_of(plan: Plan, scenario: Scenario, path: str) -> str | None:
+    """The unit of the number a --set/--vary path names ("min", "people",
+    "per hour"), from the key it resolves to in the files; None when unknown."""
+    data = {"plan": plan.model_dump(by_alias=True), "scenario": scenario.model_dump(by_alias=True)}
+    parts = path.split(".")
+    if parts[0] in data:
+        here: Any = data[parts[0]]
+        parts = parts[1:]
+    elif parts[0] in Plan.model_fields:
+        here = data["plan"]
+    else:
+        here = data["scenario"]
+    unit = None
+    for part in parts:
+        if isinstance(here, list):
+            here = next((i for i in here if isinstance(i, dict) and i.get("id") == part), None)
+            continue
+        if not isinstance(here, dict):
+            return unit
+        if part == "mean" and "dist" in here:
+            return unit
+        key = next((part + s for s in SUFFIXES if part + s in here), None)
+        if key is None:
+            return None
+        for suffix, name in (("_min", "min"), ("_people", "people"), ("_per_hour", "per hour")):
+            if key.endswith(suffix):
+                unit = name
+        here = here[key]
+    return unit
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """``path=value`` with the value read as an int, a float, true/false, or text."""
+    """``path=value`` with the value read as an integer, a finite number,
+    true/false, or else text (an id or a level; the schema says whether text
+    may go there)."""
     if "=" not in text:
-        raise _problem(text, "expected path=value")
-    path, raw = text.split("=", 1)
-    raw = raw.strip()
-    value: Any
+        raise _problem(text, "expected PATH=VALUE, e.g. teams.reception.on_duty=2")
+    path, raw = (part.strip() for part in text.split("=", 1))
+    if not path or any(not part for part in path.split(".")):
+        raise _problem(text, "a path like teams.reception.on_duty is needed before '='")
+    if not raw:
+        raise _problem(path, "no value after '='")
+    return path, parse_value(raw, path)
+
+
+def parse_value(raw: str, path: str) -> Any:
     if raw.lower() in ("true", "false"):
-        value = raw.lower() == "true"
-    else:
-        try:
-            value = int(raw)
-        except ValueError:
-            try:
-                value = float(raw)
-            except ValueError:
-                value = raw
-    return path.strip(), value
+        return raw.lower() == "true"
+    try:
+        return int(raw, 10)
+    except ValueError:
+        pass
+    try:
+        value = float(raw)
+    except ValueError:
+        return raw
+    if not math.isfinite(value):
+        raise _problem(path, f"{raw!r} is not a finite number")
+    return value

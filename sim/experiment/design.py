@@ -30,11 +30,19 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import UserFacing
+from ..spec.limits import MAX_DESIGN_POINTS
+
 DESIGNS = ("grid", "lhs", "sobol", "salib-sobol", "salib-morris")
 GRID_LEVELS = 5  # levels of a continuous range without a step in a grid
+_HUGE = 10**15  # "more levels than anyone could mean"
 
 
-class DesignError(ValueError):
+def _many(n: int) -> str:
+    return f"{n:,}" if n < _HUGE else "more than 10^15"
+
+
+class DesignError(UserFacing, ValueError):
     """A bad --vary spec or design request (shown to the user as one line)."""
 
 
@@ -66,8 +74,25 @@ class Factor:
     def is_range(self) -> bool:
         return self.values is None
 
+    def count(self) -> int:
+        """How many levels ``levels()`` gives, computed without making them."""
+        if self.values is not None:
+            return len(self.values)
+        assert self.low is not None and self.high is not None
+        if self.integer:
+            return (int(self.high) - int(self.low)) // int(self.step or 1) + 1
+        if self.step:
+            span = (self.high - self.low) / self.step
+            return math.floor(span + 1e-9) + 1 if span < _HUGE else _HUGE
+        return GRID_LEVELS
+
     def levels(self) -> list[Any]:
         """The levels of a full-factorial grid."""
+        if self.count() > MAX_DESIGN_POINTS:
+            raise DesignError(
+                f"--vary {self.path}={self.spec}: {_many(self.count())} levels; a sweep has at most "
+                f"{MAX_DESIGN_POINTS:,} design points (use a larger step, or --design lhs/sobol)"
+            )
         if self.values is not None:
             return list(self.values)
         assert self.low is not None and self.high is not None
@@ -132,6 +157,8 @@ def parse_vary(text: str) -> Factor:
         if step is not None and step <= 0:
             raise DesignError(f"--vary {text}: the step must be > 0")
         integer = isinstance(low, int) and isinstance(high, int) and (step is None or isinstance(step, int))
+        if not math.isfinite(float(high) - float(low)):
+            raise DesignError(f"--vary {text}: the range is too wide to sample")
         return Factor(path, None, low, high, step, integer, spec)
     parts = [p for p in spec.split(",")]
     if any(not p.strip() for p in parts):
@@ -143,6 +170,8 @@ def parse_vary(text: str) -> Factor:
         except DesignError:
             low = p.strip().lower()
             values.append(low == "true" if low in ("true", "false") else p.strip())
+    if len(values) > MAX_DESIGN_POINTS:
+        raise DesignError(f"--vary {path}: {len(values):,} values; a sweep has at most {MAX_DESIGN_POINTS:,}")
     if len(set(map(repr, values))) != len(values):
         raise DesignError(f"--vary {text}: a value is listed twice")
     numeric = [isinstance(v, int | float) and not isinstance(v, bool) for v in values]
@@ -188,6 +217,15 @@ def make_design(kind: str, factors: list[Factor], n: int | None = None, seed: in
     if not factors:
         return Design(kind, [], [{}])
     if kind == "grid":
+        total = math.prod(f.count() for f in factors)
+        if total > MAX_DESIGN_POINTS:
+            for f in factors:
+                f.levels()  # one factor alone too large: say which
+            sizes = " × ".join(f"{f.count():,}" for f in factors)
+            raise DesignError(
+                f"the grid has {sizes} = {total:,} design points; a sweep has at most "
+                f"{MAX_DESIGN_POINTS:,} (fewer levels, or --design lhs/sobol with --points)"
+            )
         levels = [f.levels() for f in factors]
         points = [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*levels)]
         return Design(kind, factors, points)
@@ -195,6 +233,17 @@ def make_design(kind: str, factors: list[Factor], n: int | None = None, seed: in
     if count < 1:
         raise DesignError("the number of design points must be >= 1")
     d = len(factors)
+    planned = {
+        "lhs": count,
+        "sobol": 2 ** max(0, math.ceil(math.log2(count))),
+        "salib-sobol": count * (d + 2),
+        "salib-morris": count * (d + 1),
+    }[kind]
+    if planned > MAX_DESIGN_POINTS:
+        raise DesignError(
+            f"design {kind} with --points {count} gives {planned:,} design points; a sweep has at most "
+            f"{MAX_DESIGN_POINTS:,}"
+        )
     if kind in ("lhs", "sobol"):
         from scipy.stats import qmc
 

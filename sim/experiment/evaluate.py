@@ -23,9 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.version import MODEL_VERSION
+from ..spec.limits import MAX_REPLICATIONS
 from ..stats import Proportion, proportion
 from .bottleneck import describe, summarise
+from .columns import column_types, milestone_columns, outcome_columns, outcomes, undecided
 from .executors import Handle
+from .inputs import Inputs
+from .runner import Job, StudyError, open_study
+from .sweep import SEEDING
 from .tasks import make_tasks, run_task
 
 KEPT, AT_RISK, INFEASIBLE, NA = "kept", "at_risk", "infeasible", "n/a"
@@ -138,6 +143,7 @@ class MilestoneEval:
     reason: str = ""  # static infeasibility
     bottleneck: tuple[str, int, int] | None = None
     bottleneck_text: dict[str, str] = field(default_factory=dict)
+    undecided: int = 0  # replications in which the drill ended before its deadline (censored)
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -192,14 +198,12 @@ def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -
     for level, m in plan.all_milestones():
         if m.measure.kind == "beyond_model":
             continue
-        met = [r.get(f"met_{m.id}") for r in rows]
-        prop = proportion(met)
+        prop = proportion(outcomes(rows, m.id))
         times = []
         for r in rows:
-            v = r.get(f"met_{m.id}")
-            if v is None:
+            if r.get(f"met_{m.id}") is None:
                 continue
-            t = r.get(f"t_{m.id}")
+            t = r.get(f"t_{m.id}_min")
             times.append(math.inf if t is None else float(t))  # missed without a time: past the limit
         if m.id in infeasible:
             verdict = INFEASIBLE
@@ -225,9 +229,19 @@ def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -
                 infeasible.get(m.id, ""),
                 neck,
                 text,
+                undecided(rows, m.id),
             )
         )
     return out
+
+
+def _template(plan: Any) -> dict[str, Any]:
+    from ..engine.scorecard import outcomes_from
+
+    row: dict[str, Any] = {"point": 0, "master_seed": 0, "rep": 0, "scenario": ""}
+    row.update(milestone_columns(plan, causes=True))
+    row.update(outcome_columns({k: (None if k == "level" else v) for k, v in outcomes_from([]).items()}))
+    return row
 
 
 def evaluate(
@@ -240,44 +254,112 @@ def evaluate(
     handle: Handle,
     progress: Callable[[int, int], None] | None = None,
     batch: int = 20,
+    out_dir: Path | None = None,
+    resume: bool = False,
 ) -> Report:
-    from concurrent.futures import as_completed
-
-    from ..spec.loader import load_plan_file, load_scenario_file
-
-    plan, _ = load_plan_file(Path(plan_file))
-    total = reps * len(scenario_files)
-    done = 0
-    if progress:
-        progress(0, total)
-    results = []
+    """Evaluate the plan on each scenario. With ``out_dir`` the replications are
+    kept there like a sweep's (``runs.parquet`` with a ``scenario`` column,
+    ``meta.json``, the inputs' snapshot) and ``resume`` finishes a killed evaluation."""
+    if not 1 <= reps <= MAX_REPLICATIONS:
+        raise StudyError(f"the number of replications must be within 1..{MAX_REPLICATIONS:,}")
+    inputs = {}
     for sfile in scenario_files:
-        scenario, _ = load_scenario_file(Path(sfile))
-        tasks = make_tasks(
-            [{}],
-            reps,
-            batch,
-            str(Path(plan_file).resolve()),
-            str(Path(sfile).resolve()),
-            master,
-            policy,
-            causes=True,
-        )
+        content = Inputs.read(Path(plan_file), Path(sfile))
+        _plan, scen = content.load()
+        inputs[scen.id] = content
+    order = list(inputs)
+
+    def tasks(given: dict[str, Inputs]) -> list[Any]:
+        out: list[Any] = []
+        for sid in order:
+            out += make_tasks(
+                [{}],
+                reps,
+                batch,
+                given[sid],
+                master,
+                policy,
+                causes=True,
+                extra={"scenario": sid},
+                chunk_offset=len(out),
+            )
+        return out
+
+    plan, _ = inputs[order[0]].load()
+    by_scenario: dict[str, list[dict[str, Any]]] = {sid: [] for sid in order}
+
+    def keep(rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            by_scenario[row["scenario"]].append(row)
+
+    if out_dir is None:
+        from concurrent.futures import as_completed
+
+        all_tasks = tasks(inputs)
+        total = sum(t.rep_stop - t.rep_start for t in all_tasks)
+        done = 0
+        if progress:
+            progress(0, total)
         by_chunk: dict[int, list[dict[str, Any]]] = {}
-        futures = {handle.executor.submit(run_task, t): t for t in tasks}
+        futures = {handle.executor.submit(run_task, t): t for t in all_tasks}
         for fut in as_completed(futures):
             rows = fut.result()
             by_chunk[futures[fut].chunk] = rows
             done += len(rows)
             if progress:
                 progress(done, total)
-        rows = [r for n in sorted(by_chunk) for r in by_chunk[n]]
+        for n in sorted(by_chunk):
+            keep(by_chunk[n])
+    else:
+        job = Job(
+            "evaluation",
+            {
+                "plan": plan.id,
+                "scenarios": order,
+                "reps": reps,
+                "master_seed": master,
+                "policy": policy,
+                "batch": batch,
+                "model": MODEL_VERSION,
+            },
+            inputs,
+            tasks,
+            column_types(_template(plan)),
+        )
+        with open_study(Path(out_dir), job, resume) as run:
+            if run.complete:
+                from .store import read_rows
+
+                keep(read_rows(Path(out_dir)))
+            else:
+                run.run(handle, progress)
+                run.compact(on_rows=keep)
+                from .store import write_json
+
+                write_json(
+                    Path(out_dir) / "meta.json",
+                    run.meta(
+                        handle,
+                        plan=plan.id,
+                        scenarios=order,
+                        reps=reps,
+                        master_seed=master,
+                        seeding=SEEDING,
+                        policy=policy,
+                        batch=batch,
+                        deadlines={m.id: m.deadline_min for _level, m in plan.all_milestones()},
+                    ),
+                )
+                run.finish()
+    results = []
+    for sid in order:
+        p, scenario = inputs[sid].load()
         results.append(
             ScenarioEval(
                 scenario.id,
                 {"zh": scenario.title.zh, "en": scenario.title.en},
                 reps,
-                judge(rows, plan, scenario, target),
+                judge(by_scenario[sid], p, scenario, target),
             )
         )
     return Report(plan.id, {"zh": plan.unit.zh, "en": plan.unit.en}, target, reps, master, policy, results)
@@ -332,6 +414,13 @@ def _cells(e: MilestoneEval, lang: str) -> list[str]:
         )
     else:
         note = ""
+    if e.undecided:
+        more = (
+            f"{e.undecided} 次推演结束时尚未到时限（计为未达成）"
+            if zh
+            else f"{e.undecided} undecided when the drill ended (counted as not met)"
+        )
+        note = f"{note}; {more}" if note else more
     return [
         e.level or "–",
         e.label(lang),
@@ -374,14 +463,17 @@ def terminal_tables(report: Report, lang: str) -> list[Any]:
     return tables
 
 
-def _plot(s: ScenarioEval, target: float, path: Path) -> None:
-    import matplotlib
+def _plot(s: ScenarioEval, target: float, lang: str) -> bytes:
+    """P(met) per milestone with its Wilson interval, as PNG bytes."""
+    import io
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from .plots import _plt, usable_lang, word
 
+    lang = usable_lang(lang)
+    zh = lang == "zh"
+    plt = _plt()
     ms = [e for e in s.milestones if e.prop.n]
-    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(ms) + 1.4))
+    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(ms) + 1.6))
     ys = list(range(len(ms)))[::-1]
     colours = {KEPT: "tab:green", AT_RISK: "tab:orange", INFEASIBLE: "tab:red", NA: "grey"}
     for y, e in zip(ys, ms, strict=True):
@@ -393,27 +485,38 @@ def _plot(s: ScenarioEval, target: float, path: Path) -> None:
             color=colours[e.verdict],
             capsize=3,
         )
-    ax.axvline(target, color="red", linestyle="--", lw=1, label=f"target {target:g}")
+    ax.axvline(target, color="red", linestyle="--", lw=1, label=word("target", lang, t=target))
     for verdict in (KEPT, AT_RISK, INFEASIBLE):
         if any(e.verdict == verdict for e in ms):
-            ax.plot([], [], "o", color=colours[verdict], label=VERDICT[verdict][1])
+            ax.plot([], [], "o", color=colours[verdict], label=VERDICT[verdict][0 if zh else 1])
     ax.set_yticks(ys, [f"{e.id} (n={e.prop.n})" for e in ms])
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("P(met), Wilson 95% interval")
-    ax.set_title(f"{s.id}: P(met) per milestone ({s.reps} reps)")
+    ax.set_xlabel(word("pmet_axis", lang))
+    ax.set_ylabel("里程碑" if zh else "milestone")
+    ax.set_title(
+        f"{s.title[lang] if zh else s.id}：各里程碑达成概率（{s.reps} 次重复）"
+        if zh
+        else f"{s.id}: P(met) per milestone ({s.reps} replications)"
+    )
     ax.grid(alpha=0.3, axis="x")
     ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=110, format="png")
     plt.close(fig)
+    return buf.getvalue()
 
 
 def write_report(report: Report, out_dir: Path, lang: str) -> list[Path]:
-    """report.md and report.html (with one PNG per scenario) in ``out_dir``."""
+    """report.md (PNG figures beside it) and report.html (the same figures
+    embedded, one self-contained file) in ``out_dir``, each written atomically."""
+    import base64
     import html
 
+    from ..files import atomic_write, make_folders
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folders(out_dir)
     zh = lang == "zh"
     title = f"{'预案评估：' if zh else 'Plan evaluation: '}{report.unit[lang]}"
     md = [f"# {title} (`{report.plan_id}`)", ""]
@@ -428,13 +531,17 @@ def write_report(report: Report, out_dir: Path, lang: str) -> list[Path]:
     paths = []
     for s in report.scenarios:
         png = out_dir / f"pmet_{s.id}.png"
-        _plot(s, report.target, png)
+        data = _plot(s, report.target, lang)
+        atomic_write(png, data)
         paths.append(png)
-        md += ["", f"## {s.title[lang]} (`{s.id}`)", "", f"![P(met)]({png.name})", ""]
+        caption = "达成概率" if zh else "P(met)"
+        md += ["", f"## {s.title[lang]} (`{s.id}`)", "", f"![{caption}]({png.name})", ""]
         md.append("| " + " | ".join(_headers(lang)) + " |")
         md.append("|" + "---|" * len(_headers(lang)))
         body.append(f"<h2>{html.escape(s.title[lang])} ({html.escape(s.id)})</h2>")
-        body.append(f'<img src="{png.name}" alt="P(met)">')
+        body.append(
+            f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{caption}">'
+        )
         body.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in _headers(lang)) + "</tr>")
         for e in s.milestones:
             cells = _cells(e, lang)
@@ -444,16 +551,16 @@ def write_report(report: Report, out_dir: Path, lang: str) -> list[Path]:
             )
         body.append("</table>")
     mdp = out_dir / "report.md"
-    mdp.write_text("\n".join(md) + "\n", encoding="utf-8")
+    atomic_write(mdp, "\n".join(md) + "\n")
     css = (
         "body{font-family:sans-serif;max-width:70em;margin:2em auto}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:.2em .5em}tr.kept td:nth-child(7){color:green}"
-        "tr.at_risk td:nth-child(7){color:#b60}tr.infeasible td:nth-child(7){color:red}"
+        "tr.at_risk td:nth-child(7){color:#b60}tr.infeasible td:nth-child(7){color:red}img{max-width:100%}"
     )
     htmlp = out_dir / "report.html"
-    htmlp.write_text(
-        f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{html.escape(report.plan_id)}</title>'
+    atomic_write(
+        htmlp,
+        f'<!doctype html><html lang="{"zh-CN" if zh else "en"}"><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{css}</style><body>{''.join(body)}</body></html>\n",
-        encoding="utf-8",
     )
     return [mdp, htmlp, *paths]

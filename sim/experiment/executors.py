@@ -1,23 +1,40 @@
 """Executors behind ``concurrent.futures.Executor``, named by a URI.
 
     serial                    in this process, one batch after another
-    local | local:N           a process pool of N workers (default: all cores)
+    local | local:N           a process pool of N workers (default: all cores;
+                              at most ``max_local_workers()``)
     dask | dask:tcp://h:p     a dask.distributed client's executor; without an
                               address, a LocalCluster on this machine
 
 Dask is imported only when asked for. Everything else (designs, seeds,
 aggregation) stays in the driver, so results never depend on the executor.
+
+No worker outlives its driver. Local workers are started fresh (``spawn``),
+ask the kernel to kill them when the driver dies (``PR_SET_PDEATHSIG`` on
+Linux; elsewhere a thread that watches the driver), and ignore Ctrl-C, which
+the driver handles; when the driver stops early — an error, Ctrl-C, SIGTERM,
+the terminal closing — the pool is shut down and its workers terminated
+before the command returns.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import signal
+import sys
+import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UserFacing
 
-class ExecutorError(ValueError):
+PR_SET_PDEATHSIG = 1
+
+
+class ExecutorError(UserFacing, ValueError):
     """A bad executor URI or an unreachable cluster (one line for the user)."""
 
 
@@ -25,7 +42,7 @@ class SerialExecutor(Executor):
     """Runs each task at submit time: the reference every other executor must match."""
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        future: Future = Future()
+        future: Future[Any] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
         except BaseException as exc:
@@ -43,19 +60,36 @@ class Handle:
     def describe(self) -> dict[str, Any]:
         return {"uri": self.uri, "workers": self.workers}
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
+    def close(self, abort: bool = False) -> None:
+        """Shut the executor down: wait for its work, or (``abort``) cancel what is
+        queued and terminate the worker processes at once."""
+        if abort:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            terminate_workers(self.executor)
+        else:
+            self.executor.shutdown(wait=True)
         for thing in self._close:
-            try:
+            with contextlib.suppress(Exception):
                 thing.close()
-            except Exception:
-                pass
 
     def __enter__(self) -> Handle:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(abort=kind is not None)
+
+
+def terminate_workers(executor: Executor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=10)
 
 
 def cpu_count() -> int:
@@ -63,6 +97,47 @@ def cpu_count() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def max_local_workers() -> int:
+    """More processes than this only compete for the same cores (and memory)."""
+    return max(4, 4 * cpu_count())
+
+
+# --- the local pool's workers ------------------------------------------------------------
+
+
+def _die_with(parent: int) -> None:
+    """Worker initializer: end this process when the driver ``parent`` ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the driver died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _watch(parent: int) -> None:  # pragma: no cover - only where prctl is missing
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)
+    )
 
 
 def open_executor(uri: str | None = None, dask_cluster_kwargs: dict[str, Any] | None = None) -> Handle:
@@ -82,9 +157,15 @@ def open_executor(uri: str | None = None, dask_cluster_kwargs: dict[str, Any] | 
                 ) from None
             if n < 1:
                 raise ExecutorError(f"executor {uri!r}: needs at least one worker")
+            top = max_local_workers()
+            if n > top:
+                raise ExecutorError(
+                    f"executor {uri!r}: at most {top} local worker processes on this machine "
+                    f"({cpu_count()} cores); for more, run a dask cluster (dask:tcp://host:port)"
+                )
         else:
             n = cpu_count()
-        return Handle(f"local:{n}", ProcessPoolExecutor(max_workers=n), n)
+        return Handle(f"local:{n}", local_pool(n), n)
     if kind == "dask":
         return _dask(uri, arg, dask_cluster_kwargs or {})
     raise ExecutorError(f"unknown executor {uri!r} (use serial, local[:N] or dask[:tcp://host:port])")
@@ -100,7 +181,7 @@ def _dask(uri: str, address: str, cluster_kwargs: dict[str, Any]) -> Handle:
     closers: list[Any] = []
     if address:
         try:
-            client = Client(address, timeout="5s")
+            client = Client(address, timeout="10s")
         except Exception as exc:
             raise ExecutorError(f"cannot reach the dask scheduler at {address}: {exc}") from None
     else:

@@ -1,4 +1,6 @@
-"""Figures of a sweep (matplotlib, Agg backend, imported lazily; ASCII titles).
+"""Figures of a sweep (matplotlib, Agg backend, imported lazily). Every figure
+has a title and labelled axes with their units; with ``lang="zh"`` the words
+are Chinese (when a CJK font is installed; English otherwise, never boxes).
 
 - ``pmet_<factor>.png``  P(met) against each varied parameter, Wilson 95 % bars,
   the target as a dashed line (grid designs pool the other factors' levels);
@@ -17,6 +19,53 @@ from ..stats import wilson
 from .summary import ALL
 
 MAX_LINES = 8
+
+# figure words: (zh, en)
+WORDS = {
+    "pmet_axis": ("达成概率（Wilson 95% 区间）", "P(met), Wilson 95% interval"),
+    "pmet_vs": ("达成概率与 {f}", "P(met) vs {f}"),
+    "pooled": ("（其他因素合并）", " (pooled over other factors)"),
+    "per_point": ("（每个设计点一个标记）", " (one mark per design point)"),
+    "all": ("全部里程碑", "all milestones"),
+    "target": ("目标 {t:g}", "target {t:g}"),
+    "p_all": ("全部里程碑达成概率", "P(all milestones met)"),
+    "starred": ("；* = Wilson 下限 ≥ {t:g}", "; * = Wilson low >= {t:g}"),
+    "pmet": ("达成概率", "P(met)"),
+    "ecdf_x": ("自时限起算时刻起（分钟）", "minutes from the milestone's clock start"),
+    "ecdf_y": ("适用重复中已达成的比例", "share of applicable replications met by then"),
+    "ecdf_title": ("{m} 用时分布（经验累积分布）", "Time to {m} (ECDF)"),
+    "limit": ("时限 {d:g} 分钟", "limit {d:g} min"),
+    "point": ("设计点 {p}", "point {p}"),
+    "min": ("分钟", "min"),
+    "people": ("人", "people"),
+    "per hour": ("每小时", "per hour"),
+}
+
+
+def word(key: str, lang: str, **fmt: Any) -> str:
+    zh, en = WORDS[key]
+    return (zh if lang == "zh" else en).format(**fmt)
+
+
+def usable_lang(lang: str) -> str:
+    """zh only when a CJK font can draw it."""
+    if lang != "zh":
+        return "en"
+    from ..report.charts import cjk_font
+
+    font = cjk_font()
+    if font is None:
+        return "en"
+    import matplotlib
+
+    matplotlib.rcParams["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return "zh"
+
+
+def axis_label(factor: str, units: dict[str, str | None], lang: str) -> str:
+    unit = units.get(factor)
+    return f"{factor} ({word(unit, lang)})" if unit else factor
 
 
 def _plt():  # type: ignore[no-untyped-def]
@@ -45,7 +94,15 @@ def _varying(summary, milestones: list[str]) -> list[str]:  # type: ignore[no-un
     return out
 
 
-def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None, grid: bool) -> list[Path]:  # type: ignore[no-untyped-def]
+def pmet_plots(
+    summary,
+    factors: list[str],
+    out_dir: Path,
+    target: float | None,
+    grid: bool,
+    lang: str = "en",
+    units: dict[str, str | None] | None = None,
+) -> list[Path]:  # type: ignore[no-untyped-def]
     plt = _plt()
     milestones = [m for m in summary.milestone.unique() if m != ALL]
     varying = _varying(summary, milestones)
@@ -83,30 +140,37 @@ def pmet_plots(summary, factors: list[str], out_dir: Path, target: float | None,
                 marker="o",
                 ms=4,
                 capsize=3,
-                label="all milestones" if m == ALL else m,
+                label=word("all", lang) if m == ALL else m,
                 linestyle="-" if grid else "none",
                 **style,
             )
             if not numeric:
                 ax.set_xticks(range(len(g)), [str(v) for v in g[factor]])
         if target is not None:
-            ax.axhline(target, color="red", linestyle="--", lw=1, label=f"target {target:g}")
+            ax.axhline(target, color="red", linestyle="--", lw=1, label=word("target", lang, t=target))
         ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel(factor)
-        ax.set_ylabel("P(met), Wilson 95% interval")
+        ax.set_xlabel(axis_label(factor, units or {}, lang))
+        ax.set_ylabel(word("pmet_axis", lang))
         note = (
-            " (pooled over other factors)"
+            word("pooled", lang)
             if grid and len(factors) > 1
-            else (" (one mark per design point)" if not grid else "")
+            else (word("per_point", lang) if not grid else "")
         )
-        ax.set_title(f"P(met) vs {factor}{note}")
+        ax.set_title(word("pmet_vs", lang, f=factor) + note)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
         paths.append(_save(plt, fig, out_dir / f"pmet_{_safe(factor)}.png"))
     return paths
 
 
-def heatmap(summary, factors: list[str], out_dir: Path, target: float | None) -> Path | None:  # type: ignore[no-untyped-def]
+def heatmap(
+    summary,
+    factors: list[str],
+    out_dir: Path,
+    target: float | None,
+    lang: str = "en",
+    units: dict[str, str | None] | None = None,
+) -> Path | None:  # type: ignore[no-untyped-def]
     if len(factors) < 2:
         return None
     plt = _plt()
@@ -135,18 +199,24 @@ def heatmap(summary, factors: list[str], out_dir: Path, target: float | None) ->
                 ax.text(j, i, f"{v:.2f}{mark}", ha="center", va="center", fontsize=8)
     ax.set_xticks(range(len(xs)), [f"{v:g}" if isinstance(v, float) else str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [f"{v:g}" if isinstance(v, float) else str(v) for v in ys])
-    ax.set_xlabel(fx)
-    ax.set_ylabel(fy)
-    title = "P(all milestones met)"
+    ax.set_xlabel(axis_label(fx, units or {}, lang))
+    ax.set_ylabel(axis_label(fy, units or {}, lang))
+    title = word("p_all", lang)
     if target is not None:
-        title += f"; * = Wilson low >= {target:g}"
+        title += word("starred", lang, t=target)
     ax.set_title(title, fontsize=9)
-    fig.colorbar(im, ax=ax, label="P(met)")
+    fig.colorbar(im, ax=ax, label=word("pmet", lang))
     return _save(plt, fig, out_dir / "heatmap.png")
 
 
 def ecdf_plots(
-    runs, summary, factors: list[str], deadlines: dict[str, float], out_dir: Path, limit: int = 4
+    runs,
+    summary,
+    factors: list[str],
+    deadlines: dict[str, float],
+    out_dir: Path,
+    limit: int = 4,
+    lang: str = "en",
 ) -> list[Path]:  # type: ignore[no-untyped-def]
     import numpy as np
 
@@ -171,15 +241,12 @@ def ecdf_plots(
             n = int(applicable.sum())
             if not n:
                 continue
-            t = np.sort(r.loc[applicable, f"t_{m}"].dropna().to_numpy(dtype=float))
+            t = np.sort(r.loc[applicable, f"t_{m}_min"].dropna().to_numpy(dtype=float))
             y = np.arange(1, len(t) + 1) / n
-            label = (
-                ", ".join(
-                    f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}"
-                    for f in factors
-                )
-                or f"point {pt}"
-            )
+            label = ", ".join(
+                f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}"
+                for f in factors
+            ) or word("point", lang, p=pt)
             end = max(deadlines.get(m, 0.0), float(t[-1]) if len(t) else 0.0)
             last = y[-1] if len(y) else 0.0
             # the plateau to the limit shows the share met at all
@@ -190,11 +257,13 @@ def ecdf_plots(
                 label=label,
             )
         if m in deadlines:
-            ax.axvline(deadlines[m], color="red", linestyle="--", lw=1, label=f"limit {deadlines[m]:g} min")
+            ax.axvline(
+                deadlines[m], color="red", linestyle="--", lw=1, label=word("limit", lang, d=deadlines[m])
+            )
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel("minutes from the milestone's clock start")
-        ax.set_ylabel("share of applicable replications met by then")
-        ax.set_title(f"Time to {m} (ECDF)")
+        ax.set_xlabel(word("ecdf_x", lang))
+        ax.set_ylabel(word("ecdf_y", lang))
+        ax.set_title(word("ecdf_title", lang, m=m))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
         paths.append(_save(plt, fig, out_dir / f"ecdf_{_safe(m)}.png"))
@@ -202,9 +271,14 @@ def ecdf_plots(
 
 
 def _save(plt, fig, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    from ..files import atomic_output
+
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        with atomic_output(path, "wb") as fh:
+            fig.savefig(fh, dpi=110, format="png")
+    finally:
+        plt.close(fig)
     return path
 
 
@@ -212,7 +286,7 @@ def _fmt(v: Any) -> str:
     return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
-def sweep_plots(out_dir: Path, target: float | None = None) -> list[Path]:
+def sweep_plots(out_dir: Path, target: float | None = None, lang: str = "en") -> list[Path]:
     """All figures of a finished sweep in ``out_dir`` (read from its files)."""
     import json
 
@@ -221,9 +295,11 @@ def sweep_plots(out_dir: Path, target: float | None = None) -> list[Path]:
     from .store import read_runs
 
     out_dir = Path(out_dir)
+    lang = usable_lang(lang)
     meta = json.loads((out_dir / "meta.json").read_text(encoding="utf-8"))
     factors = [f["path"] for f in meta["design"]["factors"]]
     grid = meta["design"]["kind"] == "grid"
+    units = factor_units(out_dir, meta, factors)
     summary = (
         pd.read_parquet(out_dir / "summary.parquet")
         if (out_dir / "summary.parquet").exists()
@@ -231,14 +307,26 @@ def sweep_plots(out_dir: Path, target: float | None = None) -> list[Path]:
     )
     paths: list[Path] = []
     if factors:
-        paths += pmet_plots(summary, factors, out_dir, target, grid)
+        paths += pmet_plots(summary, factors, out_dir, target, grid, lang, units)
         if grid:
-            h = heatmap(summary, factors, out_dir, target)
+            h = heatmap(summary, factors, out_dir, target, lang, units)
             if h:
                 paths.append(h)
     milestones = [m for m in summary.milestone.unique() if m != ALL]
-    cols = ["point", *factors, *(f"met_{m}" for m in milestones), *(f"t_{m}" for m in milestones)]
+    cols = ["point", *factors, *(f"met_{m}" for m in milestones), *(f"t_{m}_min" for m in milestones)]
     runs = read_runs(out_dir, columns=cols)
     deadlines = meta.get("deadlines", {})
-    paths += ecdf_plots(runs, summary, factors, deadlines, out_dir)
+    paths += ecdf_plots(runs, summary, factors, deadlines, out_dir, lang=lang)
     return paths
+
+
+def factor_units(out_dir: Path, meta: dict[str, Any], factors: list[str]) -> dict[str, str | None]:
+    """Each varied path's unit, from the plan and scenario the sweep ran."""
+    from ..engine.params import unit_of
+    from .inputs import Inputs
+
+    try:
+        plan, scenario = Inputs.from_snapshot(out_dir, meta["inputs"][""]).load()
+    except Exception:  # an old folder without a snapshot: no units rather than no figures
+        return {}
+    return {f: unit_of(plan, scenario, f) for f in factors}

@@ -29,14 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserFacing
 from ..stats import Proportion, proportion
+from .columns import outcomes
 from .executors import Handle
+from .inputs import Inputs
 from .tasks import make_tasks, run_task
 
 PASS, FAIL, UNDECIDED = "pass", "fail", "undecided"
 
 
-class StaffingError(ValueError):
+class StaffingError(UserFacing, ValueError):
     pass
 
 
@@ -82,8 +85,7 @@ def default_roles(plan: Any) -> list[str]:
 class _Assessor:
     def __init__(
         self,
-        plan_file: Path,
-        scenario_file: Path,
+        inputs: Inputs,
         handle: Handle,
         master: int,
         policy: str,
@@ -92,8 +94,7 @@ class _Assessor:
         step: int,
         milestones: list[str],
     ):
-        self.plan_file = str(Path(plan_file).resolve())
-        self.scenario_file = str(Path(scenario_file).resolve())
+        self.inputs = inputs
         self.handle = handle
         self.master = master
         self.policy = policy
@@ -113,8 +114,7 @@ class _Assessor:
             [params],
             n,
             per,
-            self.plan_file,
-            self.scenario_file,
+            self.inputs,
             self.master,
             self.policy,
             rep_offset=len(rows),
@@ -134,7 +134,7 @@ class _Assessor:
             if have < self.max_reps:
                 self._more(key, min(self.step, self.max_reps - have))
             rows = self.rows[key]
-            props = {m: proportion([r.get(f"met_{m}") for r in rows]) for m in targets}
+            props = {m: proportion(outcomes(rows, m)) for m in targets}
             live = {m: p for m, p in props.items() if p.n}
             worst = min(live, key=lambda m: (live[m].low, live[m].p)) if live else None
             undecided = [p for p in props.values() if not p.n or p.low < self.target <= p.high]
@@ -167,10 +167,8 @@ def search(
     log: Callable[[str], None] | None = None,
     lang: str = "en",
 ) -> StaffResult:
-    from ..spec.loader import load_plan_file, load_scenario_file
-
-    plan, _ = load_plan_file(Path(plan_file))
-    scenario, _ = load_scenario_file(Path(scenario_file))
+    assessor_inputs = Inputs.read(Path(plan_file), Path(scenario_file))
+    plan, scenario = assessor_inputs.load()
     roles = roles or default_roles(plan)
     unknown = [r for r in roles if r not in plan.teams]
     if unknown:
@@ -183,7 +181,7 @@ def search(
     all_ms = [m.id for _level, m in plan.all_milestones() if m.measure.kind != "beyond_model"]
     say = log or (lambda _line: None)
     zh = lang == "zh"
-    assessor = _Assessor(plan_file, scenario_file, handle, master, policy, target, max_reps, step, all_ms)
+    assessor = _Assessor(assessor_inputs, handle, master, policy, target, max_reps, step, all_ms)
 
     def show(a: Assessment) -> None:
         staff = ", ".join(f"{r}={c}" for r, c in a.staffing.items())

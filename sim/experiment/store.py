@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..files import OutputError, atomic_output, atomic_write, make_folders
+from .columns import categories_of, column_types, type_of
+
+__all__ = ["ChunkStore", "column_types", "read_runs", "write_json"]
+
 try:  # pyarrow is the research extra; CSV is the fallback
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -31,31 +36,44 @@ ROW_GROUP = 5_000  # rows per row group of runs.parquet (bounds the compaction b
 EXT = "parquet" if HAVE_ARROW else "csv"
 
 
-def column_types(template: dict[str, Any]) -> dict[str, str]:
-    """A fixed type per column, from its name and a template value (never from chance Nones)."""
-    out = {}
-    for key, value in template.items():
-        out[key] = _type_of(key, value)
-    return out
-
-
-def _type_of(key: str, value: Any) -> str:
-    if key.startswith("met_"):
-        return "bool"
-    if key.startswith("t_"):
-        return "float"
-    if key.startswith("cause_") or key in ("level", "scenario", "plan") or isinstance(value, str):
-        return "str"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    return "float"
+def _arrow_type(name: str, kind: str):  # type: ignore[no-untyped-def]
+    if kind == "cat":
+        cats = categories_of(name)
+        ordered = bool(cats and cats[1])
+        return pa.dictionary(pa.int8(), pa.string(), ordered=ordered)
+    return {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}[kind]
 
 
 def _arrow_schema(types: dict[str, str]):  # type: ignore[no-untyped-def]
-    m = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
-    return pa.schema([(k, m[t]) for k, t in types.items()])
+    """The arrow schema, with the pandas metadata that makes ``pd.read_parquet``
+    give met_* as nullable booleans and categorical columns with all their
+    categories, in order (level IV < III < II < I)."""
+    import pandas as pd
+
+    frame = {}
+    for name, kind in types.items():
+        if kind == "bool":
+            frame[name] = pd.array([], dtype="boolean")
+        elif kind == "cat":
+            cats, ordered = categories_of(name) or ((), False)
+            frame[name] = pd.Categorical([], categories=list(cats), ordered=ordered)
+        elif kind == "int":
+            frame[name] = pd.array([], dtype="int64")
+        elif kind == "float":
+            frame[name] = pd.array([], dtype="float64")
+        else:
+            frame[name] = pd.array([], dtype=object)
+    meta = pa.Schema.from_pandas(pd.DataFrame(frame), preserve_index=False).metadata
+    return pa.schema([pa.field(k, _arrow_type(k, t)) for k, t in types.items()], metadata=meta)
+
+
+def _column(name: str, kind: str, values: list[Any]):  # type: ignore[no-untyped-def]
+    if kind != "cat":
+        return pa.array(values, type=_arrow_type(name, kind))
+    cats, ordered = categories_of(name) or ((), False)
+    index = {c: i for i, c in enumerate(cats)}
+    codes = pa.array([None if v is None else index[v] for v in values], type=pa.int8())
+    return pa.DictionaryArray.from_arrays(codes, pa.array(list(cats), type=pa.string()), ordered=ordered)
 
 
 class ChunkStore:
@@ -69,24 +87,23 @@ class ChunkStore:
     def study_file(self) -> Path:
         return self.dir / "study.json"
 
-    def start(self, study: dict[str, Any], resume: bool) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+    def load_study(self) -> dict[str, Any] | None:
+        """What study.json says (None if there is none)."""
+        path = self.study_file()
+        if not path.exists():
+            return None
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
+    def begin(self, study: dict[str, Any]) -> None:
+        """A new study: the chunk folder and study.json (with the column types)."""
+        make_folders(self.dir)
+        write_json(self.study_file(), {**study, "types": self.types})
+
+    def clean(self) -> None:
+        """Temporary files of a killed run (never a finished chunk)."""
         for tmp in self.dir.glob("*.tmp"):
             tmp.unlink()
-        path = self.study_file()
-        if path.exists():
-            old = json.loads(path.read_text(encoding="utf-8"))
-            if not resume:
-                raise FileExistsError(f"{self.root} already holds a sweep; use --resume or another --out")
-            if old.get("identity") != study.get("identity"):
-                raise FileExistsError(
-                    f"{self.root} holds a different sweep (design, seed, reps, files or model version differ); "
-                    "cannot resume it with these options"
-                )
-            self.types = old["types"]
-            return
-        study = {**study, "types": self.types}
-        _atomic_write(path, json.dumps(study, indent=1, ensure_ascii=False, default=str))
 
     # --- chunks -----------------------------------------------------------------
 
@@ -102,29 +119,29 @@ class ChunkStore:
                 continue
         return out
 
-    def _complete_types(self, rows: list[dict[str, Any]]) -> None:
+    def write(self, n: int, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             for key, value in row.items():
                 if key not in self.types and value is not None:
-                    self.types[key] = _type_of(key, value)
-
-    def write(self, n: int, rows: list[dict[str, Any]]) -> None:
-        self._complete_types(rows)
+                    self.types[key] = type_of(key, value)
         path = self.chunk_path(n)
-        tmp = path.with_name(path.name + ".tmp")
         cols = list(self.types)
-        if HAVE_ARROW:
-            data = {c: [row.get(c) for row in rows] for c in cols}
-            table = pa.Table.from_pydict(data, schema=_arrow_schema(self.types))
-            pq.write_table(table, tmp)
-        else:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
-                w.writeheader()
-                w.writerows(rows)
-        os.replace(tmp, path)
-        with open(self.dir / "manifest.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"chunk": n, "rows": len(rows), "file": path.name}) + "\n")
+        with atomic_output(path, "wb") as fh:
+            if HAVE_ARROW:
+                arrays = [_column(c, self.types[c], [row.get(c) for row in rows]) for c in cols]
+                pq.write_table(pa.Table.from_arrays(arrays, schema=_arrow_schema(self.types)), fh)
+            else:
+                text = _csv_text(cols, rows)
+                fh.write(text.encode("utf-8"))
+        line = json.dumps({"chunk": n, "rows": len(rows), "file": path.name}) + "\n"
+        manifest = self.dir / "manifest.jsonl"
+        try:
+            with open(manifest, "a", encoding="utf-8") as mf:
+                mf.write(line)
+                mf.flush()
+                os.fsync(mf.fileno())
+        except OSError as exc:
+            raise OutputError.of(manifest, exc) from None
 
     def read_chunk(self, n: int) -> list[dict[str, Any]]:
         path = self.chunk_path(n)
@@ -137,35 +154,37 @@ class ChunkStore:
     def compact(self, chunks: list[int], on_rows=None) -> Path:  # type: ignore[no-untyped-def]
         """Write every chunk, in order, into DIR/runs.<ext>; feed each chunk's rows to ``on_rows``."""
         out = self.root / f"runs.{EXT}"
-        tmp = out.with_name(out.name + ".tmp")
-        if HAVE_ARROW:
-            schema = _arrow_schema(self.types)
-            # row groups of ~ROW_GROUP rows: one per small chunk would grow the
-            # file footer (kept in memory by the writer) with the replication count
-            with pq.ParquetWriter(tmp, schema) as writer:
-                buffer: list[Any] = []
-                buffered = 0
-                for n in chunks:
-                    table = _conform(pq.read_table(self.chunk_path(n)), schema)
-                    if on_rows is not None:
-                        on_rows(table.to_pylist())
-                    buffer.append(table)
-                    buffered += table.num_rows
-                    if buffered >= ROW_GROUP:
+        with atomic_output(out, "wb") as fh:
+            if HAVE_ARROW:
+                schema = _arrow_schema(self.types)
+                # row groups of ~ROW_GROUP rows: one per small chunk would grow the
+                # file footer (kept in memory by the writer) with the replication count
+                with pq.ParquetWriter(fh, schema) as writer:
+                    buffer: list[Any] = []
+                    buffered = 0
+                    for n in chunks:
+                        table = _conform(pq.read_table(self.chunk_path(n)), schema)
+                        if on_rows is not None:
+                            on_rows(table.to_pylist())
+                        buffer.append(table)
+                        buffered += table.num_rows
+                        if buffered >= ROW_GROUP:
+                            writer.write_table(pa.concat_tables(buffer), row_group_size=buffered)
+                            buffer, buffered = [], 0
+                    if buffer:
                         writer.write_table(pa.concat_tables(buffer), row_group_size=buffered)
-                        buffer, buffered = [], 0
-                if buffer:
-                    writer.write_table(pa.concat_tables(buffer), row_group_size=buffered)
-        else:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=list(self.types), extrasaction="ignore")
+            else:
+                import io
+
+                text = io.StringIO()
+                w = csv.DictWriter(text, fieldnames=list(self.types), extrasaction="ignore")
                 w.writeheader()
                 for n in chunks:
                     rows = self.read_chunk(n)
                     w.writerows(rows)
                     if on_rows is not None:
                         on_rows(rows)
-        os.replace(tmp, out)
+                fh.write(text.getvalue().encode("utf-8"))
         return out
 
     def remove_chunks(self) -> None:
@@ -173,10 +192,20 @@ class ChunkStore:
             p.unlink()
 
 
+def _csv_text(cols: list[str], rows: list[dict[str, Any]]) -> str:
+    import io
+
+    text = io.StringIO()
+    w = csv.DictWriter(text, fieldnames=cols, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return text.getvalue()
+
+
 def _conform(table, schema):  # type: ignore[no-untyped-def]
     """A chunk written before a new column was seen gets that column as nulls."""
-    if table.schema.equals(schema):
-        return table
+    if table.schema.equals(schema, check_metadata=False):
+        return table.replace_schema_metadata(schema.metadata)
     cols = []
     for field in schema:
         if field.name in table.column_names:
@@ -187,24 +216,30 @@ def _conform(table, schema):  # type: ignore[no-untyped-def]
 
 
 def _read_csv(path: Path, types: dict[str, str]) -> Iterator[dict[str, Any]]:
-    conv = {"int": int, "float": float, "bool": lambda s: s == "True", "str": str}
+    conv = {"int": int, "float": float, "bool": lambda s: s == "True", "str": str, "cat": str}
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             yield {k: (None if v == "" else conv[types.get(k, "str")](v)) for k, v in row.items()}
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    _atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+    atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+
+
+def read_rows(root: Path) -> list[dict[str, Any]]:
+    """runs.parquet (or .csv) as plain rows (None for a missing value)."""
+    root = Path(root)
+    if (root / "runs.parquet").exists():
+        rows: list[dict[str, Any]] = pq.read_table(root / "runs.parquet").to_pylist()
+        return rows
+    with open(root / "chunks" / "study.json", encoding="utf-8") as fh:
+        types = json.load(fh)["types"]
+    return list(_read_csv(root / "runs.csv", types))
 
 
 def read_runs(root: Path, columns: list[str] | None = None):  # type: ignore[no-untyped-def]
-    """runs.parquet (or .csv) as a pandas DataFrame."""
+    """runs.parquet (or .csv) as a pandas DataFrame: met_* nullable booleans,
+    level and status_* categoricals."""
     import pandas as pd
 
     root = Path(root)

@@ -1,20 +1,28 @@
 """The unit of work sent to an executor: a batch of replications of one design point.
 
-``run_task`` is a top-level function of plain data (file paths, a params dict,
-a replication range), so any executor can pickle it. Plans and scenarios are
-loaded from their files inside the worker and cached per process, keyed by
-path, modification time and size, so a worker parses each file once.
+A ``Task`` is plain, picklable data that carries what it runs — the plan and
+the scenario as content with their SHA-256 (``inputs.Inputs``), never a path
+to be read on the worker — and the versions it must be run with. The worker
+checks both on arrival: a worker with another model version, or content that
+does not match its hash, refuses instead of computing other numbers.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import params as P
 from ..engine.batch import flatten, play_policy
+from ..engine.version import MODEL_VERSION
+from ..errors import UserFacing
+from .columns import outcome_columns, status_columns
+from .inputs import Inputs
 from .seeding import seed_columns, seed_of
+
+
+class WorkerMismatch(UserFacing):
+    """A worker that runs another version of the model than the driver."""
 
 
 @dataclass(frozen=True)
@@ -24,54 +32,39 @@ class Task:
     params: dict[str, Any]
     rep_start: int
     rep_stop: int  # exclusive
-    plan_file: str
-    scenario_file: str
+    inputs: Inputs
     master: int
     policy: str = "plan"
     causes: bool = False  # also attribute each missed milestone (plan evaluation)
     extra: dict[str, Any] = field(default_factory=dict)  # constant columns (e.g. scenario id)
+    model: int = MODEL_VERSION  # the driver's model version
 
     @property
     def reps(self) -> range:
         return range(self.rep_start, self.rep_stop)
 
 
-_FILES: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
-
-
-def _load(kind: str, path: str) -> Any:
-    from pathlib import Path
-
-    from ..spec.loader import load_plan_file, load_scenario_file
-
-    st = os.stat(path)
-    stamp = (st.st_mtime_ns, st.st_size)
-    hit = _FILES.get((kind, path))
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    if kind == "plan":
-        obj = load_plan_file(Path(path))[0]
-    else:
-        obj = load_scenario_file(Path(path))[0]
-    _FILES[(kind, path)] = (stamp, obj)
-    return obj
-
-
 def run_task(task: Task) -> list[dict[str, Any]]:
-    plan = _load("plan", task.plan_file)
-    scenario = _load("scenario", task.scenario_file)
+    """The rows of one task (runs on a worker)."""
+    if task.model != MODEL_VERSION:
+        raise WorkerMismatch(
+            f"a worker runs model version {MODEL_VERSION}, the driver version {task.model}: "
+            "install the same version of petition-drill on every worker"
+        )
+    plan, scenario = task.inputs.load()
     plan, scenario = P.apply(plan, scenario, task.params)
     rows = []
     for rep in task.reps:
         drill = play_policy(plan, scenario, seed_of(task.master, rep), task.policy)
         row: dict[str, Any] = {"point": task.point, **seed_columns(task.master, rep), **task.extra}
         row.update(task.params)
-        out = flatten(drill)
-        row.update(out)
+        flat = flatten(drill)
+        row.update(outcome_columns(flat))
+        row.update(status_columns(drill))
         if task.causes:
             from .bottleneck import attribute
 
-            row.update(attribute(drill, out))
+            row.update(attribute(drill, flat))
         rows.append(row)
     return rows
 
@@ -80,8 +73,7 @@ def make_tasks(
     points: list[dict[str, Any]],
     reps: int,
     batch: int,
-    plan_file: str,
-    scenario_file: str,
+    inputs: Inputs,
     master: int,
     policy: str = "plan",
     causes: bool = False,
@@ -96,19 +88,7 @@ def make_tasks(
         for start in range(rep_offset, rep_offset + reps, batch):
             stop = min(start + batch, rep_offset + reps)
             tasks.append(
-                Task(
-                    n,
-                    i,
-                    dict(params),
-                    start,
-                    stop,
-                    plan_file,
-                    scenario_file,
-                    master,
-                    policy,
-                    causes,
-                    dict(extra or {}),
-                )
+                Task(n, i, dict(params), start, stop, inputs, master, policy, causes, dict(extra or {}))
             )
             n += 1
     return tasks

@@ -79,6 +79,10 @@ class _Dist(Strict):
         """Smallest value the distribution can produce (static feasibility checks)."""
         raise NotImplementedError
 
+    def highest(self) -> float:
+        """Largest value the distribution can produce (inf when unbounded)."""
+        return math.inf
+
     def mean(self) -> float:
         raise NotImplementedError
 
@@ -91,6 +95,9 @@ class Fixed(_Dist):
     value: float = Field(ge=0)
 
     def lowest(self) -> float:
+        return self.value
+
+    def highest(self) -> float:
         return self.value
 
     def mean(self) -> float:
@@ -113,6 +120,9 @@ class Uniform(_Dist):
 
     def lowest(self) -> float:
         return self.low
+
+    def highest(self) -> float:
+        return self.high
 
     def mean(self) -> float:
         return (self.low + self.high) / 2
@@ -137,6 +147,9 @@ class Triangular(_Dist):
 
     def lowest(self) -> float:
         return self.low
+
+    def highest(self) -> float:
+        return self.high
 
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
@@ -188,6 +201,25 @@ def dist_from_number(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"dist": "fixed", "value": value}
     return value
+
+
+def bounded_people(dist: Any, what: str = "size_people") -> Any:
+    """A head count must have a ceiling: a bounded distribution whose largest
+    value is at most ``MAX_PEOPLE_PER_INCIDENT`` (sim/spec/limits.py)."""
+    from .limits import MAX_PEOPLE_PER_INCIDENT
+
+    top = dist.highest()
+    if math.isinf(top):
+        raise ValueError(
+            f"{what} must be bounded (dist: fixed, uniform or triangular), so that one incident "
+            f"never exceeds {MAX_PEOPLE_PER_INCIDENT:,} people"
+        )
+    if top > MAX_PEOPLE_PER_INCIDENT:
+        raise ValueError(
+            f"{what} can reach {top:,.0f} people; one incident holds at most {MAX_PEOPLE_PER_INCIDENT:,} "
+            "(the ceiling in sim/spec/limits.py)"
+        )
+    return dist
 
 
 WALL_TIME_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")

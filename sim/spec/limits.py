@@ -20,7 +20,7 @@ MAX_INCIDENTS = 20
 
 # Posts an online topic may be expected to produce in one drill (each is an
 # event of the model; the shipped online-amplification scenario has ~3,000).
-MAX_EXPECTED_POSTS = 2_000_000
+MAX_EXPECTED_POSTS = 500_000
 
 # Design points of one sweep, and replications of one design point or scenario.
 MAX_DESIGN_POINTS = 100_000

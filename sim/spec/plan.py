@@ -291,6 +291,18 @@ class Milestone(Cited):
     clock: Clock
     deadline_min: float = Field(ge=-1440, le=60 * 24 * 60)
 
+    @model_validator(mode="after")
+    def _deadline_after_its_clock(self) -> Milestone:
+        # "staff in place 30 min before a booked visit" (000 §三(一)2) is the one
+        # limit that falls before its clock starts: only an incident's start,
+        # known in advance, can be counted back from
+        if self.deadline_min < 0 and self.clock != "incident_start":
+            raise ValueError(
+                f"deadline_min {self.deadline_min:g} is before its clock starts; a negative deadline "
+                "is only meaningful with clock: incident_start (e.g. in place 30 min before a booked visit)"
+            )
+        return self
+
 
 # --- roles: who takes which decision in a drill room ------------------------------
 

@@ -15,7 +15,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import WALL_TIME_PATTERN, Cited, Dist, Id, Source, Strict, Text, dist_from_number
+from .common import (
+    WALL_TIME_PATTERN,
+    Cited,
+    Dist,
+    Id,
+    Source,
+    Strict,
+    Text,
+    bounded_people,
+    dist_from_number,
+)
+from .limits import MAX_EXPECTED_POSTS, MAX_INCIDENTS, MAX_PEOPLE_PER_INCIDENT
 from .plan import LevelName
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -65,6 +76,7 @@ class GroupVisit(Strict):
     source: Source
 
     _coerce = field_validator("size_people", mode="before")(dist_from_number)
+    _ceiling = field_validator("size_people")(bounded_people)
 
 
 class IndividualBehaviour(Cited):
@@ -111,6 +123,7 @@ class CopycatRule(Cited):
     behaviour: GroupBehaviour | None = None
 
     _coerce = field_validator("size_people", mode="before")(dist_from_number)
+    _ceiling = field_validator("size_people")(bounded_people)
 
 
 class TopicBehaviour(Cited):
@@ -151,7 +164,7 @@ Incident = Annotated[GroupVisit | ExtremeIndividual | OnlineTopic, Field(discrim
 class JoinEffect(Strict):
     kind: Literal["join"]
     incident: Id
-    people: int = Field(ge=1, le=10000)
+    people: int = Field(ge=1, le=MAX_PEOPLE_PER_INCIDENT)
 
 
 class LivestreamEffect(Strict):
@@ -204,7 +217,7 @@ class Scenario(Strict):
     first_report_min: float = Field(ge=0)
     expected_level: LevelName
     briefing: Text
-    incidents: list[Incident] = Field(min_length=1, max_length=20)
+    incidents: list[Incident] = Field(min_length=1, max_length=MAX_INCIDENTS)
     injects: list[Inject] = Field(default_factory=list)
 
     @field_validator("wall_start")
@@ -222,6 +235,8 @@ class Scenario(Strict):
             raise ValueError(f"incident ids repeat: {', '.join(dupes)}")
         if self.first_report_min >= self.horizon_min:
             raise ValueError("first_report_min must fall before horizon_min")
+        for incident in self.incidents:
+            self._posts_within_ceiling(incident)
         has_group = any(isinstance(i, GroupVisit) for i in self.incidents)
         for incident in self.incidents:
             if isinstance(incident, OnlineTopic) and incident.copycat is not None:
@@ -230,6 +245,25 @@ class Scenario(Strict):
                         f"{incident.id}: copycat needs a behaviour block when the scenario has no group visit"
                     )
         return self
+
+    def _posts_within_ceiling(self, incident: GroupVisit | ExtremeIndividual | OnlineTopic) -> None:
+        """Each post is an event of the model: refuse a topic (or a livestream)
+        expected to produce more than MAX_EXPECTED_POSTS within the drill."""
+        hours = max(0.0, self.horizon_min - incident.start_min) / 60
+        if isinstance(incident, OnlineTopic):
+            b = incident.behaviour
+            expected = b.base_events_per_hour * hours / (1 - b.excitation)
+            what = "base_events_per_hour / (1 - excitation) × the drill's hours"
+        elif isinstance(incident, ExtremeIndividual) and incident.livestream:
+            expected = incident.behaviour.livestream_events_per_hour * hours
+            what = "livestream_events_per_hour × the drill's hours"
+        else:
+            return
+        if expected > MAX_EXPECTED_POSTS:
+            raise ValueError(
+                f"{incident.id}: about {expected:,.0f} posts expected within the drill ({what}); "
+                f"the most is {MAX_EXPECTED_POSTS:,} (the ceiling in sim/spec/limits.py)"
+            )
 
     def plans(self) -> list[str]:
         """Plans this scenario may be played against, the default first."""
