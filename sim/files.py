@@ -48,6 +48,19 @@ def display(path: str | os.PathLike[str]) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def text_safe(text: str) -> str:
+    """Text that encodes as UTF-8: characters smuggled in from undecodable bytes
+    (a file name that is not UTF-8) become U+FFFD instead of failing the write."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "no space left on the device"
@@ -282,7 +295,7 @@ def _atomic_output(path: Path, mode: str, exclusive: bool) -> Iterator[IO[bytes]
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str, exclusive: bool = False) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` atomically; returns the path."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = text_safe(data).encode("utf-8") if isinstance(data, str) else data
     with atomic_output(path, "wb", exclusive=exclusive) as fh:
         fh.write(payload)
     return Path(path)

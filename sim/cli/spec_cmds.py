@@ -111,7 +111,9 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
 )
 def schema_cmd(out: Path) -> None:
     """Write the JSON Schema of plan and scenario files (for editors)."""
-    out.mkdir(parents=True, exist_ok=True)
+    from ..files import atomic_write, display, make_folders
+
+    make_folders(out)
     for name, schema in schemas().items():
-        (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        click.echo(str(out / name))
+        atomic_write(out / name, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        click.echo(display(out / name))

@@ -12,24 +12,45 @@ outcome figures.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import numpy as np
 
-from ..spec.loader import load_plan, load_scenario
+from ..spec import catalog
+from ..spec.loader import load_plan_text, load_scenario_text
 from ..spec.plan import Plan
 from ..spec.scenario import Scenario
+from ..spec.yamlfile import read_bytes
 from . import params as P
 from .drill import Drill
 from .milestones import MET, MISSED
 from .policies import make, play
 
+# Files named by id or path are read on every call (so an edit is seen at once)
+# but parsed once per content: the cache is keyed by the file's SHA-256.
+_SCENARIOS: dict[tuple[str, str], Scenario] = {}
+
+
+def _load_scenario(name: str) -> Scenario:
+    path = catalog.scenario_path(name)
+    raw = read_bytes(path, str(path))
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
+    hit = _SCENARIOS.get(key)
+    if hit is None:
+        hit = load_scenario_text(raw, path)[0]
+        if len(_SCENARIOS) >= 32:
+            _SCENARIOS.pop(next(iter(_SCENARIOS)))
+        _SCENARIOS[key] = hit
+    return hit
+
 
 def _resolve(plan: Plan | str, scenario: Scenario | str) -> tuple[Plan, Scenario]:
     if isinstance(scenario, str):
-        scenario = load_scenario(scenario)
+        scenario = _load_scenario(scenario)
     if isinstance(plan, str):
-        plan = load_plan(plan)
+        path = catalog.plan_path(plan)
+        plan = load_plan_text(read_bytes(path, str(path)), path)[0]  # cached by content hash
     return plan, scenario
 
 

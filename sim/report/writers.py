@@ -5,26 +5,18 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import re
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write, make_folders, remove_folders, text_safe
 from .document import Block
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync, rename: a reader
-    (or a crash) never sees half a report."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write ``data`` atomically (``sim.files``: a temporary file beside ``path``,
+    fsync, rename, folder fsync): a reader or a crash never sees half a report."""
+    atomic_write(path, data)
 
 
 def _md_text(s: str) -> str:
@@ -33,14 +25,33 @@ def _md_text(s: str) -> str:
     return s.replace("*", "\\*").replace("_", "\\_")
 
 
+def _safe(blocks: list[Block]) -> list[Block]:
+    """Every text as valid UTF-8 (a journal named in bytes that are not UTF-8
+    must not stop its report from being written)."""
+    from dataclasses import replace
+
+    return [
+        replace(
+            b,
+            text=text_safe(b.text),
+            header=[text_safe(h) for h in b.header],
+            rows=[[text_safe(c) for c in row] for row in b.rows],
+            name=text_safe(b.name),
+        )
+        for b in blocks
+    ]
+
+
 def _md_cell(s: str) -> str:
     return _md_text(s).replace("|", "\\|").replace("\n", " ")
 
 
 def write_md(blocks: list[Block], out: Path) -> list[Path]:
+    blocks = _safe(blocks)
     folder = out.parent / f"{out.stem}_files"
     lines: list[str] = []
     written = [out]
+    images: list[Block] = []
     for b in blocks:
         if b.kind == "title":
             lines += [f"# {b.text}", ""]
@@ -61,11 +72,18 @@ def write_md(blocks: list[Block], out: Path) -> list[Path]:
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
             lines.append("")
         elif b.kind == "image":
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / b.name, b.png)
+            images.append(b)
             written.append(folder / b.name)
-            lines += [f"![{b.text}]({folder.name}/{b.name})", "", f"*{b.text}*", ""]
-    write_atomic(out, "\n".join(lines).encode("utf-8"))
+            lines += [f"![{b.text}]({text_safe(folder.name)}/{b.name})", "", f"*{b.text}*", ""]
+    if images:
+        made = make_folders(folder)
+        try:
+            for b in images:
+                atomic_write(folder / b.name, b.png)
+        except BaseException:
+            remove_folders(made)
+            raise
+    atomic_write(out, "\n".join(lines))
     return written
 
 
@@ -79,6 +97,7 @@ th{background:#eee} img{max-width:100%} .note{color:#555;font-size:.9em} h1{font
 
 
 def write_html(blocks: list[Block], out: Path, lang: str) -> list[Path]:
+    blocks = _safe(blocks)
     e = html.escape
     parts = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">']
     title = next((b.text for b in blocks if b.kind == "title"), "")
@@ -119,7 +138,7 @@ def write_html(blocks: list[Block], out: Path, lang: str) -> list[Path]:
     if in_list:
         parts.append("</ul>")
     parts.append("</body></html>")
-    write_atomic(out, "\n".join(parts).encode("utf-8"))
+    atomic_write(out, "\n".join(parts))
     return [out]
 
 
@@ -211,6 +230,8 @@ def write_docx(blocks: list[Block], out: Path, lang: str) -> list[Path]:
     import io
 
     from docx import Document
+
+    blocks = _safe(blocks)
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -270,9 +291,9 @@ def write_docx(blocks: list[Block], out: Path, lang: str) -> list[Path]:
             cap = doc.add_paragraph(b.text, style="Caption")
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _tag_runs(doc, lang)
-    buf = io.BytesIO()
+    buf = io.BytesIO()  # whole in memory first: a failing disk must not meet a half-written zip
     doc.save(buf)
-    write_atomic(out, buf.getvalue())
+    atomic_write(out, buf.getvalue())
     return [out]
 
 
