@@ -107,7 +107,9 @@ def safe_streams() -> None:
         codecs.register_error("drill-ascii", _ascii_fallback)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is None or getattr(stream, "errors", None) not in ("strict", None):
+        # strict (most locales) and surrogateescape (the C locale) both raise on
+        # a character the encoding lacks
+        if reconfigure is None or getattr(stream, "errors", None) not in ("strict", "surrogateescape", None):
             continue
         try:
             reconfigure(errors="drill-ascii")

@@ -86,14 +86,20 @@ def run_cmd(
         play(
             drill, make(policy), on_decision=(lambda t, d: writer.record(t, d.to_dict())) if writer else None
         )
-    finally:
         if writer is not None:
             writer.close()
-    if log_path is not None:
-        from ..files import atomic_output
+        if log_path is not None:
+            from ..files import atomic_output
 
-        with atomic_output(log_path, "w") as fh:
-            drill.write_log(fh)
+            with atomic_output(log_path, "w") as fh:
+                drill.write_log(fh)
+    except BaseException:
+        # a policy's drill is replayed by running the command again: leave no
+        # partial journal behind, or the retry would find its path taken
+        if writer is not None:
+            writer.close()
+            journal_path.unlink(missing_ok=True)  # type: ignore[union-attr]
+        raise
     if as_json:
         out = {"scenario": scen.id, "plan": plan.id, "seed": seed, "policy": policy, **flatten(drill)}
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
