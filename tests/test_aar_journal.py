@@ -194,3 +194,213 @@ def test_resume_headless_and_missing_journal(tmp_path: Path, capsys) -> None:
     assert path.read_bytes() == before  # appends nothing
     assert run_cli(main_group, ["replay", str(tmp_path / "nope.jsonl")]) == 2
     assert "no such journal" in capsys.readouterr().err
+
+
+# --- one schema, the same for every reader ------------------------------------------------------
+
+READERS = [
+    ["replay"],
+    ["resume", "--headless"],
+    ["compare", "--reps", "1"],
+    ["report", "--reps", "1", "--format", "md"],
+]
+
+
+def _journal_lines(tmp_path: Path) -> tuple[dict, list[dict]]:
+    path = tmp_path / "good.jsonl"
+    assert run_cli(main_group, ["run", "group-visit-50", "--seed", "3", "--journal", str(path)]) == 0
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return lines[0], lines[1:]
+
+
+def _first(records: list[dict], kind: str) -> int:
+    return next(i for i, r in enumerate(records) if r["decision"]["kind"] == kind)
+
+
+def _bad_journals(header: dict, records: list[dict]) -> dict[str, tuple[str, str]]:
+    """name -> (journal text, what the error must say)."""
+
+    def text(h: dict, rs: list[dict]) -> str:
+        return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [h, *rs])
+
+    def edit_decision(which: str, **fields: object) -> list[dict]:
+        rs = json.loads(json.dumps(records))
+        rs[_first(rs, which)]["decision"].update(fields)
+        return rs
+
+    def edit_record(n: int, **fields: object) -> list[dict]:
+        rs = json.loads(json.dumps(records))
+        rs[n].update(fields)
+        return rs
+
+    without_seed = {k: v for k, v in header.items() if k != "seed"}
+    out = {
+        "t negative": (
+            text(header, edit_record(0, t=-5)),
+            ":2: t: input should be greater than or equal to 0",
+        ),
+        "t goes back": (text(header, edit_record(3, t=1.0)), ":5: t: goes back in time"),
+        "t after the end": (
+            text(header, edit_record(len(records) - 1, t=10_000.0)),
+            "after the scenario's end",
+        ),
+        "t a string": (text(header, edit_record(0, t="5")), ":2: t: input should be a valid number"),
+        "level ZZZ": (
+            text(header, edit_decision("declare_level", level="ZZZ")),
+            "decision.level: input should be 'IV', 'III', 'II' or 'I', got 'ZZZ'",
+        ),
+        "a list for a name": (
+            text(header, edit_decision("summon", official=["leader"])),
+            "decision.official",
+        ),
+        "a dict for a name": (text(header, edit_decision("open_venue", venue={"id": "x"})), "decision.venue"),
+        "a count of 1.5": (text(header, edit_decision("call_in", people=1.5)), "decision.people"),
+        "an unknown field": (
+            text(header, edit_decision("summon", hurry=True)),
+            "decision.hurry: unknown field",
+        ),
+        "an unknown kind": (
+            text(header, edit_decision("summon", kind="teleport")),
+            "decision.kind: must be one of",
+        ),
+        "seed 1.5": (text({**header, "seed": 1.5}, records), ":1: seed: input should be a valid integer"),
+        "seed negative": (text({**header, "seed": -1}, records), ":1: seed: input should be greater than"),
+        "seed missing": (text(without_seed, records), ":1: seed: missing"),
+        "seed beyond 64 bits": (text({**header, "seed": 2**63}, records), ":1: seed:"),
+        "seed as text": (text({**header, "seed": "7"}, records), ":1: seed: input should be a valid integer"),
+        "plan a list": (text({**header, "plan": ["city"]}, records), ":1: plan:"),
+        "params not numbers": (
+            text({**header, "params": {"teams.reception.on_duty": [1]}}, records),
+            ":1: params.teams.reception.on_duty",
+        ),
+        "params the schema refuses": (
+            text({**header, "params": {"incidents.buyers.size_people": 1e12}}, records),
+            ":1: params: incidents.buyers.size_people",
+        ),
+        "a second header": (text(header, [*records[:2], header, *records[2:]]), ":4: a second header"),
+    }
+    nan = text(header, records).replace('"t": ' + json.dumps(records[0]["t"]), '"t": NaN', 1)
+    out["t NaN"] = (nan, ":2: not valid JSON: NaN is not a number")
+    dupe = text(header, records).replace('"type": "decision"', '"type": "decision", "type": "decision"', 1)
+    out["a field twice"] = (dupe, "appears twice")
+    inject = {
+        "type": "decision",
+        "t": records[0]["t"],
+        "decision": {"kind": "facilitator_inject", "zh": "甲", "en": "a", "effect": "join"},
+    }
+    out["a string inject effect"] = (
+        text(header, [inject, *records]),
+        "decision.effect: input should be a valid dictionary",
+    )
+    return out
+
+
+def test_every_reader_refuses_the_same_bad_journals_with_the_same_message(tmp_path: Path, capsys) -> None:
+    """replay, resume, compare and report read journals through one schema:
+    each bad journal below is refused by all four, exit 2, with one message
+    naming the line and the field — none is replayed quietly (seed 1.5 as 1),
+    filed as a report (t: -5, level ZZZ) or crashes (a missing seed)."""
+    header, records = _journal_lines(tmp_path)
+    capsys.readouterr()
+    for name, (text, expected) in _bad_journals(header, records).items():
+        path = tmp_path / f"{name.replace(' ', '_')}.jsonl"
+        path.write_text(text, encoding="utf-8")
+        messages = set()
+        for reader in READERS:
+            code = run_cli(main_group, [reader[0], str(path), *reader[1:]])
+            err = capsys.readouterr().err
+            assert code == 2, (name, reader, err)
+            assert "Traceback" not in err and "internal error" not in err, (name, err)
+            messages.add(err.strip().splitlines()[-1])
+        assert len(messages) == 1, (name, messages)
+        assert expected in messages.pop(), name
+        assert not list(tmp_path.glob(f"{path.stem}-report-*")), "no report is filed from a bad journal"
+
+
+def test_every_decision_kind_round_trips_through_the_journal_codec() -> None:
+    from sim.engine import decisions as D
+    from sim.journal import decision_of, decision_record
+
+    samples = [
+        D.DeclareLevel("III"),
+        D.CallIn("reception", 3),
+        D.CallIn("reception"),
+        D.Dispatch("reception", 2, "buyers"),
+        D.Summon("leader", "buyers"),
+        D.OpenVenue("hall_b"),
+        D.MoveGroup("buyers", "hall_b"),
+        D.AskRepresentatives("buyers"),
+        D.StartDialogue("buyers", "leader"),
+        D.IssueInitialReply("buyers"),
+        D.AskPackageSolution("buyers"),
+        D.PublishStatement(),
+        D.SetCordon("buyers"),
+        D.MedicalStandby("buyers"),
+        D.StartLegalAid("buyers"),
+        D.ContactFamily("buyers"),
+        D.RequestSupport(),
+        D.EndResponse(),
+        D.FacilitatorInject.make(
+            "有人加入", "people join", {"kind": "join", "incident": "buyers", "people": 20}
+        ),
+    ]
+    assert {type(d) for d in samples} == set(D.ALL)
+    for decision in samples:
+        record = decision_record(decision)
+        assert record == decision.to_dict()
+        assert decision_of(record) == decision
+        assert D.from_dict(record) == decision  # the engine's own reader agrees
+
+
+def test_the_writer_refuses_what_readers_would_refuse(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    writer = JournalWriter(path, catalog.plan_path("city"), catalog.scenario_path("group-visit-50"), 1)
+    writer.record(5.0, {"kind": "declare_level", "level": "IV"}, seat="commander")
+    with pytest.raises(JournalError, match=r"decision\.level"):
+        writer.record(6.0, {"kind": "declare_level", "level": "ZZZ"})
+    with pytest.raises(JournalError, match="after one at 5"):
+        writer.record(4.0, {"kind": "public_statement"})
+    with pytest.raises(JournalError, match="seed"):
+        JournalWriter(
+            tmp_path / "k.jsonl", catalog.plan_path("city"), catalog.scenario_path("group-visit-50"), -1
+        )
+    assert not (tmp_path / "k.jsonl").exists()
+    writer.close()
+    assert len(read_journal(path).decisions) == 1
+
+
+def test_seats_facilitator_actions_clock_and_notes_are_records(tmp_path: Path) -> None:
+    """The record types the room branch writes (CONTRACTS.md): a decision with its
+    seat, a facilitator action, where the clock stood, an evaluator's note."""
+    path = tmp_path / "room.jsonl"
+    writer = JournalWriter(
+        path,
+        catalog.plan_path("city"),
+        catalog.scenario_path("group-visit-50"),
+        4,
+        extra={"room": {"seats": ["commander"]}},
+    )
+    writer.record(12.0, {"kind": "declare_level", "level": "IV"}, seat="commander")
+    writer.facilitator(14.0, {"kind": "inject", "zh": "记者到场", "en": "press arrive", "effect": None})
+    writer.facilitator(15.0, {"kind": "msel", "inject": 2, "op": "hold"})
+    writer.clock(16.0)
+    writer.note(16.5, "evaluation", seat="evaluator", text="快", about={"milestone": "leader_30"})
+    writer.close()
+    journal = read_journal(path)
+    assert journal.header["room"] == {"seats": ["commander"]}
+    assert journal.decisions == [(12.0, {"kind": "declare_level", "level": "IV"})]
+    assert [t for t, _ in journal.actions] == [14.0, 15.0]
+    assert journal.actions[1][1] == {"kind": "msel", "inject": 2, "op": "hold"}
+    assert journal.stood_at == 16.5 and journal.last_time == 12.0
+    ((t, decision, seat),) = journal.timed_decisions()
+    assert (t, decision.kind, seat) == (12.0, "declare_level", "commander")
+    bad = (
+        path.read_text(encoding="utf-8")
+        + json.dumps(
+            {"type": "facilitator", "t": 17, "action": {"kind": "msel", "inject": 2, "op": "explode"}}
+        )
+        + "\n"
+    )
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(JournalError, match=r":7: action\.op"):
+        read_journal(path)
