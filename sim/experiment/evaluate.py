@@ -256,6 +256,7 @@ def evaluate(
     batch: int = 20,
     out_dir: Path | None = None,
     resume: bool = False,
+    stop_after: int | None = None,  # test hook: stop as if killed after this many chunks
 ) -> Report:
     """Evaluate the plan on each scenario. With ``out_dir`` the replications are
     kept there like a sweep's (``runs.parquet`` with a ``scenario`` column,
@@ -332,7 +333,7 @@ def evaluate(
 
                 keep(read_rows(Path(out_dir)))
             else:
-                run.run(handle, progress)
+                run.run(handle, progress, stop_after)
                 run.compact(on_rows=keep)
                 from .store import write_json
 

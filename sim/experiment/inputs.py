@@ -80,12 +80,12 @@ class Inputs:
 
     def load(self) -> tuple[Any, Any]:
         """The parsed (Plan, Scenario), after checking each content's hash."""
+        self.plan.check()  # every time: a cached parse must never stand in for other bytes
+        self.scenario.check()
         key = (self.plan.sha256, self.scenario.sha256)
         hit = _PARSED.get(key)
         if hit is not None:
             return hit
-        self.plan.check()
-        self.scenario.check()
         from ..spec.loader import load_plan_text, load_scenario_text
 
         plan, _ = load_plan_text(self.plan.data, Path(self.plan.name))
