@@ -209,6 +209,14 @@ class Study:
 
     # --- failing cleanly -----------------------------------------------------------------
 
+    def has_results(self) -> bool:
+        """Whether any chunk is on disk (a signal may land between a chunk's
+        rename and its being counted: ask the disk, not the counter)."""
+        try:
+            return bool(self.store.done())
+        except OSError:
+            return False
+
     def discard(self) -> None:
         """A new study that failed before any result: leave nothing behind."""
         for path in (self.store.dir, self.out_dir / SNAPSHOT):
@@ -227,11 +235,11 @@ def open_study(out_dir: Path, job: Job, resume: bool) -> Iterator[Study]:
                 study.start()
                 yield study
             except BaseException:
-                if study.new and study.chunks_run == 0:
+                if study.new and not study.has_results():
                     study.discard()
                 raise
     except BaseException:
-        if created and study.chunks_run == 0:  # a folder this study made: leave no trace of it
+        if created and not study.has_results():  # a folder this study made: leave no trace of it
             with contextlib.suppress(OSError):
                 os.unlink(lock.path)
             remove_folders(created)
