@@ -293,6 +293,23 @@ def _atomic_output(path: Path, mode: str, exclusive: bool) -> Iterator[IO[bytes]
                 os.unlink(tmp)
 
 
+def probe_output(path: str | os.PathLike[str]) -> None:
+    """Check, before any long work, that ``path`` could be written: it is not a
+    folder, pipe or device, and a file can be created beside it (or in the
+    nearest folder that exists). Raises OutputError saying why not."""
+    path = Path(path)
+    _check_target(path)
+    folder = path.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(path, f"{display(folder)} is not a folder")
+    fd, tmp = _temp_for(folder / path.name)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes | str, exclusive: bool = False) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` atomically; returns the path."""
     payload = text_safe(data).encode("utf-8") if isinstance(data, str) else data

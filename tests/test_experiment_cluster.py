@@ -135,6 +135,7 @@ def test_a_dask_cluster_whose_workers_see_other_files_gives_the_serial_table(clu
     with open_executor(f"dask:{address}") as h:
         assert h.workers == 3
         run_study(study(), h, tmp_path / "dask")
+
     def view_of(path: str) -> str | None:
         """What this process sees at ``path``: the SHA-256 of its bytes, or None."""
         import hashlib

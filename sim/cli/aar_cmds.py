@@ -70,11 +70,14 @@ def replay_cmd(
     """Re-run the drill in JOURNAL headless and print its scorecard."""
     from rich.console import Console
 
+    from ..files import probe_output
     from ..present import minutes, print_scorecard
     from ..replay import rebuild
 
     lang = pick_lang(ctx, sub_lang)
     j = _read(journal)
+    if log_path is not None:
+        probe_output(log_path)
     with _user_errors():
         out = rebuild(j, force=force, until_end=True)
     console = Console()
@@ -269,12 +272,12 @@ def report_cmd(
     sub_lang: str | None,
 ) -> None:
     """Write the after-action report of the drill in JOURNAL."""
+    from ..files import probe_output
     from ..report import build_report
 
     lang = pick_lang(ctx, sub_lang)
     _read(journal)
-    if out is not None and out.is_dir():
-        raise UserError(f"{out} is a folder")
+    probe_output(out if out is not None else journal.with_name(f"{journal.stem}-report-{lang}.{fmt}"))
     with _user_errors(), ProgressBar("重复推演" if lang == "zh" else "replicating") as bar:
         path = build_report(journal, fmt, lang, out, reps=reps, force=force, progress=bar)
     click.echo(str(path))

@@ -75,8 +75,10 @@ def run_cmd(
     plan, scen = P.apply(plan, scen, params)
     if journal_path is not None and journal_path.exists():
         raise UserError(f"{journal_path} already exists; a journal is never overwritten")
-    if log_path is not None and log_path.is_dir():
-        raise UserError(f"{log_path} is a folder")
+    if log_path is not None:
+        from ..files import probe_output
+
+        probe_output(log_path)
 
     drill = Drill(plan, scen, seed)
     writer = None

@@ -53,7 +53,7 @@ def usable_lang(lang: str) -> str:
         return "en"
     from ..report.charts import cjk_font
 
-    font = cjk_font()
+    font = cjk_font() or _add_cjk_fonts()
     if font is None:
         return "en"
     import matplotlib
@@ -61,6 +61,22 @@ def usable_lang(lang: str) -> str:
     matplotlib.rcParams["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
     matplotlib.rcParams["axes.unicode_minus"] = False
     return "zh"
+
+
+def _add_cjk_fonts() -> str | None:
+    """matplotlib's font cache may predate the CJK fonts (installed later by
+    .ci/run or apt): register the system's CJK font files directly."""
+    from matplotlib import font_manager
+
+    from ..report.charts import cjk_font
+
+    for path in font_manager.findSystemFonts():
+        if "CJK" in path or "cjk" in path:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return cjk_font()
 
 
 def axis_label(factor: str, units: dict[str, str | None], lang: str) -> str:
@@ -183,7 +199,7 @@ def heatmap(
     for (y, x), row in g.iterrows():
         if row.n:
             grid[ys.index(y)][xs.index(x)] = row.k / row.n
-    fig, ax = plt.subplots(figsize=(1.2 + 0.8 * len(xs), 1.2 + 0.6 * len(ys)))
+    fig, ax = plt.subplots(figsize=(max(6.0, 2.5 + 0.9 * len(xs)), max(4.0, 1.8 + 0.6 * len(ys))))
     im = ax.imshow(grid, origin="lower", vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
     for i, y in enumerate(ys):
         for j, x in enumerate(xs):
