@@ -11,7 +11,10 @@
 3. peak memory (max RSS) of the driver and of the workers as the replication
    count grows; it must stay flat, so the slope is extrapolated to 100,000
    replications; the machinery alone (engine replaced by a stored outcome row)
-   is run at 10k/30k/100k replications; ``--full`` runs 100,000 real ones.
+   is run at 10k/30k/100k replications; ``--full`` runs 100,000 real ones;
+4. what sending the inputs costs: the pickled size of one task (the plan and
+   scenario travel as content), and ``sim.run`` given ids against loaded
+   objects (files named by id are parsed once per content).
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace as _dataclass_replace
 from pathlib import Path
 
 from sim.experiment.store import ROW_GROUP
+from sim.experiment.tasks import run_task
 
 SCENARIO, PLAN = "group-visit-50", "city"
 
@@ -81,21 +86,17 @@ def _stub_task(task):  # type: ignore[no-untyped-def]
     """One real replication's outcome, repeated: the machinery's cost without the engine's."""
     global _ROW
     if _ROW is None:
-        from sim.engine.batch import run
-
-        _ROW = run(PLAN, SCENARIO, {}, 1)
-    return [
-        {"point": task.point, "master_seed": task.master, "rep": r, **task.params, **_ROW} for r in task.reps
-    ]
+        _ROW = run_task(_dataclass_replace(task, rep_start=1, rep_stop=2))[0]
+    return [{**_ROW, "point": task.point, "rep": r, **task.params} for r in task.reps]
 
 
 def _memory_child(reps: int, workers: int, stub: bool) -> None:
-    from sim.experiment import sweep as S
+    from sim.experiment import runner as R
     from sim.experiment.executors import open_executor
     from sim.experiment.sweep import run_study
 
     if stub:
-        S.run_task = _stub_task  # type: ignore[assignment]
+        R.run_task = _stub_task  # type: ignore[assignment]
     uri = "serial" if stub else f"local:{workers}"
     with tempfile.TemporaryDirectory() as tmp, open_executor(uri) as h:
         t = time.perf_counter()
@@ -128,6 +129,33 @@ def memory(reps: int, workers: int, stub: bool = False) -> dict[str, float]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def sending_inputs(reps: int) -> tuple[int, float]:
+    """(bytes of one pickled task, sim.run with ids / with loaded objects)."""
+    import pickle
+
+    from sim.engine.batch import run
+    from sim.experiment.inputs import Inputs
+    from sim.experiment.tasks import make_tasks
+    from sim.spec import catalog
+    from sim.spec.loader import load_plan, load_scenario
+
+    inputs = Inputs.read(catalog.plan_path(PLAN), catalog.scenario_path(SCENARIO))
+    size = len(pickle.dumps(make_tasks([{}], 1, 1, inputs, 1)[0]))
+    plan, scen = load_plan(PLAN), load_scenario(SCENARIO)
+    run(PLAN, SCENARIO, {}, 0)
+    best_ids = best_objects = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        for r in range(reps):
+            run(PLAN, SCENARIO, {}, r)
+        best_ids = min(best_ids, time.perf_counter() - t)
+        t = time.perf_counter()
+        for r in range(reps):
+            run(plan, scen, {}, r)
+        best_objects = min(best_objects, time.perf_counter() - t)
+    return size, best_ids / best_objects
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full", action="store_true", help="larger memory runs, including 100,000 replications")
@@ -150,6 +178,12 @@ def main() -> None:
     print(f"throughput local:1  {one:7.1f} reps/s")
     two = throughput(2, args.reps)
     print(f"throughput local:2  {two:7.1f} reps/s   speed-up {two / one:.2f}x (target >= 1.8x)")
+
+    size, ratio = sending_inputs(100)
+    print(f"one task pickled    {size / 1024:7.1f} KB (plan and scenario as content)")
+    print(
+        f"run() with ids      {ratio:7.2f}x the time with loaded objects (was 1.8x before caching by content)"
+    )
 
     loop, sweep, extra = overhead(200)
     print(f"plain run() loop    {loop:7.2f} s for 200 reps ({1000 * loop / 200:.1f} ms/rep)")

@@ -3,13 +3,18 @@ and ``drill report``, all working from a drill journal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from .base import REPS, ProgressBar, UserError, lang_option, pick_lang
+
+if TYPE_CHECKING:
+    from ..journal import Journal
 
 JOURNAL = click.Path(dir_okay=False, path_type=Path)
 
@@ -20,7 +25,7 @@ def register(group: click.Group) -> None:
 
 
 @contextmanager
-def _user_errors():  # type: ignore[no-untyped-def]
+def _user_errors() -> Iterator[None]:
     from ..journal import JournalError
     from ..report.errors import ReportError
 
@@ -30,7 +35,7 @@ def _user_errors():  # type: ignore[no-untyped-def]
         raise UserError(str(exc)) from None
 
 
-def _read(path: Path):  # type: ignore[no-untyped-def]
+def _read(path: Path) -> Journal:
     from ..journal import read_journal
 
     if not path.exists():
@@ -39,7 +44,7 @@ def _read(path: Path):  # type: ignore[no-untyped-def]
         return read_journal(path)
 
 
-def _forced_note(console, changes: list[str], lang: str) -> None:  # type: ignore[no-untyped-def]
+def _forced_note(console: Any, changes: list[str], lang: str) -> None:
     if not changes:
         return
     head = (
@@ -89,7 +94,7 @@ def replay_cmd(
         from ..files import atomic_output
 
         with atomic_output(log_path, "w") as fh:
-            drill.write_log(fh)
+            drill.write_log(fh)  # type: ignore[arg-type]  # an open text file is a TextIO
     zh = lang == "zh"
     heading = f"[bold]{drill.scenario.title.get(lang)}[/] · {drill.plan.unit.get(lang)} · " + (
         f"种子 {j.seed} · 决策 {len(j.decisions)} 项"
@@ -123,7 +128,7 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
     _read(journal)  # a missing or broken journal: a clear message before anything opens
     if not headless:
         try:
-            from tui.app import run_app  # type: ignore[import-not-found]
+            from tui.app import run_app
         except ImportError as exc:
             raise UserError(f"the terminal UI is not available ({exc}); use --headless") from None
         run_app(lang=lang, resume=Path(journal))

@@ -7,8 +7,9 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -45,7 +46,10 @@ def main_group(ctx: click.Context, lang: str | None) -> None:
     ctx.obj["lang"] = lang or default_lang()
 
 
-def lang_option(func):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lang_option(func: F) -> F:
     """``--lang`` accepted after the subcommand too (``drill run X --lang zh``)."""
     return click.option(
         "--lang", "sub_lang", type=click.Choice(LANGS), default=None, help="Language (zh or en)."
@@ -59,7 +63,7 @@ def pick_lang(ctx: click.Context, sub_lang: str | None) -> str:
     return (root.obj or {}).get("lang") or default_lang()
 
 
-def print_problems(problems: list, stream=None) -> None:  # type: ignore[no-untyped-def]
+def print_problems(problems: list[Any], stream: Any = None) -> None:
     out = stream or sys.stderr
     for problem in problems:
         print(str(problem), file=out)

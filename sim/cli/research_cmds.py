@@ -5,12 +5,16 @@ are imported inside the commands."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..files import display
 from ..spec.limits import MAX_DESIGN_POINTS
 from .base import REPS, SEED, ProgressBar, UserError, lang_option, pick_lang
+
+if TYPE_CHECKING:
+    from ..experiment.executors import Handle
 
 POINTS = click.IntRange(1, MAX_DESIGN_POINTS)
 TARGET = click.FloatRange(0, 1, min_open=True, max_open=True)
@@ -23,7 +27,7 @@ def register(group: click.Group) -> None:
     group.add_command(staff_cmd)
 
 
-def _open(uri: str):  # type: ignore[no-untyped-def]
+def _open(uri: str) -> Handle:
     from ..experiment.executors import open_executor
 
     return open_executor(uri)
@@ -34,7 +38,7 @@ def _say_changed(changed: list[str]) -> None:
         click.echo(f"note: {line}", err=True)
 
 
-def _console():  # type: ignore[no-untyped-def]
+def _console() -> Any:
     from rich.console import Console
 
     console = Console()

@@ -94,7 +94,7 @@ def run_cmd(
             from ..files import atomic_output
 
             with atomic_output(log_path, "w") as fh:
-                drill.write_log(fh)
+                drill.write_log(fh)  # type: ignore[arg-type]  # an open text file is a TextIO
     except BaseException:
         # a policy's drill is replayed by running the command again: leave no
         # partial journal behind, or the retry would find its path taken

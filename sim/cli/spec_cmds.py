@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,7 +28,7 @@ def _number_or_dist(node: object) -> object:
     return node
 
 
-def schemas() -> dict[str, dict]:
+def schemas() -> dict[str, dict[str, Any]]:
     return {
         "plan.schema.json": _number_or_dist(Plan.model_json_schema(by_alias=True)),  # type: ignore[dict-item]
         "scenario.schema.json": _number_or_dist(Scenario.model_json_schema(by_alias=True)),  # type: ignore[dict-item]

@@ -26,6 +26,7 @@ from . import params as P
 from .drill import Drill
 from .milestones import MET, MISSED
 from .policies import make, play
+from .scorecard import Scorecard
 
 # Files named by id or path are read on every call (so an edit is seen at once)
 # but parsed once per content: the cache is keyed by the file's SHA-256.
@@ -63,7 +64,11 @@ def play_policy(
 
 
 def flatten(drill: Drill) -> dict[str, Any]:
-    card = drill.scorecard()
+    return flatten_card(drill.scorecard())
+
+
+def flatten_card(card: Scorecard) -> dict[str, Any]:
+    """``flatten`` of a scorecard already computed (it is computed from the whole log)."""
     out: dict[str, Any] = {}
     for m in card.milestones:
         out[f"met_{m.id}"] = True if m.status == MET else (False if m.status == MISSED else None)

@@ -122,7 +122,7 @@ def cause_of(plan: Any, milestone: Any, idx: dict[str, Any], on_duty: dict[str, 
         if first > deadline:
             late.append((first, who))
     if late:
-        return max(late)[1]
+        return str(max(late)[1])
     if kind in ("head_count_below", "crowd_and_heat_down"):
         came = sum(1 for t in idx["arrive_t"] if t <= deadline)
         served = [by for t, by in idx["registered"] if t <= deadline]
@@ -136,7 +136,7 @@ def cause_of(plan: Any, milestone: Any, idx: dict[str, Any], on_duty: dict[str, 
         if any(start < t <= deadline for t in times) and (relevant is None or who in relevant)
     ]
     if recent and kind not in ("head_count_below", "crowd_and_heat_down"):
-        return max(recent)[1]
+        return str(max(recent)[1])
     return f"work:{kind}"
 
 

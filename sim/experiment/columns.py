@@ -47,9 +47,10 @@ def outcome_columns(flat: dict[str, Any]) -> dict[str, Any]:
     return {column_name(k): v for k, v in flat.items()}
 
 
-def status_columns(drill: Any) -> dict[str, str]:
+def status_columns(card: Any) -> dict[str, str]:
+    """status_<milestone> from a drill's scorecard."""
     out = {}
-    for m in drill.scorecard().milestones:
+    for m in card.milestones:
         status = _ENGINE_STATUS.get(m.status)
         if status is not None:
             out[f"status_{m.id}"] = status

@@ -168,8 +168,8 @@ def parse_vary(text: str) -> Factor:
         try:
             values.append(_number(p, text))
         except DesignError:
-            low = p.strip().lower()
-            values.append(low == "true" if low in ("true", "false") else p.strip())
+            word = p.strip().lower()
+            values.append(word == "true" if word in ("true", "false") else p.strip())
     if len(values) > MAX_DESIGN_POINTS:
         raise DesignError(f"--vary {path}: {len(values):,} values; a sweep has at most {MAX_DESIGN_POINTS:,}")
     if len(set(map(repr, values))) != len(values):
@@ -233,6 +233,7 @@ def make_design(kind: str, factors: list[Factor], n: int | None = None, seed: in
     if count < 1:
         raise DesignError("the number of design points must be >= 1")
     d = len(factors)
+    sampler: dict[str, Any]
     planned = {
         "lhs": count,
         "sobol": 2 ** max(0, math.ceil(math.log2(count))),
@@ -245,7 +246,7 @@ def make_design(kind: str, factors: list[Factor], n: int | None = None, seed: in
             f"{MAX_DESIGN_POINTS:,}"
         )
     if kind in ("lhs", "sobol"):
-        from scipy.stats import qmc
+        from scipy.stats import qmc  # type: ignore[import-untyped, unused-ignore]
 
         if kind == "lhs":
             unit = qmc.LatinHypercube(d=d, seed=seed).random(count)
@@ -259,9 +260,9 @@ def make_design(kind: str, factors: list[Factor], n: int | None = None, seed: in
     # SALib samplers (optional dependency)
     try:
         if kind == "salib-sobol":
-            from SALib.sample import sobol as sampler_mod
+            from SALib.sample import sobol as sampler_mod  # type: ignore[import-untyped, unused-ignore]
         else:
-            from SALib.sample import morris as sampler_mod
+            from SALib.sample import morris as sampler_mod  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         raise DesignError(f"design {kind} needs SALib (pip install 'petition-drill[salib]')") from None
     problem = salib_problem(factors)

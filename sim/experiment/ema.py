@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import params as P
-from ..engine.batch import play_policy
+from ..engine.batch import flatten_card, play_policy
 from .columns import outcome_columns, status_columns
 from .inputs import Inputs
 from .seeding import seed_of
@@ -73,9 +73,10 @@ class DrillFunction:
         params = {self.names.get(k, k): _plain(v) for k, v in values.items()}
         plan, scenario = P.apply(plan, scenario, params)
         drill = play_policy(plan, scenario, seed_of(self.master, int(rep)), self.policy)
-        from ..engine.batch import flatten
-
-        return numeric_outcomes({**outcome_columns(flatten(drill)), **status_columns(drill)}, self.milestones)
+        card = drill.scorecard()
+        return numeric_outcomes(
+            {**outcome_columns(flatten_card(card)), **status_columns(card)}, self.milestones
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -113,7 +114,7 @@ def replicator_model(
     IntegerParameter, else a RealParameter) or a list of values (a
     CategoricalParameter). Outcomes: ``met_<id>`` and ``t_<id>_min`` for each
     milestone, as ArrayOutcomes of shape (experiments, replications)."""
-    from ema_workbench import (
+    from ema_workbench import (  # type: ignore[import-untyped, unused-ignore]
         ArrayOutcome,
         CategoricalParameter,
         IntegerParameter,

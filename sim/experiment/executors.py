@@ -25,6 +25,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ class ExecutorError(UserFacing, ValueError):
 class SerialExecutor(Executor):
     """Runs each task at submit time: the reference every other executor must match."""
 
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -173,23 +174,24 @@ def open_executor(uri: str | None = None, dask_cluster_kwargs: dict[str, Any] | 
 
 def _dask(uri: str, address: str, cluster_kwargs: dict[str, Any]) -> Handle:
     try:
-        from distributed import Client, LocalCluster
+        import distributed
     except ImportError:
         raise ExecutorError(
             "the dask executor needs dask.distributed (pip install 'petition-drill[dask]')"
         ) from None
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
     closers: list[Any] = []
     if address:
         try:
-            client = Client(address, timeout="10s")
+            client = Client(address, timeout="10s")  # type: ignore[no-untyped-call, unused-ignore]
         except Exception as exc:
             raise ExecutorError(f"cannot reach the dask scheduler at {address}: {exc}") from None
     else:
         kwargs = {"n_workers": cpu_count(), "threads_per_worker": 1, "dashboard_address": None}
         kwargs.update(cluster_kwargs)
-        cluster = LocalCluster(**kwargs)
-        client = Client(cluster)
+        cluster = LocalCluster(**kwargs)  # type: ignore[no-untyped-call, unused-ignore]
+        client = Client(cluster)  # type: ignore[no-untyped-call, unused-ignore]
         closers.append(cluster)
     closers.insert(0, client)
     workers = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()) or 1
-    return Handle(uri, client.get_executor(), workers, closers)
+    return Handle(uri, client.get_executor(), workers, closers)  # type: ignore[no-untyped-call, unused-ignore]

@@ -84,7 +84,7 @@ def axis_label(factor: str, units: dict[str, str | None], lang: str) -> str:
     return f"{factor} ({word(unit, lang)})" if unit else factor
 
 
-def _plt():  # type: ignore[no-untyped-def]
+def _plt() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -97,7 +97,7 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
 
 
-def _varying(summary, milestones: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _varying(summary: Any, milestones: list[str]) -> list[str]:
     """Milestones worth a line: applicable somewhere and not met in every replication."""
     out = []
     for m in milestones:
@@ -111,14 +111,14 @@ def _varying(summary, milestones: list[str]) -> list[str]:  # type: ignore[no-un
 
 
 def pmet_plots(
-    summary,
+    summary: Any,
     factors: list[str],
     out_dir: Path,
     target: float | None,
     grid: bool,
     lang: str = "en",
     units: dict[str, str | None] | None = None,
-) -> list[Path]:  # type: ignore[no-untyped-def]
+) -> list[Path]:
     plt = _plt()
     milestones = [m for m in summary.milestone.unique() if m != ALL]
     varying = _varying(summary, milestones)
@@ -180,13 +180,13 @@ def pmet_plots(
 
 
 def heatmap(
-    summary,
+    summary: Any,
     factors: list[str],
     out_dir: Path,
     target: float | None,
     lang: str = "en",
     units: dict[str, str | None] | None = None,
-) -> Path | None:  # type: ignore[no-untyped-def]
+) -> Path | None:
     if len(factors) < 2:
         return None
     plt = _plt()
@@ -226,14 +226,14 @@ def heatmap(
 
 
 def ecdf_plots(
-    runs,
-    summary,
+    runs: Any,
+    summary: Any,
     factors: list[str],
     deadlines: dict[str, float],
     out_dir: Path,
     limit: int = 4,
     lang: str = "en",
-) -> list[Path]:  # type: ignore[no-untyped-def]
+) -> list[Path]:
     import numpy as np
 
     plt = _plt()
@@ -286,7 +286,7 @@ def ecdf_plots(
     return paths
 
 
-def _save(plt, fig, path: Path) -> Path:  # type: ignore[no-untyped-def]
+def _save(plt: Any, fig: Any, path: Path) -> Path:
     from ..files import atomic_output
 
     fig.tight_layout()
@@ -306,7 +306,7 @@ def sweep_plots(out_dir: Path, target: float | None = None, lang: str = "en") ->
     """All figures of a finished sweep in ``out_dir`` (read from its files)."""
     import json
 
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
     from .store import read_runs
 

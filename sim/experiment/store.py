@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from .columns import categories_of, column_types, type_of
 __all__ = ["ChunkStore", "column_types", "read_runs", "write_json"]
 
 try:  # pyarrow is the research extra; CSV is the fallback
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 except ImportError:  # pragma: no cover - exercised only without pyarrow
     pa = None
     pq = None
@@ -44,27 +44,61 @@ def _arrow_type(name: str, kind: str):  # type: ignore[no-untyped-def]
     return {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}[kind]
 
 
-def _arrow_schema(types: dict[str, str]):  # type: ignore[no-untyped-def]
+_SCHEMAS: dict[tuple[tuple[str, str], ...], Any] = {}
+
+
+def _arrow_schema(types: dict[str, str]) -> Any:
     """The arrow schema, with the pandas metadata that makes ``pd.read_parquet``
     give met_* as nullable booleans and categorical columns with all their
-    categories, in order (level IV < III < II < I)."""
-    import pandas as pd
+    categories, in order (level IV < III < II < I). Built once per set of columns."""
+    key = tuple(types.items())
+    hit = _SCHEMAS.get(key)
+    if hit is None:
+        hit = _SCHEMAS[key] = _build_schema(types)
+    return hit
 
-    frame = {}
+
+# pandas' own description of each column kind, as it writes into a parquet
+# file's metadata (written by hand so the sweep driver never imports pandas)
+_PANDAS_TYPES = {
+    "bool": ("bool", "boolean"),  # nullable: BooleanDtype, <NA> for a missing value
+    "int": ("int64", "int64"),
+    "float": ("float64", "float64"),
+    "str": ("unicode", "object"),
+}
+
+
+def _pandas_metadata(types: dict[str, str]) -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    columns = []
     for name, kind in types.items():
-        if kind == "bool":
-            frame[name] = pd.array([], dtype="boolean")
-        elif kind == "cat":
+        entry: dict[str, Any]
+        if kind == "cat":
             cats, ordered = categories_of(name) or ((), False)
-            frame[name] = pd.Categorical([], categories=list(cats), ordered=ordered)
-        elif kind == "int":
-            frame[name] = pd.array([], dtype="int64")
-        elif kind == "float":
-            frame[name] = pd.array([], dtype="float64")
+            entry = {"pandas_type": "categorical", "numpy_type": "int8",
+                     "metadata": {"num_categories": len(cats), "ordered": ordered}}  # fmt: skip
         else:
-            frame[name] = pd.array([], dtype=object)
-    meta = pa.Schema.from_pandas(pd.DataFrame(frame), preserve_index=False).metadata
-    return pa.schema([pa.field(k, _arrow_type(k, t)) for k, t in types.items()], metadata=meta)
+            pandas_type, numpy_type = _PANDAS_TYPES[kind]
+            entry = {"pandas_type": pandas_type, "numpy_type": numpy_type, "metadata": None}
+        columns.append({"name": name, "field_name": name, **entry})
+    try:
+        pandas_version = version("pandas")
+    except PackageNotFoundError:
+        pandas_version = "2.2.0"
+    meta = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": columns,
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": pandas_version,
+    }
+    return json.dumps(meta).encode("utf-8")
+
+
+def _build_schema(types: dict[str, str]) -> Any:
+    fields = [pa.field(k, _arrow_type(k, t)) for k, t in types.items()]
+    return pa.schema(fields, metadata={b"pandas": _pandas_metadata(types)})
 
 
 def _column(name: str, kind: str, values: list[Any]):  # type: ignore[no-untyped-def]
@@ -146,7 +180,7 @@ class ChunkStore:
     def read_chunk(self, n: int) -> list[dict[str, Any]]:
         path = self.chunk_path(n)
         if HAVE_ARROW:
-            return pq.read_table(path).to_pylist()
+            return list(pq.read_table(path).to_pylist())
         return list(_read_csv(path, self.types))
 
     # --- compaction -----------------------------------------------------------------
@@ -202,7 +236,7 @@ def _csv_text(cols: list[str], rows: list[dict[str, Any]]) -> str:
     return text.getvalue()
 
 
-def _conform(table, schema):  # type: ignore[no-untyped-def]
+def _conform(table: Any, schema: Any) -> Any:
     """A chunk written before a new column was seen gets that column as nulls."""
     if table.schema.equals(schema, check_metadata=False):
         return table.replace_schema_metadata(schema.metadata)
@@ -216,7 +250,13 @@ def _conform(table, schema):  # type: ignore[no-untyped-def]
 
 
 def _read_csv(path: Path, types: dict[str, str]) -> Iterator[dict[str, Any]]:
-    conv = {"int": int, "float": float, "bool": lambda s: s == "True", "str": str, "cat": str}
+    conv: dict[str, Callable[[str], Any]] = {
+        "int": int,
+        "float": float,
+        "bool": lambda s: s == "True",
+        "str": str,
+        "cat": str,
+    }
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             yield {k: (None if v == "" else conv[types.get(k, "str")](v)) for k, v in row.items()}
@@ -230,7 +270,7 @@ def read_rows(root: Path) -> list[dict[str, Any]]:
     """runs.parquet (or .csv) as plain rows (None for a missing value)."""
     root = Path(root)
     if (root / "runs.parquet").exists():
-        rows: list[dict[str, Any]] = pq.read_table(root / "runs.parquet").to_pylist()
+        rows: list[dict[str, Any]] = list(pq.read_table(root / "runs.parquet").to_pylist())
         return rows
     with open(root / "chunks" / "study.json", encoding="utf-8") as fh:
         types = json.load(fh)["types"]
@@ -240,7 +280,7 @@ def read_rows(root: Path) -> list[dict[str, Any]]:
 def read_runs(root: Path, columns: list[str] | None = None):  # type: ignore[no-untyped-def]
     """runs.parquet (or .csv) as a pandas DataFrame: met_* nullable booleans,
     level and status_* categoricals."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
     root = Path(root)
     if (root / "runs.parquet").exists():

@@ -91,8 +91,8 @@ class Summary:
 
         rows = self.rows()
         if HAVE_ARROW:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+            import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+            import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 
             path = path_stem.with_suffix(".parquet")
             with atomic_output(path, "wb") as fh:

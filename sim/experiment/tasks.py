@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import params as P
-from ..engine.batch import flatten, play_policy
+from ..engine.batch import flatten_card, play_policy
 from ..engine.version import MODEL_VERSION
 from ..errors import UserFacing
 from .columns import outcome_columns, status_columns
@@ -58,9 +58,10 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         drill = play_policy(plan, scenario, seed_of(task.master, rep), task.policy)
         row: dict[str, Any] = {"point": task.point, **seed_columns(task.master, rep), **task.extra}
         row.update(task.params)
-        flat = flatten(drill)
+        card = drill.scorecard()
+        flat = flatten_card(card)
         row.update(outcome_columns(flat))
-        row.update(status_columns(drill))
+        row.update(status_columns(card))
         if task.causes:
             from .bottleneck import attribute
 

@@ -270,10 +270,9 @@ def check_pairing(plan: Plan, scenario: Scenario) -> None:
 
 def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]) -> list[Problem]:
     c = _Checker(doc)
-    for field, name in [("default_plan", scenario.default_plan)] + [
-        (("compatible_plans", i), p) for i, p in enumerate(scenario.compatible_plans)
-    ]:
-        path = (field,) if isinstance(field, str) else field
+    named: list[tuple[PathKey, str]] = [(("default_plan",), scenario.default_plan)]
+    named += [(("compatible_plans", i), p) for i, p in enumerate(scenario.compatible_plans)]
+    for path, name in named:
         if name not in plans:
             known = ", ".join(sorted(plans)) or "none"
             c.error(path, f"names plan {name!r}, which was not found (known plans: {known})")

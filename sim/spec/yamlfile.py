@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped, unused-ignore]
 
 from ..files import InputError, read_regular
 from .limits import MAX_YAML_BYTES
@@ -58,8 +58,8 @@ def decode_yaml(raw: bytes, shown: str) -> YamlDocument:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SpecError([Problem(shown, line, "", "file is not valid UTF-8")]) from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError([Problem(shown, bad_line, "", "file is not valid UTF-8")]) from None
     return parse_yaml(text, shown)
 
 
@@ -82,14 +82,14 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        where = mark.line + 1 if mark is not None else None
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
             ctx = exc.context_mark
             if ctx is not None and exc.problem_mark is not None and ctx.line != exc.problem_mark.line:
                 what += f" (it began on line {ctx.line + 1})"
-        raise SpecError([Problem(shown, line, "", f"YAML syntax: {what}")]) from None
+        raise SpecError([Problem(shown, where, "", f"YAML syntax: {what}")]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(shown, None, "", f"YAML: {exc}")]) from None
     except RecursionError:
