@@ -276,16 +276,20 @@ def _problem(exc: ValidationError) -> str:
 # --- the decision codec ------------------------------------------------------------------
 
 
+def _checked(adapter: TypeAdapter[Any], data: dict[str, Any], what: str) -> dict[str, Any]:
+    try:
+        payload = adapter.validate_python(data, strict=True)
+    except ValidationError as exc:
+        raise JournalError(f"not {what} a journal can hold: {_problem(exc)}") from None
+    out: dict[str, Any] = payload.model_dump(mode="json", exclude_none=True)
+    return out
+
+
 def decision_record(decision: D.Decision | dict[str, Any]) -> dict[str, Any]:
     """The ``decision`` object of a journal record for a decision (validated);
     raises JournalError if it is not one a journal can hold."""
     data = decision.to_dict() if isinstance(decision, D.Decision) else dict(decision)
-    try:
-        payload = _DECISION.validate_python(data, strict=True)
-    except ValidationError as exc:
-        raise JournalError(f"not a decision a journal can hold: {_problem(exc)}") from None
-    out: dict[str, Any] = payload.model_dump(mode="json", exclude_none=True)
-    return out
+    return _checked(_DECISION, data, "a decision")
 
 
 def decision_of(payload: dict[str, Any] | BaseModel) -> D.Decision:
@@ -295,12 +299,8 @@ def decision_of(payload: dict[str, Any] | BaseModel) -> D.Decision:
 
 
 def action_record(action: dict[str, Any]) -> dict[str, Any]:
-    try:
-        payload = _ACTION.validate_python(action, strict=True)
-    except ValidationError as exc:
-        raise JournalError(f"not a facilitator action a journal can hold: {_problem(exc)}") from None
-    out: dict[str, Any] = payload.model_dump(mode="json", exclude_none=True)
-    return out
+    """A facilitator action as a journal holds it (validated)."""
+    return _checked(_ACTION, action, "a facilitator action")
 
 
 # --- the journal as read -------------------------------------------------------------------

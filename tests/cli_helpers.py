@@ -9,8 +9,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 DRILL = [sys.executable, "-c", "from sim.cli import main; main()"]
 TIMEOUT_S = 300  # generous: the machine is shared; a hang still fails the test
@@ -23,6 +26,17 @@ def drill(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
         [*DRILL, *args], capture_output=True, env=full_env, cwd=cwd, timeout=timeout, check=False
     )
     return out.returncode, out.stdout.decode("utf-8", "replace"), out.stderr.decode("utf-8", "replace")
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT_S) -> Any:
+    """Poll ``condition`` until it holds (its value), or fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def drill_here(*args: str) -> tuple[int, str, str]:

@@ -13,24 +13,13 @@ import signal
 import subprocess
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import DRILL, drill, make_journal
+from cli_helpers import DRILL, drill, make_journal, wait_for
 
 WAIT_S = 180.0
-
-
-def wait_for(condition: Callable[[], object], what: str, timeout: float = WAIT_S) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def children(pid: int) -> set[int]:

@@ -15,12 +15,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import can_mount
+from cli_helpers import can_mount, wait_for
 
 from sim.experiment.design import make_design, parse_vary
 from sim.experiment.executors import open_executor
@@ -35,16 +34,6 @@ pytestmark = [
 
 WAIT_S = 180.0
 DASK = [sys.executable, "-m", "distributed.cli.dask_worker"]
-
-
-def _wait_for(condition, what: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _workers(scheduler_file: Path) -> dict[str, str]:
@@ -81,7 +70,7 @@ def cluster(tmp_path: Path):  # type: ignore[no-untyped-def]
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
     ]  # fmt: skip
-    _wait_for(lambda: scheduler_file.exists() and scheduler_file.stat().st_size > 0, "the scheduler")
+    wait_for(lambda: scheduler_file.exists() and scheduler_file.stat().st_size > 0, "the scheduler")
     worker = " ".join(
         f"'{a}'"
         for a in [
@@ -109,7 +98,7 @@ def cluster(tmp_path: Path):  # type: ignore[no-untyped-def]
             )
         )
     try:
-        _wait_for(lambda: len(_workers(scheduler_file)) == 3, "three workers")
+        wait_for(lambda: len(_workers(scheduler_file)) == 3, "three workers")
         address = json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
         yield address, plan, files / "group-visit-50.yaml", scheduler_file
     finally:
