@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import UserFacing
-from ..files import ENVIRONMENT_ERRNOS, OutputError, display, reason
+from ..files import ENVIRONMENT_ERRNOS, OutputError, atomic_write, display, reason
 from ..lang import LANGS, default_lang
 from ..spec.limits import MAX_REPLICATIONS, MAX_SEED
 from ..spec.problems import SpecError
@@ -212,7 +212,7 @@ def run_cli(group: click.Group, argv: list[str] | None) -> int:
             raise
         crash = Path(tempfile.gettempdir()) / f"drill-crash-{os.getpid()}.txt"
         try:
-            crash.write_text(traceback.format_exc(), encoding="utf-8", errors="backslashreplace")
+            atomic_write(crash, traceback.format_exc())
             where = f"Details were written to {crash}; please attach that file to a bug report."
         except OSError:
             where = "Please report it with the command you ran."
