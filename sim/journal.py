@@ -20,7 +20,9 @@ field. The records:
     {"type": "clock", "t": ...}                  where a played drill stood (pause, every minute)
     {"type": "note", "t": ..., "what": ..., ...} remarks that replay ignores
 
-``t`` is a finite number of minutes >= 0 and never decreases down the file.
+``t`` is a finite number of minutes >= 0 and never decreases down the file
+across decisions, facilitator actions and clock records (a note, a remark,
+may be about any moment).
 A decision's fields are typed from the engine's decision dataclasses (a level
 is one of IV, III, II, I; a count an integer >= 1; a name an id), so a record
 the engine could not take is refused on reading, not half-way through a replay.
@@ -171,12 +173,14 @@ class InjectAction(BaseModel):
 
 
 class MselAction(BaseModel):
-    """An operation on a scheduled inject of the scenario's MSEL (by its index)."""
+    """An operation on a scheduled inject of the scenario's MSEL: play it now,
+    hold it, release a held one, or skip it (``inject`` counts from 1, as the
+    log's ``msel:N`` subjects do)."""
 
     model_config = _STRICT
     kind: Literal["msel"]
-    inject: Annotated[int, Field(ge=0, le=10_000)]
-    op: Literal["play_now", "hold", "release", "skip"]
+    inject: Annotated[int, Field(ge=1, le=10_000)]
+    do: Literal["play", "hold", "release", "skip"]
 
 
 FacilitatorPayload = Annotated[InjectAction | MselAction, Field(discriminator="kind")]
@@ -328,9 +332,10 @@ class Journal:
 
     @property
     def stood_at(self) -> float:
-        """Where the drill last stood: the latest time of any record (a clock
-        record of a paused drill is later than its last decision)."""
-        return max((r.t for r in self.records), default=0.0)
+        """Where the drill last stood: the latest decision, facilitator action or
+        clock record (a paused drill's clock is later than its last decision).
+        Notes are remarks and do not move the clock."""
+        return max((r.t for r in self.records if not isinstance(r, NoteRecord)), default=0.0)
 
     @property
     def actions(self) -> list[tuple[float, dict[str, Any]]]:
@@ -410,9 +415,10 @@ def read_journal(path: str | Path) -> Journal:
             record = _RECORD.validate_python(data, strict=True)
         except ValidationError as exc:
             raise JournalError(f"{shown}:{n}: {_problem(exc)}") from None
-        if record.t < last:
-            raise JournalError(f"{shown}:{n}: t: goes back in time ({record.t:g} min after {last:g} min)")
-        last = record.t
+        if not isinstance(record, NoteRecord):  # a remark may be about any moment
+            if record.t < last:
+                raise JournalError(f"{shown}:{n}: t: goes back in time ({record.t:g} min after {last:g} min)")
+            last = record.t
         journal.records.append(record)
         if isinstance(record, DecisionRecord):
             journal.decisions.append((record.t, record.decision.model_dump(mode="json", exclude_none=True)))
@@ -575,12 +581,14 @@ class JournalWriter:
             raise JournalError(
                 f"{display(self.path)}: not a record a journal can hold: {_problem(exc)}"
             ) from None
-        if checked.t < self.last_t:
+        timed = not isinstance(checked, NoteRecord)
+        if timed and checked.t < self.last_t:
             raise JournalError(
                 f"{display(self.path)}: a record at {checked.t:g} min after one at {self.last_t:g} min"
             )
         append_line(self._file, _line(record), self.path)
-        self.last_t = checked.t
+        if timed:
+            self.last_t = checked.t
 
     def record(self, t: float, decision: D.Decision | dict[str, Any], seat: str | None = None) -> None:
         """A confirmed decision (the object, or its ``to_dict()``), and who took it."""

@@ -382,7 +382,7 @@ def test_seats_facilitator_actions_clock_and_notes_are_records(tmp_path: Path) -
     )
     writer.record(12.0, {"kind": "declare_level", "level": "IV"}, seat="commander")
     writer.facilitator(14.0, {"kind": "inject", "zh": "记者到场", "en": "press arrive", "effect": None})
-    writer.facilitator(15.0, {"kind": "msel", "inject": 2, "op": "hold"})
+    writer.facilitator(15.0, {"kind": "msel", "inject": 2, "do": "hold"})
     writer.clock(16.0)
     writer.note(16.5, "evaluation", seat="evaluator", text="快", about={"milestone": "leader_30"})
     writer.close()
@@ -390,17 +390,34 @@ def test_seats_facilitator_actions_clock_and_notes_are_records(tmp_path: Path) -
     assert journal.header["room"] == {"seats": ["commander"]}
     assert journal.decisions == [(12.0, {"kind": "declare_level", "level": "IV"})]
     assert [t for t, _ in journal.actions] == [14.0, 15.0]
-    assert journal.actions[1][1] == {"kind": "msel", "inject": 2, "op": "hold"}
-    assert journal.stood_at == 16.5 and journal.last_time == 12.0
+    assert journal.actions[1][1] == {"kind": "msel", "inject": 2, "do": "hold"}
+    assert journal.stood_at == 16.0 and journal.last_time == 12.0  # the clock record; a note does not move it
     ((t, decision, seat),) = journal.timed_decisions()
     assert (t, decision.kind, seat) == (12.0, "declare_level", "commander")
     bad = (
         path.read_text(encoding="utf-8")
         + json.dumps(
-            {"type": "facilitator", "t": 17, "action": {"kind": "msel", "inject": 2, "op": "explode"}}
+            {"type": "facilitator", "t": 17, "action": {"kind": "msel", "inject": 2, "do": "explode"}}
         )
         + "\n"
     )
     path.write_text(bad, encoding="utf-8")
-    with pytest.raises(JournalError, match=r":7: action\.op"):
+    with pytest.raises(JournalError, match=r":7: action\.do"):
         read_journal(path)
+
+
+def test_a_drill_resumed_after_its_end_note_appends_decisions(tmp_path: Path) -> None:
+    """The terminal app notes 'ended_early' when the team stops; resuming goes
+    on from the last decision, which is earlier: notes do not set the clock, so
+    the next decision is not 'back in time' and the journal stays readable."""
+    path = tmp_path / "j.jsonl"
+    writer = JournalWriter(path, catalog.plan_path("city"), catalog.scenario_path("group-visit-50"), 2)
+    writer.record(10.0, {"kind": "declare_level", "level": "IV"})
+    writer.note(80.0, "ended_early", at=80.0)
+    writer.close()
+    journal = read_journal(path)
+    assert journal.stood_at == 10.0
+    reopened = JournalWriter.reopen(journal)
+    reopened.record(15.0, {"kind": "public_statement"})
+    reopened.close()
+    assert [t for t, _ in read_journal(path).decisions] == [10.0, 15.0]
