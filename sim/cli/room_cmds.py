@@ -73,7 +73,7 @@ def register(group: click.Group) -> None:
     type=click.FloatRange(min=0.001, max=600),
     help="Simulated minutes per real second when the facilitator starts the clock.",
 )
-@lang_option  # type: ignore[untyped-decorator]
+@lang_option
 @click.pass_context
 def host_cmd(
     ctx: click.Context,
@@ -221,7 +221,7 @@ def _print_seats(room, tokens, bind, port, web_server, lang, journal) -> None:  
     required=True,
     help="The seat's token, as `drill host` printed it (or DRILL_TOKEN).",
 )
-@lang_option  # type: ignore[untyped-decorator]
+@lang_option
 @click.pass_context
 def join_cmd(ctx: click.Context, url: str, seat: str, token: str, sub_lang: str | None) -> None:
     """Take one seat of a hosted drill (URL as `drill host` printed it: ws://HOST:PORT)."""
@@ -240,7 +240,7 @@ def join_cmd(ctx: click.Context, url: str, seat: str, token: str, sub_lang: str 
 @click.option(
     "--force", is_flag=True, help="Open it even if the plan or scenario file, or the model, changed since."
 )
-@lang_option  # type: ignore[untyped-decorator]
+@lang_option
 @click.pass_context
 def debrief_cmd(ctx: click.Context, journal: Path, force: bool, sub_lang: str | None) -> None:
     """Open the debrief of the drill in JOURNAL (played to its end with no further decisions)."""
