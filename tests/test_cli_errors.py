@@ -276,14 +276,17 @@ ls -A
 def test_a_read_only_folder_is_the_users_error(tmp_path: Path) -> None:
     journal = make_journal(tmp_path / "j.jsonl")
     ro = tmp_path / "ro"
+    errors = tmp_path / "err.txt"
     script = f"""
 for args in "run group-visit-50 --journal '{ro}/j.jsonl'" "report {journal} --reps 1 --out '{ro}/r.html' --format html" "sweep group-visit-50 --reps 2 --executor serial --out '{ro}/sw'" "schema --out '{ro}/s'"; do
-  eval DRILL $args >/dev/null 2>err.txt; echo "rc=$? $(tr '\\n' ' ' < err.txt)"
+  eval DRILL $args >/dev/null 2>'{errors}'; echo "rc=$? $(tr '\\n' ' ' < '{errors}')"
 done
 """
     code, out, err = in_private_mount(ro, script, readonly=True)
     assert code == 0, err
-    for line in out.splitlines():
+    lines = out.splitlines()
+    assert len(lines) == 4
+    for line in lines:
         assert line.startswith("rc=2 ") and "read-only" in line and "Traceback" not in line, line
 
 

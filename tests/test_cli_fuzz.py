@@ -228,7 +228,7 @@ def mutated_journals(draw: st.DrawFn, lines: list[dict]) -> str:
     for _ in range(draw(st.integers(1, 3))):
         n = draw(st.integers(0, len(records) - 1))
         target = records[n]
-        if n and draw(st.booleans()) and "decision" in target:
+        if n and isinstance(target.get("decision"), dict) and draw(st.booleans()):
             target = target["decision"]
         key = draw(st.sampled_from([*sorted(target), "extra", "t", "seed", "kind"]))
         action = draw(st.sampled_from(["set", "delete", "nan"]))
