@@ -466,13 +466,18 @@ def terminal_tables(report: Report, lang: str) -> list[Any]:
 
 def _plot(s: ScenarioEval, target: float, lang: str) -> bytes:
     """P(met) per milestone with its Wilson interval, as PNG bytes."""
+    from .plots import _plt, figure_style
+
+    with figure_style(lang) as drawn:
+        return _draw(s, target, drawn, _plt())
+
+
+def _draw(s: ScenarioEval, target: float, lang: str, plt: Any) -> bytes:
     import io
 
-    from .plots import _plt, usable_lang, word
+    from .plots import word
 
-    lang = usable_lang(lang)
     zh = lang == "zh"
-    plt = _plt()
     ms = [e for e in s.milestones if e.prop.n]
     fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(ms) + 1.6))
     ys = list(range(len(ms)))[::-1]

@@ -12,6 +12,8 @@ are Chinese (when a CJK font is installed; English otherwise, never boxes).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,36 +49,20 @@ def word(key: str, lang: str, **fmt: Any) -> str:
     return (zh if lang == "zh" else en).format(**fmt)
 
 
-def usable_lang(lang: str) -> str:
-    """zh only when a CJK font can draw it."""
-    if lang != "zh":
-        return "en"
-    from ..report.charts import cjk_font
-
-    font = cjk_font() or _add_cjk_fonts()
-    if font is None:
-        return "en"
+@contextmanager
+def figure_style(lang: str) -> Iterator[str]:
+    """matplotlib settings for figures in ``lang`` (Agg, a CJK font for zh),
+    inside this block only; yields the language the words can be drawn in:
+    zh when a CJK font is installed, else en (never boxes for glyphs)."""
     import matplotlib
 
-    matplotlib.rcParams["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    return "zh"
-
-
-def _add_cjk_fonts() -> str | None:
-    """matplotlib's font cache may predate the CJK fonts (installed later by
-    .ci/run or apt): register the system's CJK font files directly."""
-    from matplotlib import font_manager
-
     from ..report.charts import cjk_font
 
-    for path in font_manager.findSystemFonts():
-        if "CJK" in path or "cjk" in path:
-            try:
-                font_manager.fontManager.addfont(path)
-            except (OSError, RuntimeError, ValueError):
-                continue
-    return cjk_font()
+    matplotlib.use("Agg")
+    font = cjk_font() if lang == "zh" else None
+    families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    with matplotlib.rc_context({"font.sans-serif": families, "axes.unicode_minus": False}):
+        yield "zh" if font else "en"
 
 
 def axis_label(factor: str, units: dict[str, str | None], lang: str) -> str:
@@ -166,6 +152,10 @@ def pmet_plots(
             ax.axhline(target, color="red", linestyle="--", lw=1, label=word("target", lang, t=target))
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel(axis_label(factor, units or {}, lang))
+        if numeric and summary[factor].map(lambda v: isinstance(v, int)).all():
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
         ax.set_ylabel(word("pmet_axis", lang))
         note = (
             word("pooled", lang)
@@ -304,14 +294,18 @@ def _fmt(v: Any) -> str:
 
 def sweep_plots(out_dir: Path, target: float | None = None, lang: str = "en") -> list[Path]:
     """All figures of a finished sweep in ``out_dir`` (read from its files)."""
+    out_dir = Path(out_dir)
+    with figure_style(lang) as drawn:
+        return _sweep_plots(out_dir, target, drawn)
+
+
+def _sweep_plots(out_dir: Path, target: float | None, lang: str) -> list[Path]:
     import json
 
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
     from .store import read_runs
 
-    out_dir = Path(out_dir)
-    lang = usable_lang(lang)
     meta = json.loads((out_dir / "meta.json").read_text(encoding="utf-8"))
     factors = [f["path"] for f in meta["design"]["factors"]]
     grid = meta["design"]["kind"] == "grid"
