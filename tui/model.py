@@ -19,6 +19,7 @@ from sim.present import clock_start_text, decision_sentence, id_labels, mileston
 from sim.room.engine import NARRATED, Decision, Entry, Snapshot, Why, wall_clock
 from sim.room.forms import DECISION_KEYS, TRAINEE_DECISIONS, Choice
 from sim.spec import catalog
+from sim.spec.loader import loadable_scenarios
 from sim.spec.plan import Plan
 from sim.spec.scenario import Scenario
 
@@ -49,7 +50,7 @@ def list_scenarios() -> list[ScenarioInfo]:
     """Shipped scenarios (those that load), each with the shipped plans it may use."""
     shipped_plans = set(catalog.shipped_plan_ids())
     out = []
-    for sid, path, scen in catalog.loadable_scenarios():
+    for sid, path, scen in loadable_scenarios():
         plans = [p for p in scen.plans() if p in shipped_plans]
         out.append(ScenarioInfo(sid, path, scen, plans))
     return out

@@ -66,7 +66,8 @@ def play_cmd(
             raise UserError(str(exc)) from None
     if scenario is not None:
         from ..spec import catalog
-        from ..spec.loader import check_pairing, load_plan_file, load_scenario_file
+        from ..spec.loader import load_plan_file, load_scenario_file
+        from ..spec.pairing import check_pairing
 
         # load and pair the files here, so a problem is a message, not a crash inside the UI
         scen, _ = load_scenario_file(catalog.scenario_path(scenario))

@@ -118,7 +118,8 @@ def host_cmd(
         if journal_path is not None and journal_path.exists():
             raise UserError(f"{journal_path} already exists; a journal is never overwritten")
         from ..spec import catalog
-        from ..spec.loader import check_pairing, load_plan_file, load_scenario_file
+        from ..spec.loader import load_plan_file, load_scenario_file
+        from ..spec.pairing import check_pairing
 
         scen, _x = load_scenario_file(catalog.scenario_path(scenario))
         plan, _y = load_plan_file(catalog.plan_path(plan_name or scen.default_plan))

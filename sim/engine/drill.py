@@ -20,7 +20,7 @@ from typing import TextIO
 
 import numpy as np
 
-from ..spec.loader import check_pairing
+from ..spec.pairing import check_pairing
 from ..spec.plan import Plan
 from ..spec.scenario import Scenario
 from .decisions import Decision, Estimate

@@ -170,11 +170,11 @@ class Report:
 
 def pick_scenarios(plan_file: Path, spec: str) -> list[Path]:
     from ..spec import catalog
-    from ..spec.loader import load_plan_file
+    from ..spec.loader import load_plan_file, loadable_scenarios
 
     plan, _ = load_plan_file(Path(plan_file))
     if spec.strip() == "all":
-        out = [path for _sid, path, scen in catalog.loadable_scenarios() if plan.id in scen.plans()]
+        out = [path for _sid, path, scen in loadable_scenarios() if plan.id in scen.plans()]
         if not out:
             raise ValueError(f"no shipped scenario is written for plan {plan.id}; name some with --scenarios")
         return out

@@ -9,13 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .problems import Problem, SpecError
-
-if TYPE_CHECKING:
-    from .plan import Plan
-    from .scenario import Scenario
 
 
 @lru_cache(maxsize=1)
@@ -63,37 +58,3 @@ def plan_path(name_or_path: str | Path) -> Path:
 
 def scenario_path(name_or_path: str | Path) -> Path:
     return _resolve(name_or_path, data_root(), "scenario", shipped_scenario_ids())
-
-
-def plans_for(scenario_file: Path) -> dict[str, Plan]:
-    """Plans a scenario may name: those beside it in ``plans/``, then the shipped ones."""
-    from .loader import load_plan_file
-
-    found: dict[str, Plan] = {}
-    for folder in (scenario_file.resolve().parent / "plans", data_root() / "plans"):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.yaml")):
-            if path.stem in found:
-                continue
-            try:
-                found[path.stem] = load_plan_file(path)[0]
-            except SpecError:
-                continue  # reported when that plan itself is validated
-    return found
-
-
-def loadable_scenarios() -> list[tuple[str, Path, Scenario]]:
-    """Shipped scenarios that load cleanly (a broken one is reported by ``drill validate``,
-    not by every listing)."""
-    from .loader import load_scenario_file
-
-    out = []
-    for sid in shipped_scenario_ids():
-        path = scenario_path(sid)
-        try:
-            scenario, _ = load_scenario_file(path)
-        except SpecError:
-            continue
-        out.append((sid, path, scenario))
-    return out

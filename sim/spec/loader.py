@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import catalog
+from .catalog import data_root, plan_path, scenario_path, shipped_scenario_ids
+from .pairing import pairing_problems
 from .plan import Duty, Plan, role_problems
 from .problems import Problem, SpecError, format_path
-from .scenario import EFFECT_TARGETS, OnlineTopic, Scenario
+from .scenario import EFFECT_TARGETS, Scenario
 from .yamlfile import PathKey, YamlDocument, decode_yaml, read_bytes, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -228,46 +229,6 @@ def _check_measure(c: _Checker, plan: Plan, milestone: Any, base: PathKey) -> No
 # --- scenario cross-references --------------------------------------------------
 
 
-def pairing_problems(plan: Plan, scenario: Scenario) -> list[tuple[PathKey, str]]:
-    """What stops ``scenario`` from being played on ``plan``: each incident's
-    location must be one of the plan's venues or sites, and the plan must have
-    the level the scenario expects."""
-    out: list[tuple[PathKey, str]] = []
-    places = set(plan.venues) | set(plan.sites)
-    for n, incident in enumerate(scenario.incidents):
-        locations: list[tuple[PathKey, str]] = []
-        if isinstance(incident, OnlineTopic):
-            if incident.copycat is not None:
-                locations.append((("incidents", n, "copycat", "location"), incident.copycat.location))
-        else:
-            locations.append((("incidents", n, "location"), incident.location))
-        for path, where in locations:
-            if where not in places:
-                out.append(
-                    (
-                        path,
-                        f"location {where!r} is not a venue or site of plan {plan.id} "
-                        f"(has: {', '.join(sorted(places))})",
-                    )
-                )
-    if scenario.expected_level not in plan.levels:
-        out.append((("expected_level",), f"plan {plan.id} has no level {scenario.expected_level}"))
-    return out
-
-
-def check_pairing(plan: Plan, scenario: Scenario) -> None:
-    """Raise SpecError when ``scenario`` cannot be played on ``plan`` (e.g. a unit's
-    own plan that lacks a venue the scenario uses)."""
-    problems = pairing_problems(plan, scenario)
-    if problems:
-        raise SpecError(
-            [
-                Problem(f"scenario {scenario.id} on plan {plan.id}", None, format_path(path), msg)
-                for path, msg in problems
-            ]
-        )
-
-
 def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]) -> list[Problem]:
     c = _Checker(doc)
     named: list[tuple[PathKey, str]] = [(("default_plan",), scenario.default_plan)]
@@ -381,7 +342,7 @@ def load_scenario_text(
     if not cross_check:
         return scenario, []
     if plans is None:
-        plans = catalog.plans_for(path)
+        plans = plans_for(path)
     return scenario, _raise_errors(check_scenario(scenario, doc, plans))
 
 
@@ -412,8 +373,38 @@ def validate_paths(paths: list[Path]) -> list[Problem]:
 
 
 def load_plan(name_or_path: str | Path) -> Plan:
-    return load_plan_file(catalog.plan_path(name_or_path))[0]
+    return load_plan_file(plan_path(name_or_path))[0]
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
-    return load_scenario_file(catalog.scenario_path(name_or_path))[0]
+    return load_scenario_file(scenario_path(name_or_path))[0]
+
+
+def plans_for(scenario_file: Path) -> dict[str, Plan]:
+    """Plans a scenario may name: those beside it in ``plans/``, then the shipped ones."""
+    found: dict[str, Plan] = {}
+    for folder in (scenario_file.resolve().parent / "plans", data_root() / "plans"):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem in found:
+                continue
+            try:
+                found[path.stem] = load_plan_file(path)[0]
+            except SpecError:
+                continue  # reported when that plan itself is validated
+    return found
+
+
+def loadable_scenarios() -> list[tuple[str, Path, Scenario]]:
+    """Shipped scenarios that load cleanly (a broken one is reported by ``drill validate``,
+    not by every listing)."""
+    out = []
+    for sid in shipped_scenario_ids():
+        path = scenario_path(sid)
+        try:
+            scenario, _ = load_scenario_file(path)
+        except SpecError:
+            continue
+        out.append((sid, path, scenario))
+    return out
