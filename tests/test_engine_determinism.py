@@ -63,7 +63,7 @@ def test_policy_runs_are_deterministic_too():
 
 
 def arrivals(drill: Drill) -> list[float]:
-    return [round(p.arrival, 9) for c in drill.world.crowds.values() for p in c.people]
+    return [round(p.arrival, 9) for c in drill.world.groups.crowds.values() for p in c.people]
 
 
 def test_changing_one_teams_size_leaves_every_arrival_unchanged():

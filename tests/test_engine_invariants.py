@@ -21,10 +21,9 @@ from sim.engine import decisions as D
 from sim.engine import params as P
 from sim.engine.drill import Drill
 from sim.engine.hazard import slope_per_min
-from sim.engine.individual import ACTIVE
-from sim.engine.people import COMING, INJURED, LEFT, ON_SITE, OUTSIDE
+from sim.engine.people import ON_SITE, PersonState
 from sim.engine.policies import make, play
-from sim.engine.staff import EN_ROUTE, IDLE, OFF_DUTY, PRESENT, TASKED
+from sim.engine.staff import MemberStatus
 from sim.spec import catalog
 from sim.spec.plan import LEVELS, Duty, Plan
 
@@ -34,38 +33,40 @@ SCENARIO = load_scenario("group-visit-50")
 
 def check(drill: Drill) -> None:
     w = drill.world
-    for crowd in w.crowds.values():
+    for crowd in w.groups.crowds.values():
         states = [p.state for p in crowd.people]
-        arrived = sum(1 for s in states if s != COMING)
+        arrived = sum(1 for s in states if s is not PersonState.COMING)
         on_site = sum(1 for s in states if s in ON_SITE)
-        gone = sum(1 for s in states if s in (LEFT, INJURED))
+        gone = sum(1 for s in states if s in (PersonState.LEFT, PersonState.INJURED))
         assert arrived == on_site + gone
         assert crowd.on_site == on_site >= 0
         assert crowd.inside >= 0 and crowd.pending_arrivals >= 0
-        assert crowd.pending_arrivals == sum(1 for s in states if s == COMING)
+        assert crowd.pending_arrivals == sum(1 for s in states if s is PersonState.COMING)
         assert 0.0 <= crowd.agitation <= 1.0
         assert len(crowd.reps) <= 5
-        assert crowd.outside_n == sum(1 for s in states if s == OUTSIDE)
+        assert crowd.outside_n == sum(1 for s in states if s is PersonState.OUTSIDE)
         # behaviour without a time step: whoever is on site has a planned next
         # event (or none at all), never one in the past, and budgets left to use
-        assert crowd.wake_at >= w.now - 1e-9
+        assert w.groups.behaviour.alarm(crowd).wake_at >= w.now - 1e-9
+        assert crowd.queued_n == sum(1 for s in states if s is PersonState.QUEUED)
+        assert crowd.in_service_n == sum(1 for s in states if s is PersonState.IN_SERVICE)
         assert all(b >= -1e-9 for b in crowd.mood.budgets.values())
-    for ind in w.individuals.values():
-        assert 0.0 <= ind.distress <= 1.0 and ind.wake_at >= w.now - 1e-9
-    for team in w.teams.values():
+    for ind in w.individuals.all.values():
+        assert 0.0 <= ind.distress <= 1.0 and ind.alarm.wake_at >= w.now - 1e-9
+    for team in w.roster.teams.values():
         seen = set()
         for m in team.members:
             assert id(m) not in seen
             seen.add(id(m))
-            assert m.status in (OFF_DUTY, EN_ROUTE, IDLE, TASKED)
-            if m.status in (IDLE, TASKED):
+            assert m.status in tuple(MemberStatus)
+            if m.status in (MemberStatus.IDLE, MemberStatus.TASKED):
                 assert m.place is not None  # on duty means somewhere, and in one place only
-            if m.status == EN_ROUTE:
+            if m.status is MemberStatus.EN_ROUTE:
                 assert m.place is None and m.eta is not None and m.eta >= w.now - 1e-9
-            if m.status == OFF_DUTY:
+            if m.status is MemberStatus.OFF_DUTY:
                 assert m.place is None
-    for v in w.venues.values():
-        assert w.occupancy(v.id) >= 0
+    for v in w.reception.venues.values():
+        assert w.reception.occupancy(v.id) >= 0
     for s in drill.tracker.states:
         if s.met_at is not None and s.clock_start is not None:
             assert s.met_at >= s.clock_start + min(0.0, s.spec.deadline_min) - 1e-9
@@ -142,9 +143,9 @@ def test_invariants_hold_on_every_shipped_scenario_and_plan(case, on_duty_share,
     for stop in (20, 90, drill.horizon):
         play(drill, pol, until=stop)
         check(drill)
-    for ind in drill.world.individuals.values():
+    for ind in drill.world.individuals.all.values():
         assert 0.0 <= ind.distress <= 1.0
-    for topic in drill.world.topics.values():
+    for topic in drill.world.online.topics.values():
         assert topic.heat >= 0 and topic.peak_heat >= topic.heat - 1e-6
 
 
@@ -154,35 +155,35 @@ def test_invariants_hold_on_every_shipped_scenario_and_plan(case, on_duty_share,
 def _planned_from_present_state(w) -> None:  # type: ignore[no-untyped-def]
     """Each group's line and hazards are the ones its present situation implies
     (so whatever changed it was re-planned at once)."""
-    for crowd in w.crowds.values():
+    for crowd in w.groups.crowds.values():
         if not crowd.started or crowd.on_site == 0:
             continue
-        present = any(
-            o.status == PRESENT and o.place == crowd.place and o.spec.meets_petitioners
-            for o in w.officials.values()
-        )
-        helpers = len(w.members_with(Duty.reception, place=crowd.place)) if crowd.reps_at is not None else 0
-        assert crowd.mood.slope == slope_per_min(crowd.agitation_slope_per_hour(present)), (w.now, crowd.id)
+        present = w.roster.official_present(crowd.place)
+        helpers = len(w.roster.members_with(Duty.reception, place=crowd.place)) if crowd.reps_at is not None else 0
+        situation = crowd.situation_now(present, helpers)
+        b = crowd.behaviour
+        assert crowd.mood.slope == slope_per_min(situation.slope_per_hour(b)), (w.now, crowd.id)
         assert crowd.mood.hazards == {
-            "escalation": crowd.escalation_hazard(),
-            "answered": crowd.answered_hazard(),
-            "helped": crowd.helped_hazard(helpers),
+            "escalation": situation.escalation_hazard(b),
+            "answered": situation.answered_hazard(b),
+            "helped": situation.helped_hazard(b),
         }, (w.now, crowd.id)
-    for ind in w.individuals.values():
-        if ind.started and ind.status == ACTIVE:
-            assert ind.mood.slope == slope_per_min(ind.distress_slope_per_hour())
-            assert ind.mood.hazards == {"self_harm": ind.self_harm_hazard()}
+    for ind in w.individuals.all.values():
+        if ind.active:
+            situation = ind.situation()
+            assert ind.mood.slope == slope_per_min(situation.slope_per_hour(ind.spec))
+            assert ind.mood.hazards == {"self_harm": situation.self_harm_hazard(ind.spec)}
 
 
 def _noticed_at_once(drill: Drill) -> None:
     w = drill.world
-    warranted = w.warranted()
+    warranted = w.levels.warranted()
     if warranted is not None:  # the level the triggers call for, and those below it, are on record
         rank = LEVELS.index(warranted)
-        assert all(n in w.required_at for n in LEVELS[: rank + 1] if n in w.plan.levels), (w.now, warranted)
+        assert all(n in w.levels.required_at for n in LEVELS[: rank + 1] if n in w.plan.levels), (w.now, warranted)
     for state in drill.tracker.states:  # no limit is met without being judged met
         if state.status == "pending" and state.clock_start is not None and w.now >= state.clock_start:
-            assert not drill.tracker._holds(state), (w.now, state.id)
+            assert not drill.tracker.measures.holds(state.spec.measure), (w.now, state.id)
 
 
 @pytest.mark.parametrize("case", SCENARIO_PLANS, ids=[f"{s}@{p}" for s, p in SCENARIO_PLANS])
@@ -202,15 +203,15 @@ def test_the_model_is_consistent_after_every_event(case, policy):
 
 def checked(drill: Drill) -> Drill:
     """The drill, checked for consistency after every one of its events."""
-    env = drill.world.env
-    step = type(env).step
+    kernel = drill.world.kernel
+    step = kernel.step
 
-    def checked_step(self):  # type: ignore[no-untyped-def]
-        step(self)
+    def checked_step() -> None:
+        step()
         _planned_from_present_state(drill.world)
         _noticed_at_once(drill)
 
-    env.step = checked_step.__get__(env)  # type: ignore[method-assign]
+    kernel.step = checked_step  # type: ignore[method-assign]
     return drill
 
 

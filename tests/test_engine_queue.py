@@ -42,7 +42,7 @@ def test_mean_wait_matches_erlang_c():
         drill.advance(drill.horizon)
         waits = [
             p.service_start - p.arrival
-            for p in drill.world.crowds["g"].people
+            for p in drill.world.groups.crowds["g"].people
             if p.service_start is not None and warmup <= p.arrival <= window - 100
         ]
         means.append(statistics.fmean(waits))

@@ -58,7 +58,7 @@ class Drill:
         self._mood: dict[str, list[float]] = {}
         self._heads: dict[str, list[int]] = {}
         if history:
-            self.world.every_minute(self._record)
+            self.world.kernel.every_minute(self._record, scenario.horizon_min)
         self._closed = False
 
     # --- time ----------------------------------------------------------------------
@@ -84,11 +84,7 @@ class Drill:
         if until < self.now - 1e-9:
             raise ValueError(f"cannot go back in time: now {self.now:g}, asked {until:g}")
         until = min(float(until), self.horizon)
-        env = self.world.env
-        if until > env.now:
-            env.run(until=until)
-        while env.peek() <= until:
-            env.step()
+        self.world.kernel.advance(until)
         if self.finished:
             self._close()
 
@@ -97,19 +93,18 @@ class Drill:
         narrating has happened (after the rest of that moment's events): the
         point at which a policy should look again."""
         until = min(float(until), self.horizon)
-        env = self.world.env
+        kernel = self.world.kernel
         log = self.world.log
         seen = log.narrated
-        while env.peek() <= until:
-            env.step()
+        while kernel.peek() <= until:
+            kernel.step()
             if log.narrated != seen:
-                now = env.now
-                while env.peek() <= now:
-                    env.step()
+                now = kernel.now
+                while kernel.peek() <= now:
+                    kernel.step()
                 break
         else:
-            if until > env.now:
-                env.run(until=until)
+            kernel.advance(until)
         if self.finished:
             self._close()
 
@@ -139,24 +134,24 @@ class Drill:
         self.log.add(self.now, "decision", decision.kind, **fields)
         self.decisions.append((self.now, decision))
         takes = decision.apply(self.world)
-        self.world.disturb_all()
-        self.world.flush()
-        self.world.due[self.tracker.update] = None  # judge the milestones now, once
-        self.world.run_due()
+        kernel = self.world.kernel
+        kernel.disturb_all()
+        kernel.soon(self.tracker.update)  # judge the milestones now, once
+        kernel.settle()
         return Outcome(True, None, takes)
 
     # --- views ---------------------------------------------------------------------------
 
     def _record(self, _t: float) -> None:
         w = self.world
-        for c in w.crowds.values():
+        for c in w.groups.crowds.values():
             if c.started:
                 self._mood.setdefault(c.id, []).append(c.agitation)
                 self._heads.setdefault(c.id, []).append(c.on_site)
-        for i in w.individuals.values():
+        for i in w.individuals.all.values():
             if i.started:
                 self._mood.setdefault(i.id, []).append(i.distress)
-        for t in w.topics.values():
+        for t in w.online.topics.values():
             if t.started:
                 self._mood.setdefault(t.id, []).append(t.heat)
 

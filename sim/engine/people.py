@@ -1,4 +1,4 @@
-"""Group visits: the people in them and the crowd's shared mood.
+"""Group visits: the people in them, the crowd, and the crowd's situation.
 
 Each person is drawn when the crowd is created (arrival time, patience,
 reception channel, service time), from the incident's own stream, so no
@@ -7,6 +7,11 @@ agitation (0 calm .. 1 very agitated) is one number: it rises while people
 wait with nobody talking to them and no official present, falls during a
 dialogue, with legal aid, and drops at once with an initial reply, a package
 solution or the family's arrival.
+
+Everything the agitation's slope and the crowd's three hazards depend on is
+computed once into a frozen ``CrowdSituation``; the slope and the hazards are
+functions of it alone, and it is also the key that says whether a re-plan is
+needed, so the key cannot miss an input of the slope.
 """
 
 from __future__ import annotations
@@ -14,23 +19,35 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
 from ..spec.plan import Channel
 from ..spec.scenario import GroupBehaviour, GroupVisit
-from .hazard import INF, OFF, Hazard, MoodPath, no_clock
+from .hazard import OFF, Hazard, MoodPath, no_clock
 
-COMING = "coming"
-OUTSIDE = "outside"  # on site, not inside a room where they can be received
-WAITING = "waiting"  # inside, in the reception queue
-IN_SERVICE = "in_service"
-REGISTERED = "registered"  # claim registered, still on site
-REP = "representative"
-LEFT = "left"
-INJURED = "injured"
 
-ON_SITE = frozenset({OUTSIDE, WAITING, IN_SERVICE, REGISTERED, REP})
+class PersonState(StrEnum):
+    COMING = "coming"
+    OUTSIDE = "outside"  # on site, not inside a room where they can be received
+    QUEUED = "queued"  # inside, in the reception queue
+    IN_SERVICE = "in_service"
+    REGISTERED = "registered"  # claim registered, still on site
+    REPRESENTATIVE = "representative"
+    LEFT = "left"
+    INJURED = "injured"
+
+
+ON_SITE = frozenset(
+    {
+        PersonState.OUTSIDE,
+        PersonState.QUEUED,
+        PersonState.IN_SERVICE,
+        PersonState.REGISTERED,
+        PersonState.REPRESENTATIVE,
+    }
+)
 
 MAX_REPRESENTATIVES = 5  # national petition regulation: at most five speak for a group
 
@@ -43,9 +60,69 @@ class Person:
     patience: float
     channel: str
     service: float
-    state: str = COMING
+    state: PersonState = PersonState.COMING
     ticket: int = 0  # bumped on every (re)queueing; stale queue entries are skipped
     service_start: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrowdSituation:
+    """What a present crowd's agitation and behaviour depend on, besides its mood."""
+
+    official_present: bool
+    in_dialogue: bool
+    unanswered_waiting: bool  # someone on site without a registered claim
+    legal_aid: bool
+    outside_share: float  # of those on site, the share left outdoors (0 at a site)
+    escalated_until: float | None
+    cordon: bool
+    replied: bool
+    answered: int  # registered and representatives, once replied (0 before)
+    package: bool
+    reps_chosen: bool
+    helpers: int  # reception members present, once representatives are chosen
+    unserved: bool  # someone outside or queueing, once representatives are chosen
+
+    def slope_per_hour(self, b: GroupBehaviour) -> float:
+        slope = 0.0
+        if not self.in_dialogue and self.unanswered_waiting:
+            slope += b.waiting_rise_per_hour
+        if not self.official_present:
+            slope += b.no_official_rise_per_hour
+        if self.in_dialogue:
+            slope -= b.dialogue_calm_per_hour
+        if self.legal_aid:
+            slope -= b.legal_aid_calm_per_hour
+        if self.outside_share:
+            slope += b.outside_rise_per_hour * self.outside_share
+        return slope
+
+    def escalation_hazard(self, b: GroupBehaviour) -> Hazard:
+        """Per minute: zero up to the escalation threshold, then rising in
+        proportion to how far agitation is above it; a cordon cuts it."""
+        if self.escalated_until is not None:
+            return OFF
+        rate = b.escalation_per_hour / 60.0
+        if self.cordon:
+            rate *= b.cordon_escalation_factor
+        span = max(1e-9, 1.0 - b.escalation_agitation)
+        return Hazard(-rate * b.escalation_agitation / span, rate / span)
+
+    def answered_hazard(self, b: GroupBehaviour) -> Hazard:
+        """Per minute, for all the answered together: each leaves sooner when calm,
+        twice as soon with a package solution."""
+        if not self.replied or self.answered == 0:
+            return OFF
+        rate = self.answered * b.answered_leave_per_hour / 60.0 * (2.0 if self.package else 1.0)
+        return Hazard(rate, -rate)
+
+    def helped_hazard(self, b: GroupBehaviour) -> Hazard:
+        """Per minute: with representatives chosen, each reception member present
+        sees off so many of the rest an hour, fewer the more agitated the crowd."""
+        if not self.reps_chosen or self.helpers == 0 or not self.unserved:
+            return OFF
+        rate = b.helped_leave_per_hour / 60.0 * self.helpers
+        return Hazard(rate, -rate)
 
 
 @dataclass(eq=False)
@@ -59,6 +136,8 @@ class Crowd:
     mood: MoodPath  # agitation, read at the present time
     outside: deque[Person] = field(default_factory=deque)  # the queue to get in (may hold people since gone)
     outside_n: int = 0  # how many are outside now
+    queued_n: int = 0  # inside, waiting for a clerk
+    in_service_n: int = 0
     registered: list[Person] = field(default_factory=list)
     reps: list[Person] = field(default_factory=list)
     on_site: int = 0
@@ -83,11 +162,7 @@ class Crowd:
     reply_pending: bool = False
     package_pending: bool = False
     family_pending: bool = False
-    # the next behaviour event (escalation, departures, a level threshold)
-    wake_at: float = INF
-    wake_kind: str = ""
-    timer_at: float | None = None  # the earliest wake-up already scheduled
-    plan_key: tuple | None = None  # the inputs of the last re-plan (see plan_key_of)
+    situation: tuple[int, CrowdSituation] | None = None  # (mood version, situation) of the last plan
     unserved_cursor: int = -1  # helped departures pick the latest comers: where to look from
 
     @classmethod
@@ -149,9 +224,10 @@ class Crowd:
         never needs to look right of where it stopped before."""
         k = self.unserved_cursor
         people = self.people
+        outside, queued = PersonState.OUTSIDE, PersonState.QUEUED
         while k >= 0:
             person = people[k]
-            if person.state == OUTSIDE or person.state == WAITING:
+            if person.state is outside or person.state is queued:
                 self.unserved_cursor = k
                 return person
             k -= 1
@@ -165,73 +241,23 @@ class Crowd:
     def is_over(self) -> bool:
         return self.started and self.pending_arrivals == 0 and self.on_site == 0
 
-    def drop_agitation(self, amount: float) -> None:
-        self.mood.shift(self.mood.clock(), -amount)
-
-    def plan_key_of(self, official_present: bool, helpers: int) -> tuple:
-        """Everything the agitation slope and the three hazards below depend on."""
-        answered = self.reply_at is not None
-        return (
-            self.mood.version,
-            official_present,
-            self.dialogue_with is None,
-            self.waiting_unanswered() > 0,
-            self.legal_at is None,
-            self.outside_n / self.on_site if self.venue is not None and self.on_site else 0.0,
-            self.on_site == 0,
-            self.escalated_until,
-            self.cordon_at is None,
-            answered,
-            len(self.registered) + len(self.reps) if answered else 0,
-            self.package_at is None,
-            self.reps_at is None,
-            helpers,
-            self.reps_at is not None and self.latest_unserved() is not None,
+    def situation_now(self, official_present: bool, helpers: int) -> CrowdSituation:
+        """The crowd's situation, given whether an official is present and how many
+        reception members could help people leave (see ``CrowdSituation``)."""
+        replied = self.reply_at is not None
+        reps_chosen = self.reps_at is not None
+        return CrowdSituation(
+            official_present=official_present,
+            in_dialogue=self.dialogue_with is not None,
+            unanswered_waiting=self.waiting_unanswered() > 0,
+            legal_aid=self.legal_at is not None,
+            outside_share=self.outside_n / self.on_site if self.venue is not None and self.on_site else 0.0,
+            escalated_until=self.escalated_until,
+            cordon=self.cordon_at is not None,
+            replied=replied,
+            answered=len(self.registered) + len(self.reps) if replied else 0,
+            package=self.package_at is not None,
+            reps_chosen=reps_chosen,
+            helpers=helpers,
+            unserved=reps_chosen and self.latest_unserved() is not None,
         )
-
-    def agitation_slope_per_hour(self, official_present: bool) -> float:
-        b = self.behaviour
-        slope = 0.0
-        if self.dialogue_with is None and self.waiting_unanswered() > 0:
-            slope += b.waiting_rise_per_hour
-        if not official_present:
-            slope += b.no_official_rise_per_hour
-        if self.dialogue_with is not None:
-            slope -= b.dialogue_calm_per_hour
-        if self.legal_at is not None:
-            slope -= b.legal_aid_calm_per_hour
-        if self.on_site > 0 and self.venue is not None:
-            outside_share = self.outside_n / self.on_site
-            slope += b.outside_rise_per_hour * outside_share
-        return slope
-
-    def escalation_hazard(self) -> Hazard:
-        """Per minute: zero up to the escalation threshold, then rising in
-        proportion to how far agitation is above it; a cordon cuts it."""
-        b = self.behaviour
-        if self.on_site == 0 or self.escalated_until is not None:
-            return OFF
-        rate = b.escalation_per_hour / 60.0
-        if self.cordon_at is not None:
-            rate *= b.cordon_escalation_factor
-        span = max(1e-9, 1.0 - b.escalation_agitation)
-        return Hazard(-rate * b.escalation_agitation / span, rate / span)
-
-    def answered_hazard(self) -> Hazard:
-        """Per minute, for all the answered together: each leaves sooner when calm,
-        twice as soon with a package solution."""
-        n = len(self.registered) + len(self.reps)
-        if self.reply_at is None or n == 0:
-            return OFF
-        rate = (
-            n * self.behaviour.answered_leave_per_hour / 60.0 * (2.0 if self.package_at is not None else 1.0)
-        )
-        return Hazard(rate, -rate)
-
-    def helped_hazard(self, helpers: int) -> Hazard:
-        """Per minute: with representatives chosen, each reception member present
-        sees off so many of the rest an hour, fewer the more agitated the crowd."""
-        if self.reps_at is None or helpers == 0 or self.latest_unserved() is None:
-            return OFF
-        rate = self.behaviour.helped_leave_per_hour / 60.0 * helpers
-        return Hazard(rate, -rate)

@@ -21,7 +21,7 @@ from ..spec.plan import LEVELS, Duty, VenueKind
 from . import decisions as D
 from .drill import Drill
 from .people import Crowd
-from .staff import BASE
+from .staff import BASE, OfficialStatus
 
 
 class Policy(Protocol):
@@ -67,13 +67,19 @@ class PlanPolicy:
     def act(self, drill: Drill) -> list[D.Decision]:
         w = drill.state()
         out: list[D.Decision] = []
-        if w.recommended and w.decision_ready() is None and w.level_pending is None:
-            if w.level is None or LEVELS.index(w.recommended) > LEVELS.index(w.level):
-                out.append(D.DeclareLevel(w.recommended))
+        if (
+            w.levels.recommended
+            and w.assessment.decision_ready() is None
+            and w.assessment.level_pending is None
+        ):
+            if w.assessment.level is None or LEVELS.index(w.levels.recommended) > LEVELS.index(
+                w.assessment.level
+            ):
+                out.append(D.DeclareLevel(w.levels.recommended))
         out.extend(self._prepare(drill))
-        if w.level is None:
+        if w.assessment.level is None:
             return [d for d in out if self._fresh(d)]
-        rank = LEVELS.index(w.level)
+        rank = LEVELS.index(w.assessment.level)
         incidents = w.active_site_incidents()
         for name in LEVELS[: rank + 1]:
             level = w.plan.levels.get(name)  # type: ignore[call-overload]
@@ -99,24 +105,26 @@ class PlanPolicy:
                 continue
             m = state.spec.measure
             if m.kind == "team_on_site":
-                team = w.teams[m.team]
+                team = w.roster.teams[m.team]
                 if team.off_duty():
                     out.append(D.CallIn(m.team))
                 place = w.main_place()
                 if place != BASE:
                     out.extend(self._send(drill, m.team, m.people or len(team.members), place))
             elif m.kind == "teams_all_on_duty":
-                out.extend(D.CallIn(t) for t in m.teams if w.teams[t].off_duty())
-            elif m.kind == "official_on_site" and w.officials[m.official].status == "away":
+                out.extend(D.CallIn(t) for t in m.teams if w.roster.teams[t].off_duty())
+            elif (
+                m.kind == "official_on_site" and w.roster.officials[m.official].status is OfficialStatus.AWAY
+            ):
                 out.append(D.Summon(m.official))
-            elif m.kind == "venue_open" and not w.venues[m.venue].open:
+            elif m.kind == "venue_open" and not w.reception.venues[m.venue].open:
                 out.append(D.OpenVenue(m.venue))
         return out
 
     def _send(self, drill: Drill, team_id: str, need: int, place: str, to: str | None = None):  # type: ignore[no-untyped-def]
         """Dispatch idle members of a team to ``place`` until ``need`` are there or on their way."""
         w = drill.state()
-        team = w.teams[team_id]
+        team = w.roster.teams[team_id]
         coming = sum(1 for m in team.members if m.status == "en_route" and m.task is None and m.place is None)
         there = len(team.at(place))
         short = need - there - (coming if place == BASE else 0)
@@ -131,7 +139,7 @@ class PlanPolicy:
             return []
         w = drill.state()
         out: list[D.Decision] = []
-        for team in w.team_with(Duty.reception):
+        for team in w.roster.with_duty(Duty.reception):
             if team.at(crowd.place):
                 continue
             idle = [m for m in team.members if m.status == "idle" and m.place == BASE]
@@ -151,11 +159,11 @@ class PlanPolicy:
         w = drill.state()
         do = action.do
         if do == "call_in":
-            team = w.teams[action.team]
+            team = w.roster.teams[action.team]
             return [D.CallIn(action.team)] if team.off_duty() else []
         if do == "summon":
-            official = w.officials[action.official]
-            if official.status != "away":
+            official = w.roster.officials[action.official]
+            if official.status is not OfficialStatus.AWAY:
                 return []
             first = incidents[0].id if incidents else None
             return [D.Summon(action.official, first)]
@@ -168,7 +176,7 @@ class PlanPolicy:
         out: list[D.Decision] = []
         for inc in incidents:
             if do == "dispatch":
-                team = w.teams[action.team]
+                team = w.roster.teams[action.team]
                 there = len(team.at(inc.place)) + sum(
                     1 for m in team.en_route() if m.task is None and inc.place == BASE
                 )
@@ -185,14 +193,14 @@ class PlanPolicy:
             if need is not None and inc.place != BASE:
                 duty, count = need
                 count = count(w) if callable(count) else count
-                for team in w.team_with(duty)[:1]:
+                for team in w.roster.with_duty(duty)[:1]:
                     if len(team.at(inc.place)) < count:
                         out.extend(self._send(drill, team.id, count, inc.place, inc.id))
             cls = _INCIDENT_DECISIONS[do]
             out.append(cls(incident=inc.id))  # type: ignore[call-arg]
         if do == "initial_reply":
             # the reply also answers a grievance raised online
-            out.extend(D.IssueInitialReply(t.id) for t in w.topics.values() if t.started)
+            out.extend(D.IssueInitialReply(t.id) for t in w.online.topics.values() if t.started)
         return out
 
     def _indoors(self, drill: Drill, crowd: Crowd) -> D.Decision | None:
@@ -200,13 +208,15 @@ class PlanPolicy:
         w = drill.state()
         if crowd.place != BASE:
             return None
-        current = w.venues.get(crowd.venue or "")
+        current = w.reception.venues.get(crowd.venue or "")
         rooms = [
-            v for v in w.venues.values() if v.open and v.indoor and v.spec.kind != VenueKind.meeting_room
+            v
+            for v in w.reception.venues.values()
+            if v.open and v.indoor and v.spec.kind != VenueKind.meeting_room
         ]
         if not rooms:
             return None
-        best = max(rooms, key=lambda v: (v.spec.capacity_people - w.occupancy(v.id), v.id))
+        best = max(rooms, key=lambda v: (v.spec.capacity_people - w.reception.occupancy(v.id), v.id))
         if current is not None and current.indoor:
             if not crowd.outside_n or best.id == current.id:
                 return None

@@ -12,11 +12,11 @@ from typing import Any
 
 from ..spec.plan import LEVELS
 from .heat import Topic
-from .individual import ACTIVE, Individual
+from .individual import Individual, IndividualStatus
 from .milestones import Tracker
-from .people import IN_SERVICE, OUTSIDE, WAITING, Crowd
-from .staff import BASE, EN_ROUTE, IDLE, OFF_DUTY, TASKED
-from .world import VenueState, World
+from .people import Crowd
+from .staff import MemberStatus
+from .world import World
 
 
 def wall_clock(start: str, minutes: float) -> str:
@@ -163,10 +163,6 @@ class Snapshot:
 
 
 def _crowd_view(c: Crowd, history: dict[str, list[float]], heads: dict[str, list[int]]) -> IncidentView:
-    counts = {OUTSIDE: 0, WAITING: 0, IN_SERVICE: 0}
-    for p in c.people:
-        if p.state in counts:
-            counts[p.state] += 1
     return IncidentView(
         id=c.id,
         kind="group_visit",
@@ -176,9 +172,9 @@ def _crowd_view(c: Crowd, history: dict[str, list[float]], heads: dict[str, list
         started=c.started,
         over=c.is_over(),
         head_count=c.on_site,
-        outside=counts[OUTSIDE],
-        waiting=counts[WAITING],
-        in_service=counts[IN_SERVICE],
+        outside=c.outside_n,
+        waiting=c.queued_n,
+        in_service=c.in_service_n,
         registered=len(c.registered),
         representatives=len(c.reps),
         mood=c.agitation,
@@ -210,7 +206,7 @@ def _individual_view(i: Individual, history: dict[str, list[float]]) -> Incident
         place=i.place,
         venue=i.venue,
         started=i.started,
-        over=i.status != ACTIVE,
+        over=i.status is not IndividualStatus.ACTIVE,
         head_count=i.head_count(),
         outside=0,
         waiting=0,
@@ -259,15 +255,6 @@ def _topic_view(t: Topic, history: dict[str, list[float]], world: World) -> Topi
     )
 
 
-def _people_in(world: World, venue: VenueState) -> int:
-    """Who is there: in a room, those let in (and representatives met there);
-    in an open-air venue, the whole group standing in it."""
-    if not venue.indoor:
-        return sum(c.on_site for c in world.crowds.values() if c.venue == venue.id and c.place == BASE)
-    reps = len(world.crowds[venue.reps_of].reps) if venue.reps_of in world.crowds else 0
-    return world.occupancy(venue.id) + reps
-
-
 def build(
     world: World,
     tracker: Tracker,
@@ -275,11 +262,11 @@ def build(
     heads: dict[str, list[int]],
 ) -> Snapshot:
     teams = []
-    for team in world.teams.values():
+    for team in world.roster.teams.values():
         places: dict[str, int] = {}
-        etas = [m.eta for m in team.members if m.status == EN_ROUTE and m.eta is not None]
+        etas = [m.eta for m in team.members if m.status is MemberStatus.EN_ROUTE and m.eta is not None]
         for m in team.members:
-            if m.status in (IDLE, TASKED) and m.place is not None:
+            if m.status in (MemberStatus.IDLE, MemberStatus.TASKED) and m.place is not None:
                 places[m.place] = places.get(m.place, 0) + 1
         teams.append(
             TeamView(
@@ -287,19 +274,19 @@ def build(
                 label=_label(team.spec.label),
                 duties=tuple(d.value for d in team.spec.duties),
                 size=len(team.members),
-                off_duty=sum(1 for m in team.members if m.status == OFF_DUTY),
+                off_duty=sum(1 for m in team.members if m.status is MemberStatus.OFF_DUTY),
                 en_route=len(etas),
                 next_eta=min(etas) if etas else None,
-                idle=sum(1 for m in team.members if m.status == IDLE),
-                busy=sum(1 for m in team.members if m.status == TASKED),
+                idle=sum(1 for m in team.members if m.status is MemberStatus.IDLE),
+                busy=sum(1 for m in team.members if m.status is MemberStatus.TASKED),
                 places=places,
                 external=team.spec.external,
             )
         )
     alert = []
     for step in world.plan.alert_chain:
-        done = world.step_done.get(step.step)
-        started = step.step in world.step_started
+        done = world.assessment.step_done.get(step.step)
+        started = step.step in world.assessment.step_started
         alert.append(
             AlertStepView(
                 step=step.step,
@@ -335,18 +322,18 @@ def build(
         t=world.now,
         wall=wall_clock(world.scenario.wall_start, world.now),
         horizon=world.scenario.horizon_min,
-        level=world.level,
-        level_pending=world.level_pending[0] if world.level_pending else None,
-        recommended=world.recommended,
-        required=dict(world.required_at),
-        ended=world.ended_at is not None,
+        level=world.assessment.level,
+        level_pending=world.assessment.level_pending[0] if world.assessment.level_pending else None,
+        recommended=world.levels.recommended,
+        required=dict(world.levels.required_at),
+        ended=world.assessment.ended_at is not None,
         alert=tuple(alert),
         incidents=tuple(incidents),
-        topics=tuple(_topic_view(t, history, world) for t in world.topics.values()),
+        topics=tuple(_topic_view(t, history, world) for t in world.online.topics.values()),
         teams=tuple(teams),
         officials=tuple(
             OfficialView(o.id, _label(o.spec.label), o.status, o.eta, o.place, o.engaged_with)
-            for o in world.officials.values()
+            for o in world.roster.officials.values()
         ),
         venues=tuple(
             VenueView(
@@ -356,15 +343,15 @@ def build(
                 v.open,
                 v.opening_eta,
                 v.spec.capacity_people,
-                _people_in(world, v),
+                world.reception.people_in(v),
                 v.reps_of,
             )
-            for v in world.venues.values()
+            for v in world.reception.venues.values()
         ),
         milestones=milestones,
-        pending=tuple(dict(p) for p in world.pending),
+        pending=tuple({"what": p.what, "eta": p.eta, **p.data} for p in world.pending.items),
         log_length=len(world.log),
         head_count=world.head_count(),
-        max_heat=world.max_heat(),
+        max_heat=world.online.max_heat(),
         levels=tuple(name for name in LEVELS if name in world.plan.levels),
     )

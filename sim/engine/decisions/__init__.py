@@ -1,0 +1,95 @@
+"""The decisions a drill accepts: data, a check, and an effect through the
+owning component. Their labels for people are in ``sim.labels``."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from .base import Decision, Estimate
+from .command import (
+    CallIn,
+    DeclareLevel,
+    Dispatch,
+    EndResponse,
+    OpenVenue,
+    PublishStatement,
+    RequestSupport,
+    Summon,
+)
+from .facilitator import FacilitatorInject
+from .site import (
+    AskPackageSolution,
+    AskRepresentatives,
+    ContactFamily,
+    IssueInitialReply,
+    MedicalStandby,
+    MoveGroup,
+    SetCordon,
+    StartDialogue,
+    StartLegalAid,
+)
+
+ALL: tuple[type[Decision], ...] = (
+    DeclareLevel,
+    CallIn,
+    Dispatch,
+    Summon,
+    OpenVenue,
+    MoveGroup,
+    AskRepresentatives,
+    StartDialogue,
+    IssueInitialReply,
+    AskPackageSolution,
+    PublishStatement,
+    SetCordon,
+    MedicalStandby,
+    StartLegalAid,
+    ContactFamily,
+    RequestSupport,
+    EndResponse,
+    FacilitatorInject,
+)
+BY_KIND: dict[str, type[Decision]] = {cls.kind: cls for cls in ALL}
+
+
+def from_dict(data: dict[str, Any]) -> Decision:
+    """Rebuild a decision from ``to_dict()`` output (journals); raises ValueError."""
+    kind = data.get("kind")
+    cls = BY_KIND.get(str(kind))
+    if cls is None:
+        raise ValueError(f"unknown decision kind {kind!r}")
+    if cls is FacilitatorInject:
+        return FacilitatorInject.make(str(data.get("zh", "")), str(data.get("en", "")), data.get("effect"))
+    names = {f.name for f in fields(cls)}
+    extra = set(data) - names - {"kind"}
+    if extra:
+        raise ValueError(f"{kind}: unknown field(s) {', '.join(sorted(extra))}")
+    return cls(**{k: v for k, v in data.items() if k != "kind"})
+
+
+__all__ = [
+    "ALL",
+    "BY_KIND",
+    "AskPackageSolution",
+    "AskRepresentatives",
+    "CallIn",
+    "ContactFamily",
+    "Decision",
+    "DeclareLevel",
+    "Dispatch",
+    "EndResponse",
+    "Estimate",
+    "FacilitatorInject",
+    "IssueInitialReply",
+    "MedicalStandby",
+    "MoveGroup",
+    "OpenVenue",
+    "PublishStatement",
+    "RequestSupport",
+    "SetCordon",
+    "StartDialogue",
+    "StartLegalAid",
+    "Summon",
+    "from_dict",
+]

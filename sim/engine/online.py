@@ -1,0 +1,201 @@
+"""Online opinion (网络舆情): topics, their posts, livestreams, statements and
+the copycat gatherings a hot topic brings.
+
+Each topic is a self-exciting process (``heat.Topic``); its posts are drawn
+one at a time from the topic's state, and redrawn whenever something changes
+its intensity (a livestream, a burst, a statement), so a post drawn before is
+then stale and ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from ..spec.scenario import GroupBehaviour, GroupVisit, OnlineTopic, Scenario
+from .hazard import INF
+from .heat import Topic
+from .individual import Individual, IndividualStatus
+from .kernel import EPS_MIN, Kernel
+from .log import EventLog
+from .people import Crowd
+from .streams import Streams, Uniforms
+
+if TYPE_CHECKING:
+    import simpy
+
+    from .group_visit import GroupVisits
+    from .individual import Individuals
+    from .levels import Levels
+
+
+class Online:
+    def __init__(self, scenario: Scenario, kernel: Kernel, log: EventLog, streams: Streams):
+        self.scenario = scenario
+        self.kernel = kernel
+        self.log = log
+        self.streams = streams
+        self.topics: dict[str, Topic] = {}
+        self.statements: list[float] = []
+        self.drafting_eta: float | None = None  # a statement being drafted
+        self._uniforms: dict[str, Uniforms] = {}
+        # wired by the world
+        self.levels: Levels
+        self.groups: GroupVisits
+        self.individuals: Individuals
+
+    def add(self, spec: OnlineTopic) -> Topic:
+        topic = Topic.from_spec(spec)
+        env = self.kernel.env
+        topic.clock = lambda: env.now
+        self.topics[spec.id] = topic
+        self.kernel.process(self._start(topic))
+        return topic
+
+    def _start(self, topic: Topic) -> Generator[simpy.Event, Any, None]:
+        yield self.kernel.timeout(topic.spec.start_min)
+        now = self.kernel.now
+        topic.start(now)
+        self.log.add(now, "topic_started", topic.id, heat=topic.heat)
+        self._schedule_post(topic)
+        self._copycat(topic)  # a topic may start already hot
+        self.levels.check()
+
+    # --- what others read -------------------------------------------------------------------
+
+    def max_heat(self) -> float:
+        return max((t.heat for t in self.topics.values()), default=0.0)
+
+    def sample(self) -> None:
+        now = self.kernel.now
+        for topic in self.topics.values():
+            if topic.started:
+                self.log.add(now, "sample", topic.id, heat=topic.heat)
+
+    # --- posts ---------------------------------------------------------------------------------
+
+    def _schedule_post(self, topic: Topic) -> None:
+        """(Re)draw the next post from the topic's state now: after anything that
+        changed its intensity. A post drawn before is then stale and ignored."""
+        if not topic.started:
+            return
+        uniform = self._uniforms.get(topic.id)
+        if uniform is None:
+            uniform = self._uniforms[topic.id] = Uniforms(self.streams(f"heat:{topic.id}"))
+        at = topic.draw_next_post(self.kernel.now, uniform)
+        if at < INF:
+            self.kernel.at(at, lambda: self._post(topic, at))
+
+    def _post(self, topic: Topic, at: float) -> None:
+        if topic.next_post != at:
+            return  # redrawn since
+        topic.settle(at)
+        before = topic.heat0
+        topic.add_events(at, 1)
+        if topic.spec.copycat is not None:
+            self._copycat(topic)
+        self.levels.heat_passed(before, topic.heat0)
+        self._schedule_post(topic)
+
+    def heat_burst(self, events: float, cause: str) -> None:
+        now = self.kernel.now
+        for topic in self.topics.values():
+            if topic.started:
+                topic.add_events(now, events)
+                self.log.add(now, "heat_burst", topic.id, events=events, cause=cause, heat=topic.heat)
+                self.after_burst(topic)
+
+    def spike(self, topic: Topic, events: int) -> None:
+        """A burst on one topic (an inject)."""
+        now = self.kernel.now
+        topic.add_events(now, events)
+        self.log.add(now, "heat_burst", topic.id, events=events, cause="inject", heat=topic.heat)
+        if topic.started:
+            self.after_burst(topic)
+
+    def after_burst(self, topic: Topic) -> None:
+        self._schedule_post(topic)
+        self._copycat(topic)
+        self.levels.check()
+
+    # --- livestreams and statements --------------------------------------------------------------
+
+    def start_livestream(self, incident_id: str) -> None:
+        target: Crowd | Individual | None = self.groups.crowds.get(incident_id) or self.individuals.all.get(
+            incident_id
+        )
+        rate = 0.0
+        if isinstance(target, Individual):
+            if target.livestreaming or target.status is not IndividualStatus.ACTIVE:
+                return
+            target.livestreaming = True
+            rate = target.spec.behaviour.livestream_events_per_hour
+        elif isinstance(target, Crowd):
+            rate = target.behaviour.heat_events_per_escalation  # a group's stream, per hour
+        for topic in self.topics.values():
+            topic.extra_base_per_hour += rate
+            self._schedule_post(topic)
+        self.log.add(self.kernel.now, "livestream_started", incident_id, events_per_hour=rate)
+
+    def stop_livestream(self, ind: Individual) -> None:
+        if ind.livestreaming:
+            ind.livestreaming = False
+            for topic in self.topics.values():
+                topic.extra_base_per_hour = max(
+                    0.0, topic.extra_base_per_hour - ind.spec.behaviour.livestream_events_per_hour
+                )
+                self._schedule_post(topic)
+
+    def publish_statement(self) -> None:
+        now = self.kernel.now
+        self.statements.append(now)
+        for topic in self.topics.values():
+            timely = topic.started and now - topic.spec.start_min <= topic.spec.behaviour.statement_timely_min
+            topic.settle(now)
+            topic.apply_statement(timely or not topic.started)
+            self._schedule_post(topic)
+        self.log.add(now, "statement_published", "", round=len(self.statements))
+
+    # --- copycat gatherings ---------------------------------------------------------------------
+
+    def _copycat(self, topic: Topic) -> None:
+        rule = topic.spec.copycat
+        if rule is None or topic.copycats >= rule.max_gatherings or topic.heat < rule.heat_threshold:
+            return
+        now = self.kernel.now
+        if topic.last_copycat is not None and now < topic.last_copycat + rule.min_gap_min - EPS_MIN:
+            # too soon after the last one: look again when the gap is over, since
+            # the heat may still be above the threshold then with no new post
+            again = topic.last_copycat + rule.min_gap_min
+            if topic.copycat_check_at != again:
+                topic.copycat_check_at = again
+                self.kernel.at(again, lambda: self._copycat(topic))
+            return
+        topic.copycats += 1
+        topic.last_copycat = now
+        if topic.copycats < rule.max_gatherings:
+            # the heat may stay above the mark through the gap with no post to notice it
+            again = now + rule.min_gap_min
+            topic.copycat_check_at = again
+            self.kernel.at(again, lambda: self._copycat(topic))
+        behaviour = rule.behaviour or self._first_group_behaviour()
+        crowd_id = f"{topic.id}-copycat-{topic.copycats}"
+        spec = GroupVisit(
+            kind="group_visit",
+            id=crowd_id,
+            label={"zh": f"跟风聚集{topic.copycats}", "en": f"Copycat gathering {topic.copycats}"},  # type: ignore[arg-type]
+            location=rule.location,
+            start_min=now,
+            size_people=rule.size_people,
+            arrival_spread_min=rule.arrival_spread_min,
+            grievance=rule.grievance,
+            behaviour=behaviour,
+            source=topic.spec.source,
+        )
+        self.groups.spawn_copycat(crowd_id, spec, topic.id, topic.heat)
+
+    def _first_group_behaviour(self) -> GroupBehaviour:
+        for incident in self.scenario.incidents:
+            if isinstance(incident, GroupVisit):
+                return incident.behaviour
+        raise RuntimeError("copycat rule without behaviour in a scenario without groups")  # schema prevents
