@@ -258,3 +258,13 @@ def make(plan: dict[str, Any] | None = None, scenario: dict[str, Any] | None = N
 
 def trace(drill: Any, kinds: set[str]) -> list[tuple[float, str, str]]:
     return [(round(e.t, 6), e.kind, e.subject) for e in drill.log if e.kind in kinds]
+
+
+def model(drill: Any) -> Any:
+    """The model behind a drill, for white-box tests of the engine itself (invariants,
+    queue statistics). Nothing outside the engine's tests may do this."""
+    return drill._world
+
+
+def tracker(drill: Any) -> Any:
+    return drill._tracker

@@ -67,7 +67,12 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
     ]
     if groups:
         out += [
-            (18, D.FacilitatorInject.make("加入", "join", {"kind": "join", "incident": groups[0], "people": 7})),
+            (
+                18,
+                D.FacilitatorInject.make(
+                    "加入", "join", {"kind": "join", "incident": groups[0], "people": 7}
+                ),
+            ),
             (20, D.MoveGroup(groups[0], rooms[0] if rooms else venues[0])),
             (
                 24,
@@ -133,8 +138,9 @@ def runs() -> Iterator[tuple[str, Callable[[], str]]]:
     for sid, pid in cases():
         for policy in ("plan", "passive"):
             for seed in SEEDS:
-                yield f"{sid}@{pid}/{policy}/{seed}", lambda s=sid, p=pid, q=policy, k=seed: policy_log(
-                    s, p, q, k
+                yield (
+                    f"{sid}@{pid}/{policy}/{seed}",
+                    lambda s=sid, p=pid, q=policy, k=seed: policy_log(s, p, q, k),
                 )
         for seed in SCRIPT_SEEDS:
             yield f"{sid}@{pid}/script/{seed}", lambda s=sid, p=pid, k=seed: script_log(s, p, k)

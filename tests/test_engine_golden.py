@@ -34,7 +34,8 @@ def test_scripted_logs_match_the_golden_hashes(scenario_id: str, plan_id: str) -
     wrong = [
         seed
         for seed in SCRIPT_SEEDS
-        if _digest(script_log(scenario_id, plan_id, seed)) != RECORDED[f"{scenario_id}@{plan_id}/script/{seed}"]
+        if _digest(script_log(scenario_id, plan_id, seed))
+        != RECORDED[f"{scenario_id}@{plan_id}/script/{seed}"]
     ]
     assert wrong == [], f"seeds whose log changed: {wrong}"
 

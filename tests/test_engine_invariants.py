@@ -13,6 +13,7 @@ noticed the moment it holds.
 from __future__ import annotations
 
 import pytest
+from engine_fixtures import model, tracker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,7 @@ SCENARIO = load_scenario("group-visit-50")
 
 
 def check(drill: Drill) -> None:
-    w = drill.world
+    w = model(drill)
     for crowd in w.groups.crowds.values():
         states = [p.state for p in crowd.people]
         arrived = sum(1 for s in states if s is not PersonState.COMING)
@@ -67,7 +68,7 @@ def check(drill: Drill) -> None:
                 assert m.place is None
     for v in w.reception.venues.values():
         assert w.reception.occupancy(v.id) >= 0
-    for s in drill.tracker.states:
+    for s in tracker(drill).states:
         if s.met_at is not None and s.clock_start is not None:
             assert s.met_at >= s.clock_start + min(0.0, s.spec.deadline_min) - 1e-9
 
@@ -143,9 +144,9 @@ def test_invariants_hold_on_every_shipped_scenario_and_plan(case, on_duty_share,
     for stop in (20, 90, drill.horizon):
         play(drill, pol, until=stop)
         check(drill)
-    for ind in drill.world.individuals.all.values():
+    for ind in model(drill).individuals.all.values():
         assert 0.0 <= ind.distress <= 1.0
-    for topic in drill.world.online.topics.values():
+    for topic in model(drill).online.topics.values():
         assert topic.heat >= 0 and topic.peak_heat >= topic.heat - 1e-6
 
 
@@ -159,7 +160,9 @@ def _planned_from_present_state(w) -> None:  # type: ignore[no-untyped-def]
         if not crowd.started or crowd.on_site == 0:
             continue
         present = w.roster.official_present(crowd.place)
-        helpers = len(w.roster.members_with(Duty.reception, place=crowd.place)) if crowd.reps_at is not None else 0
+        helpers = (
+            len(w.roster.members_with(Duty.reception, place=crowd.place)) if crowd.reps_at is not None else 0
+        )
         situation = crowd.situation_now(present, helpers)
         b = crowd.behaviour
         assert crowd.mood.slope == slope_per_min(situation.slope_per_hour(b)), (w.now, crowd.id)
@@ -176,14 +179,17 @@ def _planned_from_present_state(w) -> None:  # type: ignore[no-untyped-def]
 
 
 def _noticed_at_once(drill: Drill) -> None:
-    w = drill.world
+    w = model(drill)
     warranted = w.levels.warranted()
     if warranted is not None:  # the level the triggers call for, and those below it, are on record
         rank = LEVELS.index(warranted)
-        assert all(n in w.levels.required_at for n in LEVELS[: rank + 1] if n in w.plan.levels), (w.now, warranted)
-    for state in drill.tracker.states:  # no limit is met without being judged met
+        assert all(n in w.levels.required_at for n in LEVELS[: rank + 1] if n in w.plan.levels), (
+            w.now,
+            warranted,
+        )
+    for state in tracker(drill).states:  # no limit is met without being judged met
         if state.status == "pending" and state.clock_start is not None and w.now >= state.clock_start:
-            assert not drill.tracker.measures.holds(state.spec.measure), (w.now, state.id)
+            assert not tracker(drill).measures.holds(state.spec.measure), (w.now, state.id)
 
 
 @pytest.mark.parametrize("case", SCENARIO_PLANS, ids=[f"{s}@{p}" for s, p in SCENARIO_PLANS])
@@ -203,12 +209,12 @@ def test_the_model_is_consistent_after_every_event(case, policy):
 
 def checked(drill: Drill) -> Drill:
     """The drill, checked for consistency after every one of its events."""
-    kernel = drill.world.kernel
+    kernel = model(drill).kernel
     step = kernel.step
 
     def checked_step() -> None:
         step()
-        _planned_from_present_state(drill.world)
+        _planned_from_present_state(model(drill))
         _noticed_at_once(drill)
 
     kernel.step = checked_step  # type: ignore[method-assign]

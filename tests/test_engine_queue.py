@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 
-from engine_fixtures import make, plan_dict, scenario_dict
+from engine_fixtures import make, model, plan_dict, scenario_dict
 
 from sim.engine.drill import Drill
 
@@ -42,7 +42,7 @@ def test_mean_wait_matches_erlang_c():
         drill.advance(drill.horizon)
         waits = [
             p.service_start - p.arrival
-            for p in drill.world.groups.crowds["g"].people
+            for p in model(drill).groups.crowds["g"].people
             if p.service_start is not None and warmup <= p.arrival <= window - 100
         ]
         means.append(statistics.fmean(waits))

@@ -11,10 +11,16 @@
 Time is minutes from the scenario's start. ``advance(until)`` processes the
 events at exactly ``until`` too (SimPy's own ``run(until=t)`` stops before
 them), so a decision taken after ``advance(t)`` sees the state at t complete.
+
+The drill exposes what a trainee can see (``snapshot()``, ``view()``, the
+``log``) and what a trainee can do (``check``, ``estimate``, ``decide``; the
+facilitator's ``facilitate``), and nothing that reaches the model. Decisions
+taken are read from the log.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -24,10 +30,11 @@ from ..spec.pairing import check_pairing
 from ..spec.plan import Plan
 from ..spec.scenario import Scenario
 from .decisions import Decision, Estimate
-from .log import EventLog
+from .log import Entry, EventLog
 from .milestones import Tracker
 from .scorecard import Scorecard, scorecard_from
 from .snapshot import Snapshot, build
+from .view import View
 from .world import World
 
 
@@ -39,33 +46,21 @@ class Outcome:
 
 
 class Drill:
-    def __init__(
-        self,
-        plan: Plan,
-        scenario: Scenario,
-        seed: int | np.random.SeedSequence = 0,
-        history: bool = False,
-    ):
-        """``history`` keeps a minute-by-minute record of each incident's mood and
-        head count for views (sparklines); it reads the model and changes nothing."""
+    def __init__(self, plan: Plan, scenario: Scenario, seed: int | np.random.SeedSequence = 0):
         check_pairing(plan, scenario)  # a clear SpecError, not a model that misplaces people
         self.plan = plan
         self.scenario = scenario
         self.seed = seed
-        self.world = World(plan, scenario, seed)
-        self.tracker = Tracker(self.world)
-        self.decisions: list[tuple[float, Decision]] = []
-        self._mood: dict[str, list[float]] = {}
-        self._heads: dict[str, list[int]] = {}
-        if history:
-            self.world.kernel.every_minute(self._record, scenario.horizon_min)
+        self._world = World(plan, scenario, seed)
+        self._tracker = Tracker(self._world)
+        self._view = View(self._world, self._tracker)
         self._closed = False
 
     # --- time ----------------------------------------------------------------------
 
     @property
     def now(self) -> float:
-        return self.world.now
+        return self._world.kernel.now
 
     @property
     def horizon(self) -> float:
@@ -77,32 +72,45 @@ class Drill:
 
     @property
     def log(self) -> EventLog:
-        return self.world.log
+        return self._world.log
 
     def advance(self, until: float) -> None:
         """Run every event up to and including time ``until`` (capped at the horizon)."""
         if until < self.now - 1e-9:
             raise ValueError(f"cannot go back in time: now {self.now:g}, asked {until:g}")
-        until = min(float(until), self.horizon)
-        self.world.kernel.advance(until)
+        self._world.kernel.advance(min(float(until), self.horizon))
         if self.finished:
             self._close()
 
-    def advance_to_news(self, until: float) -> None:
+    def advance_to_news(self, until: float, news: Callable[[Entry], bool] | None = None) -> None:
         """Run events up to ``until``, stopping early once something worth
         narrating has happened (after the rest of that moment's events): the
-        point at which a policy should look again."""
+        point at which a trainee, or a policy, should look again. ``news`` says
+        which log entries count (default: the narrated ones)."""
         until = min(float(until), self.horizon)
-        kernel = self.world.kernel
-        log = self.world.log
-        seen = log.narrated
-        while kernel.peek() <= until:
-            kernel.step()
-            if log.narrated != seen:
-                now = kernel.now
-                while kernel.peek() <= now:
-                    kernel.step()
-                break
+        kernel = self._world.kernel
+        log = self._world.log
+        entries = log.entries
+        heard = False
+        if news is None:
+            seen = log.narrated
+            while kernel.peek() <= until:
+                kernel.step()
+                if log.narrated != seen:
+                    heard = True
+                    break
+        else:
+            read = len(entries)
+            while kernel.peek() <= until:
+                kernel.step()
+                if len(entries) != read and any(news(e) for e in entries[read:]):
+                    heard = True
+                    break
+                read = len(entries)
+        if heard:
+            now = kernel.now  # the rest of that moment's events, then stop
+            while kernel.peek() <= now:
+                kernel.step()
         else:
             kernel.advance(until)
         if self.finished:
@@ -111,8 +119,8 @@ class Drill:
     def _close(self) -> None:
         if not self._closed:
             self._closed = True
-            self.tracker.update()
-            self.tracker.close()
+            self._tracker.update()
+            self._tracker.close()
 
     # --- decisions -------------------------------------------------------------------
 
@@ -120,50 +128,40 @@ class Drill:
         """Why ``decision`` cannot be taken now, or None if it can."""
         if self.finished:
             return "the drill is over"
-        return decision.validate(self.world)
+        return decision.validate(self._world)
 
     def estimate(self, decision: Decision) -> Estimate:
-        return decision.estimate(self.world)
+        return decision.estimate(self._world)
 
-    def decide(self, decision: Decision) -> Outcome:
-        """Take a decision now. A refused decision changes nothing, not even the log."""
+    def decide(self, decision: Decision, seat: str | None = None) -> Outcome:
+        """Take a decision now. A refused decision changes nothing, not even the log.
+        ``seat`` (the role that took it) is recorded with it when given."""
         reason = self.check(decision)
         if reason is not None:
             return Outcome(False, reason)
         fields = {k: v for k, v in decision.to_dict().items() if k != "kind"}
+        if seat is not None:
+            fields["seat"] = seat
         self.log.add(self.now, "decision", decision.kind, **fields)
-        self.decisions.append((self.now, decision))
-        takes = decision.apply(self.world)
-        kernel = self.world.kernel
+        takes = decision.apply(self._world)
+        kernel = self._world.kernel
         kernel.disturb_all()
-        kernel.soon(self.tracker.update)  # judge the milestones now, once
+        kernel.soon(self._tracker.update)  # judge the milestones now, once
         kernel.settle()
         return Outcome(True, None, takes)
 
-    # --- views ---------------------------------------------------------------------------
-
-    def _record(self, _t: float) -> None:
-        w = self.world
-        for c in w.groups.crowds.values():
-            if c.started:
-                self._mood.setdefault(c.id, []).append(c.agitation)
-                self._heads.setdefault(c.id, []).append(c.on_site)
-        for i in w.individuals.all.values():
-            if i.started:
-                self._mood.setdefault(i.id, []).append(i.distress)
-        for t in w.online.topics.values():
-            if t.started:
-                self._mood.setdefault(t.id, []).append(t.heat)
+    # --- what a trainee sees ---------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        return build(self.world, self.tracker, self._mood, self._heads)
+        return build(self._world, self._tracker, self._view)
+
+    def view(self) -> View:
+        """The same public facts as ``snapshot()``, read live when asked (for a
+        policy looking at every event); never the model itself."""
+        return self._view
 
     def scorecard(self) -> Scorecard:
         return scorecard_from(self.plan, self.log.entries, self.finished)
 
     def write_log(self, stream: TextIO) -> None:
         self.log.write(stream)
-
-    def state(self) -> World:
-        """The model itself, for policies inside the engine (not for the UI)."""
-        return self.world

@@ -124,16 +124,6 @@ class Kernel:
 
         self.env.process(run())
 
-    def every_minute(self, hook: Callable[[float], None], horizon: float) -> None:
-        """Call ``hook`` once a simulated minute; it must only read."""
-
-        def run() -> Generator[simpy.Event, Any, None]:
-            while self.env.now < horizon:
-                yield self.env.timeout(1.0)
-                hook(self.env.now)
-
-        self.env.process(run())
-
 
 class Alarm:
     """When a thing's next behaviour event is. One timer is kept at the earliest

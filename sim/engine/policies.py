@@ -3,10 +3,12 @@
 ``plan`` does what the plan prescribes at each level as soon as the triggers
 say so: it declares the level the triggers call for once the alert chain
 allows, then takes every action of that level and the levels below it (a
-higher level adds to a lower one), for every incident, retrying each minute
-an action the situation does not allow yet. It also does the on-site work
-every seed plan asks for: bring a group indoors where it can be received.
-It is the baseline that sweeps and counterfactuals use.
+higher level adds to a lower one), for every incident. It also works towards
+the milestones that already apply (a plan's limit is also its instruction) and
+does the on-site work every seed plan asks for: bring a group indoors where
+it can be received, receive a group away at a site where it is. It is the
+baseline that sweeps and counterfactuals use, and it decides from the drill's
+``View`` only: what a trainee can see.
 
 ``passive`` declares nothing and does nothing: the floor.
 """
@@ -14,30 +16,51 @@ It is the baseline that sweeps and counterfactuals use.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from ..spec.plan import LEVELS, Duty, VenueKind
+from ..spec.plan import (
+    LEVELS,
+    Action,
+    CallInAction,
+    DispatchAction,
+    Duty,
+    IncidentAction,
+    OfficialOnSite,
+    OpenVenueAction,
+    Plan,
+    SummonAction,
+    TeamOnSite,
+    TeamsAllOnDuty,
+    UnitAction,
+    VenueKind,
+    VenueOpen,
+)
 from . import decisions as D
 from .drill import Drill
-from .people import Crowd
 from .staff import BASE, OfficialStatus
+from .view import IncidentFacts, TeamFacts, View
 
 
 class Policy(Protocol):
     name: str
 
-    def act(self, drill: Drill) -> list[D.Decision]: ...
+    def act(self, view: View) -> list[D.Decision]: ...
+
+    def note(self, decision: D.Decision, accepted: bool) -> None: ...
 
 
 class PassivePolicy:
     name = "passive"
 
-    def act(self, drill: Drill) -> list[D.Decision]:
+    def act(self, view: View) -> list[D.Decision]:
         return []
 
+    def note(self, decision: D.Decision, accepted: bool) -> None:
+        pass
 
-_INCIDENT_DECISIONS: dict[str, type[D.Decision]] = {
+
+_INCIDENT_DECISIONS: dict[str, Callable[[str], D.Decision]] = {
     "initial_reply": D.IssueInitialReply,
     "package_solution": D.AskPackageSolution,
     "set_cordon": D.SetCordon,
@@ -51,10 +74,10 @@ _INCIDENT_DECISIONS: dict[str, type[D.Decision]] = {
 _GROUP_ONLY = {"ask_representatives"}
 
 # on-site measures: the duty they need and how many members
-_ON_SITE_NEEDS = {
-    "set_cordon": (Duty.order, lambda w: w.plan.site_work.cordon_people),
-    "medical_standby": (Duty.medical, lambda w: w.plan.site_work.standby_people),
-    "legal_aid": (Duty.legal_aid, 1),
+_ON_SITE_NEEDS: dict[str, tuple[Duty, Callable[[Plan], int]]] = {
+    "set_cordon": (Duty.order, lambda plan: plan.site_work.cordon_people),
+    "medical_standby": (Duty.medical, lambda plan: plan.site_work.standby_people),
+    "legal_aid": (Duty.legal_aid, lambda plan: 1),
 }
 
 
@@ -62,165 +85,154 @@ class PlanPolicy:
     name = "plan"
 
     def __init__(self) -> None:
+        self.plan: Plan | None = None
         self.done: set[D.Decision] = set()  # decisions are frozen, hence hashable
+        self._teams: dict[str, TeamFacts] = {}  # read once per look
 
-    def act(self, drill: Drill) -> list[D.Decision]:
-        w = drill.state()
+    def act(self, view: View) -> list[D.Decision]:
+        self._teams = {}
+        self.plan = plan = view.plan
         out: list[D.Decision] = []
-        if (
-            w.levels.recommended
-            and w.assessment.decision_ready() is None
-            and w.assessment.level_pending is None
-        ):
-            if w.assessment.level is None or LEVELS.index(w.levels.recommended) > LEVELS.index(
-                w.assessment.level
-            ):
-                out.append(D.DeclareLevel(w.levels.recommended))
-        out.extend(self._prepare(drill))
-        if w.assessment.level is None:
-            return [d for d in out if self._fresh(d)]
-        rank = LEVELS.index(w.assessment.level)
-        incidents = w.active_site_incidents()
+        recommended, level = view.recommended, view.level
+        if recommended and view.level_pending is None and view.alert_chain_done():
+            if level is None or LEVELS.index(recommended) > LEVELS.index(level):
+                out.append(D.DeclareLevel(recommended))
+        out.extend(self._prepare(view))
+        if level is None:
+            return [d for d in out if d not in self.done]
+        rank = LEVELS.index(level)
+        incidents = view.incidents(active_only=True)
         for name in LEVELS[: rank + 1]:
-            level = w.plan.levels.get(name)  # type: ignore[call-overload]
-            if level is None:
+            spec = plan.levels.get(name)  # type: ignore[call-overload]
+            if spec is None:
                 continue
-            for action in level.actions:
-                out.extend(self._expand(drill, action, incidents))
-        for crowd in incidents:
-            if isinstance(crowd, Crowd):
-                move = self._indoors(drill, crowd)
+            for action in spec.actions:
+                out.extend(self._expand(view, action, incidents))
+        for inc in incidents:
+            if inc.kind == "group_visit":
+                move = self._indoors(view, inc)
                 if move is not None:
                     out.append(move)
-                out.extend(self._reception_away(drill, crowd))
-        return [d for d in out if self._fresh(d)]
-
-    def _prepare(self, drill: Drill) -> list[D.Decision]:
-        """Work towards the milestones that already apply: a plan's limit is also
-        its instruction (staff in place before a scheduled visit, a room open)."""
-        w = drill.state()
-        out: list[D.Decision] = []
-        for state in drill.tracker.states:
-            if state.status != "pending":
-                continue
-            m = state.spec.measure
-            if m.kind == "team_on_site":
-                team = w.roster.teams[m.team]
-                if team.off_duty():
-                    out.append(D.CallIn(m.team))
-                place = w.main_place()
-                if place != BASE:
-                    out.extend(self._send(drill, m.team, m.people or len(team.members), place))
-            elif m.kind == "teams_all_on_duty":
-                out.extend(D.CallIn(t) for t in m.teams if w.roster.teams[t].off_duty())
-            elif (
-                m.kind == "official_on_site" and w.roster.officials[m.official].status is OfficialStatus.AWAY
-            ):
-                out.append(D.Summon(m.official))
-            elif m.kind == "venue_open" and not w.reception.venues[m.venue].open:
-                out.append(D.OpenVenue(m.venue))
-        return out
-
-    def _send(self, drill: Drill, team_id: str, need: int, place: str, to: str | None = None):  # type: ignore[no-untyped-def]
-        """Dispatch idle members of a team to ``place`` until ``need`` are there or on their way."""
-        w = drill.state()
-        team = w.roster.teams[team_id]
-        coming = sum(1 for m in team.members if m.status == "en_route" and m.task is None and m.place is None)
-        there = len(team.at(place))
-        short = need - there - (coming if place == BASE else 0)
-        idle = [m for m in team.members if m.status == "idle" and m.place != place]
-        if short > 0 and idle:
-            return [D.Dispatch(team_id, min(short, len(idle)), to or place)]
-        return []
-
-    def _reception_away(self, drill: Drill, crowd: Crowd) -> list[D.Decision]:
-        """A group away at a site is received there: send half the idle receptionists."""
-        if crowd.place == BASE:
-            return []
-        w = drill.state()
-        out: list[D.Decision] = []
-        for team in w.roster.with_duty(Duty.reception):
-            if team.at(crowd.place):
-                continue
-            idle = [m for m in team.members if m.status == "idle" and m.place == BASE]
-            if idle:
-                out.append(D.Dispatch(team.id, max(1, len(idle) // 2), crowd.id))
-        return out
-
-    def _fresh(self, decision: D.Decision) -> bool:
-        return decision not in self.done
+                out.extend(self._reception_away(view, inc))
+        return [d for d in out if d not in self.done]
 
     def note(self, decision: D.Decision, accepted: bool) -> None:
         """Remember accepted decisions so they are not repeated."""
-        if accepted and not isinstance(decision, (D.DeclareLevel, D.MoveGroup)):
+        if accepted and not isinstance(decision, D.DeclareLevel | D.MoveGroup):
             self.done.add(decision)
 
-    def _expand(self, drill: Drill, action, incidents) -> list[D.Decision]:  # type: ignore[no-untyped-def]
-        w = drill.state()
-        do = action.do
-        if do == "call_in":
-            team = w.roster.teams[action.team]
-            return [D.CallIn(action.team)] if team.off_duty() else []
-        if do == "summon":
-            official = w.roster.officials[action.official]
-            if official.status is not OfficialStatus.AWAY:
-                return []
-            first = incidents[0].id if incidents else None
-            return [D.Summon(action.official, first)]
-        if do == "open_venue":
-            return [D.OpenVenue(action.venue)]
-        if do == "public_statement":
-            return [D.PublishStatement()]
-        if do == "request_support":
-            return [D.RequestSupport()]
+    def _team(self, view: View, team_id: str) -> TeamFacts:
+        facts = self._teams.get(team_id)
+        if facts is None:
+            facts = self._teams[team_id] = view.team(team_id)
+        return facts
+
+    def _prepare(self, view: View) -> list[D.Decision]:
+        """Work towards the milestones that already apply: a plan's limit is also
+        its instruction (staff in place before a scheduled visit, a room open)."""
         out: list[D.Decision] = []
-        for inc in incidents:
-            if do == "dispatch":
-                team = w.roster.teams[action.team]
-                there = len(team.at(inc.place)) + sum(
-                    1 for m in team.en_route() if m.task is None and inc.place == BASE
-                )
-                short = action.people - len(team.at(inc.place))
-                if short > 0 and there < action.people:
-                    idle_elsewhere = [m for m in team.members if m.status == "idle" and m.place != inc.place]
-                    if idle_elsewhere:
-                        out.append(D.Dispatch(action.team, min(short, len(idle_elsewhere)), inc.id))
+        venues = None
+        for _mid, m in view.milestones_pending():
+            if isinstance(m, TeamOnSite):
+                team = self._team(view, m.team)
+                if team.off_duty:
+                    out.append(D.CallIn(m.team))
+                place = view.main_place()
+                if place != BASE:
+                    out.extend(self._send(view, m.team, m.people or team.size, place))
+            elif isinstance(m, TeamsAllOnDuty):
+                out.extend(D.CallIn(t) for t in m.teams if self._team(view, t).off_duty)
+            elif isinstance(m, OfficialOnSite) and view.official(m.official) is OfficialStatus.AWAY:
+                out.append(D.Summon(m.official))
+            elif isinstance(m, VenueOpen):
+                venues = venues or {v.id: v for v in view.venues()}
+                if not venues[m.venue].open:
+                    out.append(D.OpenVenue(m.venue))
+        return out
+
+    def _send(
+        self, view: View, team_id: str, need: int, place: str, to: str | None = None
+    ) -> list[D.Decision]:
+        """Dispatch idle members of a team to ``place`` until ``need`` are there or on their way."""
+        team = self._team(view, team_id)
+        there = team.present_at.get(place, 0)
+        short = need - there - (team.en_route if place == BASE else 0)
+        idle = team.idle - team.idle_at.get(place, 0)
+        if short > 0 and idle:
+            return [D.Dispatch(team_id, min(short, idle), to or place)]
+        return []
+
+    def _reception_away(self, view: View, crowd: IncidentFacts) -> list[D.Decision]:
+        """A group away at a site is received there: send half the idle receptionists."""
+        if crowd.place == BASE:
+            return []
+        out: list[D.Decision] = []
+        for team_id in view.teams_with(Duty.reception):
+            team = self._team(view, team_id)
+            if team.present_at.get(crowd.place, 0):
                 continue
-            if do in _GROUP_ONLY and not isinstance(inc, Crowd):
+            idle = team.idle_at.get(BASE, 0)
+            if idle:
+                out.append(D.Dispatch(team_id, max(1, idle // 2), crowd.id))
+        return out
+
+    def _expand(self, view: View, action: Action, incidents: list[IncidentFacts]) -> list[D.Decision]:
+        plan = view.plan
+        if isinstance(action, CallInAction):
+            return [D.CallIn(action.team)] if self._team(view, action.team).off_duty else []
+        if isinstance(action, SummonAction):
+            if view.official(action.official) is not OfficialStatus.AWAY:
+                return []
+            return [D.Summon(action.official, incidents[0].id if incidents else None)]
+        if isinstance(action, OpenVenueAction):
+            return [D.OpenVenue(action.venue)]
+        if isinstance(action, UnitAction):
+            return [D.PublishStatement() if action.do == "public_statement" else D.RequestSupport()]
+        out: list[D.Decision] = []
+        if isinstance(action, DispatchAction):
+            team = self._team(view, action.team)
+            for inc in incidents:
+                at = team.present_at.get(inc.place, 0)
+                coming = team.en_route if inc.place == BASE else 0
+                short = action.people - at
+                if short > 0 and at + coming < action.people:
+                    idle_elsewhere = team.idle - team.idle_at.get(inc.place, 0)
+                    if idle_elsewhere:
+                        out.append(D.Dispatch(action.team, min(short, idle_elsewhere), inc.id))
+            return out
+        assert isinstance(action, IncidentAction)
+        do = action.do
+        for inc in incidents:
+            if do in _GROUP_ONLY and inc.kind != "group_visit":
                 continue
             # an on-site measure at an outlying site needs the team sent there first
             need = _ON_SITE_NEEDS.get(do)
             if need is not None and inc.place != BASE:
-                duty, count = need
-                count = count(w) if callable(count) else count
-                for team in w.roster.with_duty(duty)[:1]:
-                    if len(team.at(inc.place)) < count:
-                        out.extend(self._send(drill, team.id, count, inc.place, inc.id))
-            cls = _INCIDENT_DECISIONS[do]
-            out.append(cls(incident=inc.id))  # type: ignore[call-arg]
+                duty, count_of = need
+                count = count_of(plan)
+                for team_id in view.teams_with(duty)[:1]:
+                    if self._team(view, team_id).present_at.get(inc.place, 0) < count:
+                        out.extend(self._send(view, team_id, count, inc.place, inc.id))
+            out.append(_INCIDENT_DECISIONS[do](inc.id))
         if do == "initial_reply":
             # the reply also answers a grievance raised online
-            out.extend(D.IssueInitialReply(t.id) for t in w.online.topics.values() if t.started)
+            out.extend(D.IssueInitialReply(t) for t in view.topics_started())
         return out
 
-    def _indoors(self, drill: Drill, crowd: Crowd) -> D.Decision | None:
+    def _indoors(self, view: View, crowd: IncidentFacts) -> D.Decision | None:
         """Bring a group into the largest open room that has space for it."""
-        w = drill.state()
         if crowd.place != BASE:
             return None
-        current = w.reception.venues.get(crowd.venue or "")
-        rooms = [
-            v
-            for v in w.reception.venues.values()
-            if v.open and v.indoor and v.spec.kind != VenueKind.meeting_room
-        ]
+        venues = view.venues()
+        current = next((v for v in venues if v.id == crowd.venue), None)
+        rooms = [v for v in venues if v.open and v.indoor and v.kind != VenueKind.meeting_room]
         if not rooms:
             return None
-        best = max(rooms, key=lambda v: (v.spec.capacity_people - w.reception.occupancy(v.id), v.id))
+        best = max(rooms, key=lambda v: (v.capacity - v.occupancy, v.id))
         if current is not None and current.indoor:
-            if not crowd.outside_n or best.id == current.id:
+            if not crowd.outside or best.id == current.id:
                 return None
-            if best.spec.capacity_people <= current.spec.capacity_people:
+            if best.capacity <= current.capacity:
                 return None
         return D.MoveGroup(crowd.id, best.id)
 
@@ -251,20 +263,28 @@ def play(
     not allow yet. ``on_decision`` hears of every accepted decision (a journal,
     say)."""
     end = drill.horizon if until is None else min(until, drill.horizon)
-    note = getattr(policy, "note", None)
+    view = drill.view()
     seen = -1
     last = -math.inf
     while drill.now < end:
         if drill.log.narrated != seen or drill.now - last >= retry_min - 1e-9:
-            for decision in policy.act(drill):
-                outcome = drill.decide(decision)
-                if note is not None:
-                    note(decision, outcome.accepted)
-                if outcome.accepted and on_decision is not None:
-                    on_decision(drill.now, decision)
+            _apply(drill, policy, policy.act(view), on_decision)
             seen = drill.log.narrated
             last = drill.now
         drill.advance_to_news(min(end, last + retry_min))
+
+
+def _apply(
+    drill: Drill,
+    policy: Policy,
+    decisions: Iterable[D.Decision],
+    on_decision: Callable[[float, D.Decision], None] | None,
+) -> None:
+    for decision in decisions:
+        outcome = drill.decide(decision)
+        policy.note(decision, outcome.accepted)
+        if outcome.accepted and on_decision is not None:
+            on_decision(drill.now, decision)
 
 
 __all__ = ["POLICIES", "PassivePolicy", "PlanPolicy", "Policy", "make", "play"]

@@ -1,21 +1,26 @@
-"""Read-only views of a drill at one moment, as plain data.
+"""Read-only views of a drill at one moment, as plain frozen data.
 
 The UI renders these; it never touches the model. Labels come in both
-languages so a view can be shown in either.
+languages so a view can be shown in either. Staff, venues and incidents are
+read through the same ``View`` the plan-following policy decides from.
+Trends (a mood or a head count over time) are not kept here: they are read
+from the event log (``sim.engine.trends``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..spec.plan import LEVELS
 from .heat import Topic
 from .individual import Individual, IndividualStatus
-from .milestones import Tracker
+from .injects import InjectStatus
+from .milestones import MilestoneStatus, Tracker
 from .people import Crowd
-from .staff import MemberStatus
+from .staff import BASE, OfficialStatus
+from .view import View
 from .world import World
 
 
@@ -50,7 +55,7 @@ class TeamView:
     next_eta: float | None
     idle: int
     busy: int
-    places: dict[str, int]
+    places: dict[str, int]  # on duty, by place
     external: bool
 
 
@@ -58,7 +63,7 @@ class TeamView:
 class OfficialView:
     id: str
     label: Label
-    status: str  # away | en_route | on_site
+    status: OfficialStatus  # away | summoned | on_site
     eta: float | None
     place: str | None
     engaged_with: str | None
@@ -72,7 +77,7 @@ class VenueView:
     open: bool
     opening_eta: float | None
     capacity: int
-    occupancy: int
+    occupancy: int  # who is there (see View.venues)
     reps_of: str | None
 
 
@@ -87,18 +92,16 @@ class IncidentView:
     over: bool
     head_count: int
     outside: int
-    waiting: int
+    waiting: int  # inside, queueing for a clerk
     in_service: int
     registered: int
     representatives: int
     mood: float  # agitation of a group, distress of an individual
-    history: tuple[float, ...]  # mood, one value a minute
-    head_history: tuple[int, ...]
     escalated: bool
     escalations: int
     injuries: int
     left_unanswered: int
-    status: str
+    status: str  # expected | active | over (a group); expected | active | resolved | harmed
     measures: dict[str, float | None]  # reply, package, cordon, medical, legal, family, dialogue
     dialogue_with: str | None
 
@@ -110,7 +113,6 @@ class TopicView:
     heat: float
     peak: float
     threshold: float | None
-    history: tuple[float, ...]
     statements: int
 
 
@@ -119,7 +121,7 @@ class MilestoneView:
     id: str
     label: Label
     level: str | None
-    status: str
+    status: MilestoneStatus
     clock_start: float | None
     deadline: float | None
     met_at: float | None
@@ -139,6 +141,44 @@ class AlertStepView:
 
 
 @dataclass(frozen=True)
+class GroupAtPlace:
+    incident: str
+    venue: str | None
+    inside: int  # let into a room (or standing at a site)
+    outside: int
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A place where people are: the unit's premises (every venue is there) or a site."""
+
+    id: str
+    label: Label
+    venues: tuple[str, ...]
+    groups: tuple[GroupAtPlace, ...]
+    individuals: tuple[str, ...]
+    teams: dict[str, int]  # members on duty there, by team
+    officials: tuple[str, ...]  # officials there
+
+
+@dataclass(frozen=True)
+class InjectView:
+    n: int  # 1-based, in the scenario's order
+    at: float
+    text: Label
+    status: InjectStatus  # due | played | held | skipped
+    played_at: float | None
+    effect: str | None  # the kind of model effect, if any
+
+
+@dataclass(frozen=True)
+class PendingView:
+    what: str  # the decision kind under way
+    eta: float
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     t: float
     wall: str
@@ -149,20 +189,23 @@ class Snapshot:
     required: dict[str, float]
     ended: bool
     alert: tuple[AlertStepView, ...]
+    places: tuple[PlaceView, ...]
     incidents: tuple[IncidentView, ...]
     topics: tuple[TopicView, ...]
     teams: tuple[TeamView, ...]
     officials: tuple[OfficialView, ...]
     venues: tuple[VenueView, ...]
     milestones: tuple[MilestoneView, ...]
-    pending: tuple[dict[str, Any], ...]
+    pending: tuple[PendingView, ...]
+    msel: tuple[InjectView, ...]
     log_length: int
-    head_count: int = 0
-    max_heat: float = 0.0
-    levels: tuple[str, ...] = field(default=LEVELS)
+    head_count: int
+    max_heat: float
+    levels: tuple[str, ...]  # the plan's levels, least severe first
 
 
-def _crowd_view(c: Crowd, history: dict[str, list[float]], heads: dict[str, list[int]]) -> IncidentView:
+def _crowd_view(c: Crowd) -> IncidentView:
+    over = c.is_over()
     return IncidentView(
         id=c.id,
         kind="group_visit",
@@ -170,7 +213,7 @@ def _crowd_view(c: Crowd, history: dict[str, list[float]], heads: dict[str, list
         place=c.place,
         venue=c.venue,
         started=c.started,
-        over=c.is_over(),
+        over=over,
         head_count=c.on_site,
         outside=c.outside_n,
         waiting=c.queued_n,
@@ -178,13 +221,11 @@ def _crowd_view(c: Crowd, history: dict[str, list[float]], heads: dict[str, list
         registered=len(c.registered),
         representatives=len(c.reps),
         mood=c.agitation,
-        history=tuple(history.get(c.id, ())),
-        head_history=tuple(heads.get(c.id, ())),
         escalated=c.escalated_until is not None,
         escalations=c.escalations,
         injuries=c.injuries,
         left_unanswered=c.left_unanswered,
-        status="over" if c.is_over() else ("active" if c.started else "expected"),
+        status="over" if over else ("active" if c.started else "expected"),
         measures={
             "reply": c.reply_at,
             "package": c.package_at,
@@ -198,7 +239,7 @@ def _crowd_view(c: Crowd, history: dict[str, list[float]], heads: dict[str, list
     )
 
 
-def _individual_view(i: Individual, history: dict[str, list[float]]) -> IncidentView:
+def _individual_view(i: Individual) -> IncidentView:
     return IncidentView(
         id=i.id,
         kind="extreme_individual",
@@ -214,13 +255,11 @@ def _individual_view(i: Individual, history: dict[str, list[float]]) -> Incident
         registered=0,
         representatives=0,
         mood=i.distress,
-        history=tuple(history.get(i.id, ())),
-        head_history=(),
         escalated=i.livestreaming,
         escalations=0,
         injuries=int(i.injured) + i.bystanders_injured,
         left_unanswered=0,
-        status=i.status if i.started else "expected",
+        status=i.status.value if i.started else "expected",
         measures={
             "reply": i.reply_at,
             "package": i.package_at,
@@ -234,75 +273,82 @@ def _individual_view(i: Individual, history: dict[str, list[float]]) -> Incident
     )
 
 
-def _topic_view(t: Topic, history: dict[str, list[float]], world: World) -> TopicView:
+def _topic_view(t: Topic, world: World) -> TopicView:
     threshold = t.spec.copycat.heat_threshold if t.spec.copycat else None
     if threshold is None:
-        heats = [
-            trig.heat_at_least
-            for level in world.plan.levels.values()
-            for trig in level.triggers
-            if trig.heat_at_least is not None
-        ]
+        heats = world.levels.heat_thresholds
         threshold = min(heats) if heats else None
-    return TopicView(
-        id=t.id,
-        label=_label(t.spec.label),
-        heat=t.heat,
-        peak=t.peak_heat,
-        threshold=threshold,
-        history=tuple(history.get(t.id, ())),
-        statements=t.statements,
-    )
+    return TopicView(t.id, _label(t.spec.label), t.heat, t.peak_heat, threshold, t.statements)
 
 
-def build(
-    world: World,
-    tracker: Tracker,
-    history: dict[str, list[float]],
-    heads: dict[str, list[int]],
-) -> Snapshot:
+def _places(world: World, teams: tuple[TeamView, ...]) -> tuple[PlaceView, ...]:
+    plan = world.plan
+    ids = [BASE, *plan.sites]
+    for inc in world.site_incidents():
+        if inc.place not in ids:
+            ids.append(inc.place)
+    out = []
+    for pid in ids:
+        if pid == BASE:
+            label, venues = Label("本单位", "the unit"), tuple(plan.venues)
+        else:
+            site = plan.sites.get(pid)
+            label, venues = (_label(site.label) if site else Label(pid, pid)), ()
+        groups = tuple(
+            GroupAtPlace(c.id, c.venue, c.on_site - c.outside_n, c.outside_n)
+            for c in world.groups.crowds.values()
+            if c.place == pid and c.on_site
+        )
+        people = tuple(i.id for i in world.individuals.all.values() if i.place == pid and i.head_count())
+        staff = {t.id: t.places[pid] for t in teams if t.places.get(pid)}
+        officials = tuple(
+            o.id
+            for o in world.roster.officials.values()
+            if o.status is OfficialStatus.PRESENT and o.place == pid
+        )
+        out.append(PlaceView(pid, label, venues, groups, people, staff, officials))
+    return tuple(out)
+
+
+def build(world: World, tracker: Tracker, view: View) -> Snapshot:
+    plan = world.plan
     teams = []
-    for team in world.roster.teams.values():
-        places: dict[str, int] = {}
-        etas = [m.eta for m in team.members if m.status is MemberStatus.EN_ROUTE and m.eta is not None]
-        for m in team.members:
-            if m.status in (MemberStatus.IDLE, MemberStatus.TASKED) and m.place is not None:
-                places[m.place] = places.get(m.place, 0) + 1
+    for tid, team in world.roster.teams.items():
+        f = view.team(tid)
         teams.append(
             TeamView(
-                id=team.id,
+                id=tid,
                 label=_label(team.spec.label),
                 duties=tuple(d.value for d in team.spec.duties),
-                size=len(team.members),
-                off_duty=sum(1 for m in team.members if m.status is MemberStatus.OFF_DUTY),
-                en_route=len(etas),
-                next_eta=min(etas) if etas else None,
-                idle=sum(1 for m in team.members if m.status is MemberStatus.IDLE),
-                busy=sum(1 for m in team.members if m.status is MemberStatus.TASKED),
-                places=places,
+                size=f.size,
+                off_duty=f.off_duty,
+                en_route=f.en_route,
+                next_eta=f.next_eta,
+                idle=f.idle,
+                busy=f.busy,
+                places=f.present_at,
                 external=team.spec.external,
             )
         )
-    alert = []
-    for step in world.plan.alert_chain:
-        done = world.assessment.step_done.get(step.step)
-        started = step.step in world.assessment.step_started
-        alert.append(
-            AlertStepView(
-                step=step.step,
-                label=_label(step.label),
-                by=step.by,
-                status="done" if done is not None else ("under_way" if started else "waiting"),
-                done_at=done,
-                limit_min=step.limit_min,
-            )
+    team_views = tuple(teams)
+    a = world.assessment
+    alert = tuple(
+        AlertStepView(
+            step=step.step,
+            label=_label(step.label),
+            by=step.by,
+            status="done"
+            if step.step in a.step_done
+            else ("under_way" if step.step in a.step_started else "waiting"),
+            done_at=a.step_done.get(step.step),
+            limit_min=step.limit_min,
         )
-    incidents: list[IncidentView] = []
-    for inc in world.site_incidents():
-        if isinstance(inc, Crowd):
-            incidents.append(_crowd_view(inc, history, heads))
-        else:
-            incidents.append(_individual_view(inc, history))
+        for step in plan.alert_chain
+    )
+    incidents = tuple(
+        _crowd_view(inc) if isinstance(inc, Crowd) else _individual_view(inc)
+        for inc in world.site_incidents()
+    )
     milestones = tuple(
         MilestoneView(
             id=s.id,
@@ -318,40 +364,55 @@ def build(
         )
         for s in tracker.states
     )
+    venues = tuple(
+        VenueView(
+            v.id,
+            _label(plan.venues[v.id].label),
+            v.kind,
+            v.open,
+            v.opening_eta,
+            v.capacity,
+            v.people,
+            v.reps_of,
+        )
+        for v in view.venues()
+    )
+    msel = tuple(
+        InjectView(
+            i.n,
+            i.spec.at_min,
+            _label(i.spec.text),
+            i.status,
+            i.played_at,
+            i.spec.effect.kind if i.spec.effect is not None else None,
+        )
+        for i in world.injects.msel
+    )
+    now = world.kernel.now
     return Snapshot(
-        t=world.now,
-        wall=wall_clock(world.scenario.wall_start, world.now),
+        t=now,
+        wall=wall_clock(world.scenario.wall_start, now),
         horizon=world.scenario.horizon_min,
-        level=world.assessment.level,
-        level_pending=world.assessment.level_pending[0] if world.assessment.level_pending else None,
-        recommended=world.levels.recommended,
-        required=dict(world.levels.required_at),
-        ended=world.assessment.ended_at is not None,
-        alert=tuple(alert),
-        incidents=tuple(incidents),
-        topics=tuple(_topic_view(t, history, world) for t in world.online.topics.values()),
-        teams=tuple(teams),
+        level=view.level,
+        level_pending=view.level_pending,
+        recommended=view.recommended,
+        required=view.required(),
+        ended=view.ended,
+        alert=alert,
+        places=_places(world, team_views),
+        incidents=incidents,
+        topics=tuple(_topic_view(t, world) for t in world.online.topics.values()),
+        teams=team_views,
         officials=tuple(
             OfficialView(o.id, _label(o.spec.label), o.status, o.eta, o.place, o.engaged_with)
             for o in world.roster.officials.values()
         ),
-        venues=tuple(
-            VenueView(
-                v.id,
-                _label(v.spec.label),
-                v.spec.kind.value,
-                v.open,
-                v.opening_eta,
-                v.spec.capacity_people,
-                world.reception.people_in(v),
-                v.reps_of,
-            )
-            for v in world.reception.venues.values()
-        ),
+        venues=venues,
         milestones=milestones,
-        pending=tuple({"what": p.what, "eta": p.eta, **p.data} for p in world.pending.items),
+        pending=tuple(PendingView(p.what, p.eta, dict(p.data)) for p in world.pending.items),
+        msel=msel,
         log_length=len(world.log),
         head_count=world.head_count(),
         max_heat=world.online.max_heat(),
-        levels=tuple(name for name in LEVELS if name in world.plan.levels),
+        levels=tuple(name for name in LEVELS if name in plan.levels),
     )
