@@ -38,8 +38,7 @@ from ..spec.plan import (
 )
 from . import decisions as D
 from .drill import Drill
-from .staff import BASE, OfficialStatus
-from .view import IncidentFacts, TeamFacts, View
+from .view import BASE, IncidentFacts, OfficialStatus, TeamFacts, View
 
 
 class Policy(Protocol):

@@ -195,4 +195,4 @@ def _incident(inc: Crowd | Individual) -> IncidentFacts:
     )
 
 
-__all__ = ["IncidentFacts", "OfficialStatus", "TeamFacts", "VenueFacts", "View"]
+__all__ = ["BASE", "IncidentFacts", "OfficialStatus", "TeamFacts", "VenueFacts", "View"]
