@@ -15,20 +15,21 @@ rest go ahead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .engine import decisions as D
 from .engine import params as P
 from .engine.batch import flatten
 from .engine.drill import Drill
 from .engine.milestones import MET, MISSED
-from .engine.policies import make, play
+from .engine.policies import make
 from .engine.streams import replication_seed
-from .journal import Journal, JournalError, resolve_sources
+from .journal import Journal, resolve_sources
+from .replay import script_of
+from .script import Refusal, Script, Timed
 from .stats import Paired, Proportion, mcnemar, proportion
 
 ARMS = ("team", "plan", "passive")
@@ -48,47 +49,41 @@ NARROW = 0.75  # met in fewer replications than this: narrowly met
 EARLIER_MIN = 15.0  # try a decision this much earlier when the plan never took it
 
 
-@dataclass(frozen=True)
-class TimedDecision:
-    t: float
-    decision: D.Decision
+# a journal's record: a decision or a facilitator action at a time (``.decision`` reads it)
+TimedDecision = Timed
 
 
-def decisions_of(journal: Journal) -> list[TimedDecision]:
-    out = []
-    for t, data in journal.decisions:
-        try:
-            out.append(TimedDecision(t, D.from_dict(data)))
-        except (TypeError, ValueError) as exc:
-            raise JournalError(f"{journal.path}: decision at {t:g} min cannot be read: {exc}") from None
-    return out
+def decisions_of(journal: Journal) -> Script:
+    """The journal's decisions and facilitator actions, as a script."""
+    return script_of(journal)
 
 
 def play_decisions(
-    plan: Any, scenario: Any, seed: int | np.random.SeedSequence, decisions: Sequence[TimedDecision]
+    plan: Any, scenario: Any, seed: int | np.random.SeedSequence, script: Script
 ) -> tuple[Drill, list[int]]:
-    """Apply ``decisions`` at their times, run to the horizon; returns the drill
-    and the indices of the decisions refused in this replication."""
-    drill = Drill(plan, scenario, seed)
-    refused = []
-    for n, td in enumerate(decisions):
-        if td.t > drill.horizon:
-            refused.append(n)
-            continue
-        drill.advance(max(td.t, drill.now))
-        if not drill.decide(td.decision).accepted:
-            refused.append(n)
-    drill.advance(drill.horizon)
-    return drill, refused
+    """Play ``script`` and run to the horizon; returns the drill and the indices of
+    the items refused in this replication."""
+    played = script.play(Drill(plan, scenario, seed), Refusal.RECORD)
+    return played.drill, [r.index for r in played.refused]
 
 
 def play_policy_logged(
-    plan: Any, scenario: Any, seed: int | np.random.SeedSequence, policy: str
-) -> tuple[Drill, list[TimedDecision]]:
-    drill = Drill(plan, scenario, seed)
-    taken: list[TimedDecision] = []
-    play(drill, make(policy), on_decision=lambda t, d: taken.append(TimedDecision(t, d)))
-    return drill, taken
+    plan: Any,
+    scenario: Any,
+    seed: int | np.random.SeedSequence,
+    policy: str,
+    facilitation: Script | None = None,
+) -> tuple[Drill, list[Timed]]:
+    """``policy`` plays the drill, with the facilitator's actions replayed at their
+    times (so it meets the same injects as the team); returns the decisions it took."""
+    taken: list[Timed] = []
+    played = (facilitation or Script(())).play(
+        Drill(plan, scenario, seed),
+        Refusal.IGNORE,
+        policy=make(policy),
+        on_decision=lambda t, d: taken.append(Timed(t, d)),
+    )
+    return played.drill, taken
 
 
 def met_vector(drill: Drill) -> dict[str, bool | None]:
@@ -120,7 +115,7 @@ class MilestoneCompare:
 class CostlyDecision:
     index: int
     t: float
-    decision: D.Decision
+    decision: Any  # a Decision
     variant: str  # "removed" or "earlier"
     new_t: float | None
     gain: float  # milestones met per replication, on average, over the team's own decisions
@@ -134,12 +129,13 @@ class Comparison:
     reps: int
     milestones: list[MilestoneCompare]
     refused: list[tuple[int, float, str, int]]  # (index, t, kind, replications where refused)
-    decisions: list[TimedDecision]
+    decisions: list[Timed]  # the team's decisions (not the facilitator's actions)
     costly: CostlyDecision | None
     mean_met: dict[str, float]
     seconds: float
     changes: list[str]
     actual_drill: Drill
+    facilitation: Script = field(default_factory=lambda: Script(()))  # replayed in every arm
 
     def by_id(self) -> dict[str, MilestoneCompare]:
         return {m.id: m for m in self.milestones}
@@ -182,8 +178,13 @@ def compare(
     started = time.perf_counter()
     plan, scenario, changes = resolve_sources(journal, force)
     plan, scenario = P.apply(plan, scenario, journal.header.get("params") or None)
-    decisions = decisions_of(journal)
-    actual, _ = play_decisions(plan, scenario, journal.seed, decisions)
+    script = decisions_of(journal)
+    # the team's decisions, by their place in the script (facilitator actions are not theirs)
+    decision_at = [n for n, item in enumerate(script.items) if not item.facilitator]
+    decisions = [script.items[n] for n in decision_at]
+    index_of = {n: k for k, n in enumerate(decision_at)}
+    facilitation = script.facilitation()
+    actual, _ = play_decisions(plan, scenario, journal.seed, script)
     actual_card = actual.scorecard()
 
     results: dict[str, list[dict[str, bool | None]]] = {a: [] for a in ARMS}
@@ -192,18 +193,18 @@ def compare(
     # the search for the most costly decision replays every variant k times: count
     # those runs in the progress total from the start
     k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
-    variants = _variants(plan, scenario, journal.seed, decisions) if k and decisions else []
+    variants = _variants(plan, scenario, journal.seed, script, decision_at) if k and decisions else []
     total = reps + k * len(variants)
     for r in range(reps):
         seed = replication_seed(journal.seed, r)
-        drill, refused = play_decisions(plan, scenario, seed, decisions)
+        drill, refused = play_decisions(plan, scenario, seed, script)
         team_drills.append(drill)
         for n in refused:
-            refused_count[n] += 1
+            if n in index_of:
+                refused_count[index_of[n]] += 1
         results["team"].append(met_vector(drill))
         for arm in ("plan", "passive"):
-            d = Drill(plan, scenario, seed)
-            play(d, make(arm))
+            d, _ = play_policy_logged(plan, scenario, seed, arm, facilitation)
             results[arm].append(met_vector(d))
         if progress is not None:
             progress(r + 1, total)
@@ -234,7 +235,7 @@ def compare(
         a: float(np.mean([sum(1 for v in row.values() if v) for row in results[a]])) if reps else 0.0
         for a in ARMS
     }
-    refused = [(n, decisions[n].t, decisions[n].decision.kind, c) for n, c in enumerate(refused_count) if c]
+    refused = [(n, decisions[n].t, decisions[n].action.kind, c) for n, c in enumerate(refused_count) if c]
 
     def costly_progress(done: int) -> None:
         if progress is not None:
@@ -256,36 +257,33 @@ def compare(
         seconds=time.perf_counter() - started,
         changes=changes,
         actual_drill=actual,
+        facilitation=facilitation,
     )
 
 
 def _variants(
-    plan: Any, scenario: Any, seed: int, decisions: list[TimedDecision]
-) -> list[tuple[int, str, float | None, list[TimedDecision]]]:
-    """For each team decision: the list without it, and (if it came later than
-    the plan-following response took it, at the journal's own seed) the list
-    with it moved to that earlier time, or EARLIER_MIN minutes earlier."""
-    _, plan_taken = play_policy_logged(plan, scenario, seed, "plan")
+    plan: Any, scenario: Any, seed: int, script: Script, decision_at: list[int]
+) -> list[tuple[int, str, float | None, Script]]:
+    """For each team decision (``k``, at ``decision_at[k]`` in the script): the script
+    without it, and (if it came later than the plan-following response took it, at
+    the journal's own seed and with the same injects) the script with it moved to
+    that earlier time, or EARLIER_MIN minutes earlier."""
+    _, plan_taken = play_policy_logged(plan, scenario, seed, "plan", script.facilitation())
     first_plan: dict[str, float] = {}
     first_plan_kind: dict[str, float] = {}
     for td in plan_taken:
-        first_plan.setdefault(repr(td.decision.to_dict()), td.t)
-        first_plan_kind.setdefault(td.decision.kind, td.t)
-    out = []
-    for n, td in enumerate(decisions):
-        rest = decisions[:n] + decisions[n + 1 :]
-        out.append((n, "removed", None, rest))
-        if isinstance(td.decision, D.FacilitatorInject):
-            continue
-        when = first_plan.get(repr(td.decision.to_dict()), first_plan_kind.get(td.decision.kind))
+        first_plan.setdefault(repr(td.action.to_dict()), td.t)
+        first_plan_kind.setdefault(td.action.kind, td.t)
+    out: list[tuple[int, str, float | None, Script]] = []
+    for k, n in enumerate(decision_at):
+        td = script.items[n]
+        out.append((k, "removed", None, script.without(n)))
+        when = first_plan.get(repr(td.action.to_dict()), first_plan_kind.get(td.action.kind))
         if when is None or when >= td.t - 1e-9:
             when = td.t - EARLIER_MIN if td.t - EARLIER_MIN >= 0 else None
         if when is None:
             continue
-        moved = TimedDecision(when, td.decision)
-        later = [d for d in rest if d.t > when]
-        earlier = [d for d in rest if d.t <= when]
-        out.append((n, "earlier", when, [*earlier, moved, *later]))
+        out.append((k, "earlier", when, script.moved(n, when)))
     return out
 
 
@@ -293,9 +291,9 @@ def most_costly(
     plan: Any,
     scenario: Any,
     seed: int,
-    decisions: list[TimedDecision],
+    decisions: list[Timed],
     baseline: list[dict[str, bool | None]],
-    variants: list[tuple[int, str, float | None, list[TimedDecision]]],
+    variants: list[tuple[int, str, float | None, Script]],
     progress: Callable[[int], None] | None = None,
 ) -> CostlyDecision | None:
     """The decision whose removal or earlier timing gains most milestones under CRN.
@@ -321,7 +319,7 @@ def most_costly(
             best = CostlyDecision(
                 n,
                 decisions[n].t,
-                decisions[n].decision,
+                decisions[n].action,
                 variant,
                 new_t,
                 gain,

@@ -1,19 +1,20 @@
 """Rebuilding a drill from its journal: replay and resume.
 
-Replay re-applies each journaled decision at its simulated time to a fresh
-Drill with the same seed; because the model is deterministic, the event log
-is byte-identical to the original up to the last decision. Resume is a
-replay that stops there, ready to go on.
+Replay re-applies each journaled decision (and facilitator action) at its
+simulated time to a fresh Drill with the same seed, through the one script
+player; because the model is deterministic, the event log is byte-identical
+to the original up to the last record. Resume is a replay that stops there,
+ready to go on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine import decisions as D
 from .engine import params as P
 from .engine.drill import Drill
 from .journal import Journal, JournalError, resolve_sources
+from .script import Refusal, Script, ScriptRefused
 
 
 @dataclass
@@ -23,29 +24,33 @@ class Replayed:
     refused: list[tuple[float, str, str]] = field(default_factory=list)  # (t, kind, reason)
 
 
+def script_of(journal: Journal) -> Script:
+    """The journal's records as a script; a record that cannot be read, or one
+    earlier than the record before it, is a JournalError."""
+    last = 0.0
+    for t, _data in journal.decisions:
+        if t < last - 1e-9:
+            raise JournalError(f"{journal.path}: decisions go back in time at {t:g} min")
+        last = t
+    try:
+        return Script.from_records(journal.decisions)
+    except (TypeError, ValueError) as exc:
+        raise JournalError(f"{journal.path}: a record cannot be read: {exc}") from None
+
+
 def rebuild(journal: Journal, force: bool = False, until_end: bool = False) -> Replayed:
-    """A Drill with the journal's decisions applied; at the last decision's
-    time, or at the horizon with ``until_end``."""
+    """A Drill with the journal's records applied; at the last record's time, or
+    at the horizon with ``until_end``."""
     plan, scenario, changes = resolve_sources(journal, force)
     plan, scenario = P.apply(plan, scenario, journal.header.get("params") or None)
     drill = Drill(plan, scenario, journal.seed)
-    out = Replayed(drill, changes)
-    for t, data in journal.decisions:
-        try:
-            decision = D.from_dict(data)
-        except (TypeError, ValueError) as exc:
-            raise JournalError(f"{journal.path}: decision at {t:g} min cannot be read: {exc}") from None
-        if t < drill.now - 1e-9:
-            raise JournalError(f"{journal.path}: decisions go back in time at {t:g} min")
-        drill.advance(t)
-        outcome = drill.decide(decision)
-        if not outcome.accepted:
-            if not force:
-                raise JournalError(
-                    f"{journal.path}: the decision {decision.kind} at {t:g} min is refused on replay "
-                    f"({outcome.reason}); the journal does not match this model"
-                )
-            out.refused.append((t, decision.kind, outcome.reason or ""))
-    if until_end:
-        drill.advance(drill.horizon)
-    return out
+    script = script_of(journal)
+    until = drill.horizon if until_end else journal.last_time
+    try:
+        played = script.play(drill, Refusal.RECORD if force else Refusal.RAISE, until=until)
+    except ScriptRefused as exc:
+        raise JournalError(
+            f"{journal.path}: the {exc.kind} at {exc.t:g} min is refused on replay ({exc.reason}); "
+            "the journal does not match this model"
+        ) from None
+    return Replayed(drill, changes, [(r.t, r.kind, r.reason) for r in played.refused])

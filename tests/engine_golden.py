@@ -46,6 +46,7 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
     """Decisions at fixed times, refused or not: every decision kind and every
     inject effect the scenario allows, in an order no policy would take."""
     from sim.engine import decisions as D
+    from sim.engine import facilitator as F
 
     incidents = [i for i in scenario.incidents]
     sites = [i.id for i in incidents if i.kind in ("group_visit", "extreme_individual")]
@@ -58,7 +59,7 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
     venues = list(plan.venues)
     rooms = [v for v, spec in plan.venues.items() if spec.kind.value == "reception_room"]
     out: list[tuple[float, Any]] = [
-        (3, D.FacilitatorInject.make("开始", "start")),
+        (3, F.FacilitatorInject.make("开始", "start")),
         (6, D.CallIn(teams[0], 1)),
         (8, D.Summon(officials[-1], first or None)),
         (12, D.DeclareLevel(levels[0])),
@@ -69,14 +70,14 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
         out += [
             (
                 18,
-                D.FacilitatorInject.make(
+                F.FacilitatorInject.make(
                     "加入", "join", {"kind": "join", "incident": groups[0], "people": 7}
                 ),
             ),
             (20, D.MoveGroup(groups[0], rooms[0] if rooms else venues[0])),
             (
                 24,
-                D.FacilitatorInject.make(
+                F.FacilitatorInject.make(
                     "激动", "agitated", {"kind": "agitation", "incident": groups[0], "change": 0.25}
                 ),
             ),
@@ -96,7 +97,7 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
         out += [
             (
                 46,
-                D.FacilitatorInject.make(
+                F.FacilitatorInject.make(
                     "热点", "spike", {"kind": "heat_spike", "incident": topic, "events": 40}
                 ),
             ),
@@ -104,8 +105,15 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
         ]
     if sites:
         out.append(
-            (48, D.FacilitatorInject.make("直播", "live", {"kind": "livestream", "incident": sites[-1]}))
+            (48, F.FacilitatorInject.make("直播", "live", {"kind": "livestream", "incident": sites[-1]}))
         )
+    if scenario.injects:
+        # the facilitator's hand on the scenario's list: play the last now, hold and
+        # release the first, skip one if there is a third
+        last = len(scenario.injects)
+        out += [(2, F.PlayInject(last)), (2, F.HoldInject(1)), (70, F.ReleaseInject(1))]
+        if last >= 3:
+            out.append((4, F.SkipInject(2)))
     out += [
         (50, D.PublishStatement()),
         (55, D.RequestSupport()),
@@ -118,6 +126,7 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
 
 def script_log(scenario_id: str, plan_id: str, seed: int) -> str:
     from sim import load_plan, load_scenario
+    from sim.engine import facilitator as F
     from sim.engine.drill import Drill
 
     plan, scenario = load_plan(plan_id), load_scenario(scenario_id)
@@ -126,10 +135,10 @@ def script_log(scenario_id: str, plan_id: str, seed: int) -> str:
         if t > drill.horizon:
             break
         drill.advance(t)
-        try:
+        if isinstance(decision, F.FacilitatorAction):
+            drill.facilitate(decision)
+        else:
             drill.decide(decision)
-        except (KeyError, ValueError):
-            continue
     drill.advance(drill.horizon)
     return drill.log.jsonl()
 

@@ -27,8 +27,8 @@ from sim.spec.loader import load_plan_file, load_scenario_file
 CHILD = textwrap.dedent(
     """
     import sys
-    from sim.engine import decisions as D
     from sim.engine.drill import Drill
+    from sim.engine.facilitator import FacilitatorInject
     from sim.journal import JournalWriter
     from sim.spec import catalog
     from sim.spec.loader import load_plan_file, load_scenario_file
@@ -42,8 +42,8 @@ CHILD = textwrap.dedent(
     while True:
         t = min(i * 0.25, drill.horizon - 1)
         drill.advance(t)
-        d = D.FacilitatorInject.make(f"注入{i}", f"inject {i}")
-        if drill.decide(d).accepted:
+        d = FacilitatorInject.make(f"注入{i}", f"inject {i}")
+        if drill.facilitate(d).accepted:
             writer.record(drill.now, d.to_dict())
             print(i, flush=True)
         i += 1
@@ -66,7 +66,7 @@ def test_sigkill_loses_no_confirmed_decision(tmp_path: Path) -> None:
     journal = read_journal(path)
     assert len(journal.decisions) >= k
     assert [d["en"] for _, d in journal.decisions[:k]] == [f"inject {i}" for i in range(k)]
-    assert any(e.kind == "decision" for e in rebuild(journal).drill.log)  # and it replays
+    assert any(e.kind == "facilitator" for e in rebuild(journal).drill.log)  # and it replays
 
 
 def test_torn_last_line_mid_character_is_ignored(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from ..spec.pairing import check_pairing
 from ..spec.plan import Plan
 from ..spec.scenario import Scenario
 from .decisions import Decision, Estimate
+from .facilitator import FacilitatorAction
 from .log import Entry, EventLog
 from .milestones import Tracker
 from .scorecard import Scorecard, scorecard_from
@@ -144,11 +145,27 @@ class Drill:
             fields["seat"] = seat
         self.log.add(self.now, "decision", decision.kind, **fields)
         takes = decision.apply(self._world)
+        self._settle()
+        return Outcome(True, None, takes)
+
+    def facilitate(self, action: FacilitatorAction) -> Outcome:
+        """A facilitator's action now (an inject of their own; play, hold, release or
+        skip a scheduled one). Logged as a ``facilitator`` entry, not a decision."""
+        reason = "the drill is over" if self.finished else action.validate(self._world)
+        if reason is not None:
+            return Outcome(False, reason)
+        fields = {k: v for k, v in action.to_dict().items() if k != "kind"}
+        self.log.add(self.now, "facilitator", action.kind, **fields)
+        action.apply(self._world)
+        self._settle()
+        return Outcome(True)
+
+    def _settle(self) -> None:
+        """After a decision or an action: re-plan everything, judge the milestones once."""
         kernel = self._world.kernel
         kernel.disturb_all()
-        kernel.soon(self._tracker.update)  # judge the milestones now, once
+        kernel.soon(self._tracker.update)
         kernel.settle()
-        return Outcome(True, None, takes)
 
     # --- what a trainee sees ---------------------------------------------------------------
 

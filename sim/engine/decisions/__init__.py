@@ -1,5 +1,6 @@
 """The decisions a drill accepts: data, a check, and an effect through the
-owning component. Their labels for people are in ``sim.labels``."""
+owning component. Their labels for people are in ``sim.labels``; the
+facilitator's actions (``sim.engine.facilitator``) are not decisions."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from .command import (
     RequestSupport,
     Summon,
 )
-from .facilitator import FacilitatorInject
 from .site import (
     AskPackageSolution,
     AskRepresentatives,
@@ -48,7 +48,6 @@ ALL: tuple[type[Decision], ...] = (
     ContactFamily,
     RequestSupport,
     EndResponse,
-    FacilitatorInject,
 )
 BY_KIND: dict[str, type[Decision]] = {cls.kind: cls for cls in ALL}
 
@@ -59,8 +58,6 @@ def from_dict(data: dict[str, Any]) -> Decision:
     cls = BY_KIND.get(str(kind))
     if cls is None:
         raise ValueError(f"unknown decision kind {kind!r}")
-    if cls is FacilitatorInject:
-        return FacilitatorInject.make(str(data.get("zh", "")), str(data.get("en", "")), data.get("effect"))
     names = {f.name for f in fields(cls)}
     extra = set(data) - names - {"kind"}
     if extra:
@@ -80,7 +77,6 @@ __all__ = [
     "Dispatch",
     "EndResponse",
     "Estimate",
-    "FacilitatorInject",
     "IssueInitialReply",
     "MedicalStandby",
     "MoveGroup",
