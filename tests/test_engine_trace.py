@@ -180,3 +180,36 @@ def test_a_head_count_limit_is_met_the_moment_the_last_expected_person_arrives()
         assert met.status == "met" and met.met_at == pytest.approx(
             max(last_arrival, 9.0), abs=1e-4
         )  # the log keeps 4 decimals
+
+
+def test_the_package_is_signed_the_moment_the_signatory_arrives():
+    """Drafted in 100 minutes (asked at 1, ready at 101); the leader, summoned at 90
+    with a 15.5-minute journey, arrives at 105.5 and signs then, not at the next
+    whole minute."""
+    plan = plan_dict(leader_arrival_min=15.5)
+    plan["policy_work"]["signatory"] = "leader"
+    drill = Drill(*make(plan), seed=1)
+    drill.advance(1)
+    assert drill.decide(D.AskPackageSolution("g")).takes_min == 100
+    drill.advance(90)
+    assert drill.decide(D.Summon("leader")).takes_min == 15.5
+    drill.advance(120)
+    assert trace(drill, {"package_drafted", "official_arrived", "package_signed"}) == [
+        (101.0, "package_drafted", "g"),
+        (105.5, "official_arrived", "leader"),
+        (105.5, "package_signed", "g"),
+    ]
+
+
+def test_a_package_drafted_with_the_signatory_present_is_signed_at_once():
+    plan = plan_dict(leader_arrival_min=5)
+    plan["policy_work"]["signatory"] = "leader"
+    drill = Drill(*make(plan), seed=1)
+    drill.advance(1)
+    drill.decide(D.Summon("leader"))
+    drill.decide(D.AskPackageSolution("g"))
+    drill.advance(120)
+    assert trace(drill, {"package_drafted", "package_signed"}) == [
+        (101.0, "package_drafted", "g"),
+        (101.0, "package_signed", "g"),
+    ]

@@ -36,6 +36,7 @@ class Roster:
                 self._by_duty.setdefault(duty, []).append(team)
         self.on_free: Callable[[Member], None] = lambda _m: None  # wired: reception takes idle staff
         self.support_requested_at: float | None = None
+        self._on_arrival: dict[str, list[Callable[[], None]]] = {}  # official id -> waiting
 
     # --- what others read -------------------------------------------------------------------
 
@@ -166,6 +167,15 @@ class Roster:
             official.place = place
             official.eta = None
             self.log.add(self.kernel.now, "official_arrived", official.id, place=place)
+            for callback in self._on_arrival.pop(official.id, ()):
+                callback()
 
         self.kernel.after(delay, arrive)
         return delay
+
+    def when_present(self, official_id: str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the official is on site: now if they are, else on arrival."""
+        if self.officials[official_id].status is OfficialStatus.PRESENT:
+            callback()
+        else:
+            self._on_arrival.setdefault(official_id, []).append(callback)

@@ -12,7 +12,7 @@ from ..heat import Topic
 from ..individual import Individual
 from ..people import Crowd
 from ..reasons import Name, Why, why
-from ..staff import BASE, OfficialState, OfficialStatus
+from ..staff import BASE, OfficialState
 from ..world import World
 from .base import (
     Decision,
@@ -418,23 +418,20 @@ class AskPackageSolution(Decision):
         pending = world.pending.add("package_solution", world.now + delay, incident=self.incident)
         signatory = world.plan.policy_work.signatory
 
-        def drafted() -> None:
-            world.log.add(world.now, "package_drafted", self.incident)
-            wait_for_signature()
-
-        def wait_for_signature() -> None:
-            # signed on site: the signatory must have arrived (at any of the response's places)
-            if (
-                signatory is not None
-                and world.roster.officials[signatory].status is not OfficialStatus.PRESENT
-            ):
-                world.kernel.after(1.0, wait_for_signature)
-                return
+        def signed() -> None:
             pending.done()
             target.package_at = world.now
             if isinstance(target, Crowd):
                 world.groups.drop(target, target.behaviour.package_drop)
             world.log.add(world.now, "package_signed", self.incident, by=signatory or "")
+
+        def drafted() -> None:
+            world.log.add(world.now, "package_drafted", self.incident)
+            # signed on site: on the signatory's arrival (at any of the response's places)
+            if signatory is None:
+                signed()
+            else:
+                world.roster.when_present(signatory, signed)
 
         world.kernel.after(delay, drafted)
         return delay
