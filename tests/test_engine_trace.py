@@ -7,7 +7,7 @@ hand, the way SimPy's own trace tests read.
 from __future__ import annotations
 
 import pytest
-from engine_fixtures import make, plan_dict, scenario_dict, trace
+from engine_fixtures import fixed, make, plan_dict, scenario_dict, trace
 
 from sim.engine import decisions as D
 from sim.engine.drill import Drill
@@ -212,4 +212,24 @@ def test_a_package_drafted_with_the_signatory_present_is_signed_at_once():
     assert trace(drill, {"package_drafted", "package_signed"}) == [
         (101.0, "package_drafted", "g"),
         (101.0, "package_signed", "g"),
+    ]
+
+
+def test_an_alert_step_taken_by_a_team_starts_the_moment_a_member_is_free():
+    """Screening is the reception team's job here and its one clerk is serving three
+    people (10.5 minutes each, the queue comes first): the step starts when the clerk
+    is free at 31.5 and takes 2 minutes, not at the next whole minute. (The report
+    comes at 1, when the clerk is already serving.)"""
+    plan = plan_dict(service_min=fixed(10.5))
+    plan["alert_chain"][0]["by"] = "reception"
+    scenario = scenario_dict()
+    scenario["first_report_min"] = 1
+    drill = Drill(*make(plan, scenario), seed=1)
+    drill.advance(40)
+    assert trace(drill, {"registered", "alert_step"}) == [
+        (10.5, "registered", "g"),
+        (21.0, "registered", "g"),
+        (31.5, "registered", "g"),
+        (33.5, "alert_step", "screen"),
+        (36.5, "alert_step", "verify"),
     ]

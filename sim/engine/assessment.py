@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from .levels import Levels
     from .roster import Roster
 
-POLL_MIN = 1.0  # an alert step with nobody free to take it looks again this often
-
 
 class Assessment:
     def __init__(self, plan: Plan, first_report_min: float, kernel: Kernel, log: EventLog, streams: Streams):
@@ -65,12 +63,10 @@ class Assessment:
             member = None
             team = self.roster.teams.get(step.by)
             if team is not None:
-                while True:
-                    member = self.roster.first_idle(team)
-                    if member is not None:
-                        self.roster.task(member, f"alert:{step.step}")
-                        break
-                    yield kernel.timeout(POLL_MIN)
+                # a member of the team takes the step: one idle now, else the next one freed
+                member = self.roster.take_idle(team, f"alert:{step.step}")
+                if member is None:
+                    member = yield self.roster.wait_idle(team, f"alert:{step.step}")
             duration = step.duration_min.sample(self.streams(f"alert:{step.step}"))
             yield kernel.timeout(duration)
             if member is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import simpy
+
 from ..spec.plan import Duty, Plan
 from .kernel import Kernel
 from .log import EventLog
@@ -37,6 +39,9 @@ class Roster:
         self.on_free: Callable[[Member], None] = lambda _m: None  # wired: reception takes idle staff
         self.support_requested_at: float | None = None
         self._on_arrival: dict[str, list[Callable[[], None]]] = {}  # official id -> waiting
+        self._waiting: dict[
+            str, list[tuple[simpy.Event, str]]
+        ] = {}  # team -> (event, task) waiting for a member
 
     # --- what others read -------------------------------------------------------------------
 
@@ -153,9 +158,29 @@ class Roster:
             self._free(member)
 
     def _free(self, member: Member) -> None:
-        """An idle member at a place takes up waiting work there."""
+        """An idle member at a place takes up waiting work there: the reception
+        queue first, then a task waiting for a member of the team."""
         if member.status is IDLE and member.place is not None:
             self.on_free(member)
+            waiting = self._waiting.get(member.team)
+            if waiting and member.status is IDLE:
+                event, task = waiting.pop(0)
+                self.task(member, task)
+                event.succeed(member)
+
+    def take_idle(self, team: TeamState, task: str) -> Member | None:
+        """An idle member of ``team`` given ``task`` now, if there is one."""
+        member = self.first_idle(team)
+        if member is not None:
+            self.task(member, task)
+        return member
+
+    def wait_idle(self, team: TeamState, task: str) -> simpy.Event:
+        """An event that succeeds with a member of ``team`` (given ``task``) as soon as one
+        is free and the reception queue does not take them."""
+        event = self.kernel.event()
+        self._waiting.setdefault(team.id, []).append((event, task))
+        return event
 
     def summon(self, official: OfficialState, place: str) -> float:
         delay = official.spec.arrival_min.sample(self.streams(f"official:{official.id}"))
