@@ -16,6 +16,7 @@ from ..spec.plan import Plan, Venue, VenueKind
 from .kernel import Kernel
 from .log import EventLog
 from .people import Crowd, Person, PersonState
+from .roster import SERVE
 from .staff import BASE, Member, MemberStatus
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class Reception:
             if person.state is not QUEUED or person.ticket != ticket:
                 continue
             member = idle.pop()
-            self.roster.task(member, "serve")
+            self.roster.task(member, SERVE)
             person.state = IN_SERVICE
             person.service_start = kernel.now
             crowd = self.groups.crowds[person.crowd]

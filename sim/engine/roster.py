@@ -1,10 +1,14 @@
 """The roster (工作组 / 领导): the unit's teams and officials, where each is
 and what each is doing.
 
-The roster owns every member's and official's movements: called in, arriving,
-sent somewhere, given a task, released. Travel and call-in times come from
-each team's and official's own stream. A member who becomes idle at a place
-is offered to whoever waits for staff there (reception's queues).
+The roster owns every member's and official's movements and logs them:
+``member_called`` (called in, with the ETA), ``member_sent`` (on the way to a
+place), ``team_arrived`` (a member arrives at a place), ``member_tasked`` and
+``member_released`` (a task other than serving at a reception channel, whose
+end the ``registered`` entry records), ``official_arrived``; so who was where,
+doing what, can be read from the log alone. Travel and call-in times come
+from each team's and official's own stream. A member who becomes idle at a
+place is offered to whoever waits for staff there (reception's queues).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from .staff import BASE, ON_DUTY, Member, MemberStatus, OfficialState, OfficialS
 from .streams import Streams
 
 IDLE, TASKED, EN_ROUTE = MemberStatus.IDLE, MemberStatus.TASKED, MemberStatus.EN_ROUTE
+SERVE = "serve"  # serving one person at a reception channel (logged as ``registered``)
 
 
 class Roster:
@@ -92,6 +97,7 @@ class Roster:
             member.status = EN_ROUTE
             member.eta = now + delay
             member.place = None
+            self.log.add(now, "member_called", team.id, member=member.index + 1, eta=member.eta)
             self.kernel.after(delay, lambda m=member: self._arrives(m, BASE))
         return called
 
@@ -110,16 +116,19 @@ class Roster:
             site = self.plan.sites.get(place) or self.plan.sites.get(member.place or "")
             if site is not None:
                 travel = site.travel_min.sample(self.streams(f"travel:{member.team}"))
+        now = self.kernel.now
+        self.log.add(now, "member_sent", member.team, member=member.index + 1, to=place, eta=now + travel)
         if travel <= 0:
             member.place = place
             member.status = TASKED if task else IDLE
             member.task = task
+            self.log.add(now, "team_arrived", member.team, member=member.index + 1, place=place)
             if task is None:
                 self._free(member)
             return 0.0
         member.status = EN_ROUTE
         member.place = None
-        member.eta = self.kernel.now + travel
+        member.eta = now + travel
         member.task = task
 
         def arrive() -> None:
@@ -136,11 +145,29 @@ class Roster:
     def task(self, member: Member, task: str) -> None:
         member.status = TASKED
         member.task = task
+        if task != SERVE:
+            self.log.add(
+                self.kernel.now,
+                "member_tasked",
+                member.team,
+                member=member.index + 1,
+                task=task,
+                place=member.place,
+            )
 
     def release(self, member: Member) -> None:
         if member.status is TASKED:
+            task = member.task
             member.status = IDLE
             member.task = None
+            if task != SERVE:
+                self.log.add(
+                    self.kernel.now,
+                    "member_released",
+                    member.team,
+                    member=member.index + 1,
+                    place=member.place,
+                )
             self._free(member)
 
     def release_all(self, suffix: str) -> None:
@@ -155,6 +182,7 @@ class Roster:
         for _ in range(count):
             member = Member(team.id, len(team.members), IDLE, BASE)
             team.members.append(member)
+            self.log.add(self.kernel.now, "team_arrived", team.id, member=member.index + 1, place=BASE)
             self._free(member)
 
     def _free(self, member: Member) -> None:

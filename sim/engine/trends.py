@@ -1,5 +1,6 @@
 """Trends read from the event log: each incident's mood and head count, and
-each topic's heat, at the log's regular samples; and the decisions taken.
+each topic's heat, at the log's regular samples; the staff on duty; and the
+decisions taken.
 
 The log is the one record, so views that show how things went (sparklines,
 the debrief's list of decisions) read it rather than keeping their own
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..spec.plan import Plan
 from .log import Entry
 
 MOOD_KEYS = ("agitation", "distress", "heat")
@@ -46,3 +48,27 @@ def decisions_taken(entries: Iterable[Entry]) -> list[tuple[float, dict[str, Any
         for e in entries
         if e.kind == "decision"
     ]
+
+
+def staff_on_duty(
+    plan: Plan, entries: Sequence[Entry], horizon: float, every_min: float = 1.0
+) -> list[tuple[float, dict[str, int]]]:
+    """Members of each team on duty and not travelling, every ``every_min`` minutes
+    from 0 to the horizon, read from the member movements in the log: those on duty
+    at the start, plus each arrival (``team_arrived``), less each departure for
+    another place (``member_sent``)."""
+    count = {tid: team.on_duty_people for tid, team in plan.teams.items()}
+    out: list[tuple[float, dict[str, int]]] = []
+    i, n = 0, len(entries)
+    minute = 0.0
+    while minute <= horizon + 1e-9:
+        while i < n and entries[i].t <= minute + 1e-9:
+            e = entries[i]
+            if e.kind == "team_arrived" and e.subject in count:
+                count[e.subject] += 1
+            elif e.kind == "member_sent" and e.subject in count:
+                count[e.subject] -= 1
+            i += 1
+        out.append((minute, dict(count)))
+        minute += every_min
+    return out
