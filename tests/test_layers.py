@@ -82,7 +82,9 @@ def private_reaches(path: Path) -> list[str]:
     return [
         f"{path.name}:{node.lineno} .{node.attr}"
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and node.attr in PRIVATE_REACH
+        if isinstance(node, ast.Attribute)
+        and node.attr in PRIVATE_REACH
+        and not (isinstance(node.value, ast.Name) and node.value.id == "self")  # its own state
     ]
 
 

@@ -10,12 +10,17 @@ it can be received, receive a group away at a site where it is. It is the
 baseline that sweeps and counterfactuals use, and it decides from the drill's
 ``View`` only: what a trainee can see.
 
+The policy is asked again only when something happens that can change its
+mind: a report, a level, an incident starting or ending, a limit that now
+applies, a room opening, an official arriving, or members of a team it is
+waiting for arriving or becoming free, or (with a full room and a larger one
+open) people arriving and leaving; never on a timer.
+
 ``passive`` declares nothing and does nothing: the floor.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -38,15 +43,24 @@ from ..spec.plan import (
 )
 from . import decisions as D
 from .drill import Drill
+from .log import Entry
 from .view import BASE, IncidentFacts, OfficialStatus, TeamFacts, View
 
 
 class Policy(Protocol):
     name: str
 
-    def act(self, view: View) -> list[D.Decision]: ...
+    def act(self, view: View) -> list[D.Decision]:
+        """The decisions to take now."""
+        ...
 
-    def note(self, decision: D.Decision, accepted: bool) -> None: ...
+    def note(self, decision: D.Decision, accepted: bool) -> None:
+        """How one of them went."""
+        ...
+
+    def news(self, entry: Entry) -> bool:
+        """Whether a new log entry can change the policy's mind (it is asked again then)."""
+        ...
 
 
 class PassivePolicy:
@@ -57,6 +71,40 @@ class PassivePolicy:
 
     def note(self, decision: D.Decision, accepted: bool) -> None:
         pass
+
+    def news(self, entry: Entry) -> bool:
+        return False
+
+
+# What the plan may call for anew after: a report, a step, a level, a limit that
+# now applies, an incident starting or ending, a room opening or freeing, an
+# official arriving or freed from a dialogue, support.
+WAKE = frozenset(
+    {
+        "first_report",
+        "alert_step",
+        "level_required",
+        "level_declared",
+        "milestone_applies",
+        "group_started",
+        "individual_started",
+        "topic_started",
+        "copycat_gathering",
+        "group_dispersed",
+        "individual_resolved",
+        "self_harm",
+        "official_arrived",
+        "support_arrived",
+        "venue_opened",
+        "group_moved",
+        "representatives_chosen",
+        "response_ended",
+    }
+)
+# what frees or brings a team's members (idle, or on duty): asked again only when
+# the policy is waiting for that team
+STAFF = frozenset({"team_arrived", "member_released", "registered"})
+MAX_LOOKS = 8  # looks at one moment: its own decisions settle long before
 
 
 _INCIDENT_DECISIONS: dict[str, Callable[[str], D.Decision]] = {
@@ -87,9 +135,49 @@ class PlanPolicy:
         self.plan: Plan | None = None
         self.done: set[D.Decision] = set()  # decisions are frozen, hence hashable
         self._teams: dict[str, TeamFacts] = {}  # read once per look
+        self._view: View | None = None
+        self._wanted: set[str] = set()  # teams whose members it waits for (idle, or on duty)
+        self._crowded = False  # a full room with a larger one open: arrivals and departures matter
+        # refused decisions and the teams each waits for: tried again only once one of
+        # those teams' members arrived or was freed, or the situation changed otherwise
+        self._blocked: dict[D.Decision, frozenset[str]] = {}
+        self._fired: set[str] = set()
+        self._changed = True
+
+    def news(self, entry: Entry) -> bool:
+        kind = entry.kind
+        if kind in WAKE:
+            self._changed = True
+            return True
+        if kind in STAFF:
+            team = entry.data["by"] if kind == "registered" else entry.subject
+            if team in self._wanted:
+                self._fired.add(team)
+                return True
+            return False
+        if kind == "arrive" or kind == "left":
+            return self._crowded
+        return False
 
     def act(self, view: View) -> list[D.Decision]:
         self._teams = {}
+        self._view = view
+        self._wanted = set()
+        self._crowded = False
+        out = [d for d in self._candidates(view) if d not in self.done and self._worth_trying(d)]
+        self._fired = set()
+        self._changed = False
+        return out
+
+    def _worth_trying(self, decision: D.Decision) -> bool:
+        """Not refused before, or something it waits for has happened since."""
+        teams = self._blocked.get(decision)
+        if teams is None or self._changed or teams & self._fired:
+            return True
+        self._wanted |= teams
+        return False
+
+    def _candidates(self, view: View) -> list[D.Decision]:
         self.plan = plan = view.plan
         out: list[D.Decision] = []
         recommended, level = view.recommended, view.level
@@ -98,7 +186,7 @@ class PlanPolicy:
                 out.append(D.DeclareLevel(recommended))
         out.extend(self._prepare(view))
         if level is None:
-            return [d for d in out if d not in self.done]
+            return out
         rank = LEVELS.index(level)
         incidents = view.incidents(active_only=True)
         for name in LEVELS[: rank + 1]:
@@ -113,12 +201,20 @@ class PlanPolicy:
                 if move is not None:
                     out.append(move)
                 out.extend(self._reception_away(view, inc))
-        return [d for d in out if d not in self.done]
+        return out
 
     def note(self, decision: D.Decision, accepted: bool) -> None:
-        """Remember accepted decisions so they are not repeated."""
-        if accepted and not isinstance(decision, D.DeclareLevel | D.MoveGroup):
-            self.done.add(decision)
+        """Remember accepted decisions so they are not repeated; for a refused one,
+        wait for the members it needs."""
+        if accepted:
+            if not isinstance(decision, D.DeclareLevel | D.MoveGroup):
+                self.done.add(decision)
+            self._blocked.clear()  # its own decision changed the situation: try everything again
+            self._changed = True
+        elif self._view is not None:
+            teams = frozenset(_needs(self._view, decision))
+            self._blocked[decision] = teams
+            self._wanted |= teams
 
     def _team(self, view: View, team_id: str) -> TeamFacts:
         facts = self._teams.get(team_id)
@@ -155,8 +251,11 @@ class PlanPolicy:
         """Dispatch idle members of a team to ``place`` until ``need`` are there or on their way."""
         team = self._team(view, team_id)
         there = team.present_at.get(place, 0)
-        short = need - there - (team.en_route if place == BASE else 0)
+        coming = team.en_route if place == BASE else 0
+        short = need - there - coming
         idle = team.idle - team.idle_at.get(place, 0)
+        if short > 0:
+            self._wanted.add(team_id)  # until enough are there, each arrival or release counts
         if short > 0 and idle:
             return [D.Dispatch(team_id, min(short, idle), to or place)]
         return []
@@ -170,6 +269,7 @@ class PlanPolicy:
             team = self._team(view, team_id)
             if team.present_at.get(crowd.place, 0):
                 continue
+            self._wanted.add(team_id)  # until some are there
             idle = team.idle_at.get(BASE, 0)
             if idle:
                 out.append(D.Dispatch(team_id, max(1, idle // 2), crowd.id))
@@ -194,6 +294,8 @@ class PlanPolicy:
                 at = team.present_at.get(inc.place, 0)
                 coming = team.en_route if inc.place == BASE else 0
                 short = action.people - at
+                if short > 0:
+                    self._wanted.add(action.team)  # until enough are there, each arrival or release counts
                 if short > 0 and at + coming < action.people:
                     idle_elsewhere = team.idle - team.idle_at.get(inc.place, 0)
                     if idle_elsewhere:
@@ -228,12 +330,36 @@ class PlanPolicy:
         if not rooms:
             return None
         best = max(rooms, key=lambda v: (v.capacity - v.occupancy, v.id))
+        if current is not None and current.indoor and current.occupancy >= current.capacity:
+            # full: who arrives now stands outside, and a larger room may take the group
+            self._crowded = self._crowded or any(v.capacity > current.capacity for v in rooms)
         if current is not None and current.indoor:
             if not crowd.outside or best.id == current.id:
                 return None
             if best.capacity <= current.capacity:
                 return None
         return D.MoveGroup(crowd.id, best.id)
+
+
+def _needs(view: View, decision: D.Decision) -> set[str]:
+    """The teams whose members a refused decision waits for (to be idle, or on duty)."""
+    duty: Duty | None = None
+    match decision:
+        case D.Dispatch(team=team):
+            return {team}
+        case D.SetCordon() | D.MedicalStandby() | D.StartLegalAid():
+            duty = decision.duty
+        case D.StartDialogue():
+            duty = Duty.psychology
+        case D.ContactFamily():
+            duty = Duty.liaison
+        case D.AskRepresentatives():
+            duty = Duty.reception
+        case D.IssueInitialReply() | D.AskPackageSolution():
+            duty = Duty.policy
+        case D.PublishStatement():
+            duty = Duty.public_info
+    return set(view.teams_with(duty)) if duty is not None else set()
 
 
 def make(name: str) -> Policy:
@@ -252,25 +378,22 @@ def play(
     policy: Policy,
     until: float | None = None,
     on_decision: Callable[[float, D.Decision], None] | None = None,
-    retry_min: float = 5.0,
 ) -> None:
     """Let ``policy`` decide until ``until``.
 
-    The policy is asked as soon as anything worth narrating happened (a
-    report, an arrival of staff, a trigger, ...), at the moment it happened,
-    and at least every ``retry_min`` minutes to retry what the situation did
-    not allow yet. ``on_decision`` hears of every accepted decision (a journal,
-    say)."""
+    The policy is asked at once, then each time the log records something that can
+    change its mind (``policy.news``), once that moment's events are complete; in
+    between the drill runs on by itself. After taking decisions it looks again at
+    once (its own decisions change the situation too), until it has nothing more
+    to do at that moment. ``on_decision`` hears of every accepted decision (a
+    journal, say)."""
     end = drill.horizon if until is None else min(until, drill.horizon)
     view = drill.view()
-    seen = -1
-    last = -math.inf
     while drill.now < end:
-        if drill.log.narrated != seen or drill.now - last >= retry_min - 1e-9:
-            _apply(drill, policy, policy.act(view), on_decision)
-            seen = drill.log.narrated
-            last = drill.now
-        drill.advance_to_news(min(end, last + retry_min))
+        for _ in range(MAX_LOOKS):
+            if not _apply(drill, policy, policy.act(view), on_decision):
+                break
+        drill.advance_to_news(end, news=policy.news)
 
 
 def _apply(
@@ -278,12 +401,17 @@ def _apply(
     policy: Policy,
     decisions: Iterable[D.Decision],
     on_decision: Callable[[float, D.Decision], None] | None,
-) -> None:
+) -> bool:
+    """Take ``decisions`` in turn; whether any was accepted."""
+    accepted = False
     for decision in decisions:
         outcome = drill.decide(decision)
         policy.note(decision, outcome.accepted)
-        if outcome.accepted and on_decision is not None:
-            on_decision(drill.now, decision)
+        if outcome.accepted:
+            accepted = True
+            if on_decision is not None:
+                on_decision(drill.now, decision)
+    return accepted
 
 
 __all__ = ["POLICIES", "PassivePolicy", "PlanPolicy", "Policy", "make", "play"]
