@@ -52,6 +52,7 @@ def check(drill: Drill) -> None:
         assert crowd.queued_n == sum(1 for s in states if s is PersonState.QUEUED)
         assert crowd.in_service_n == sum(1 for s in states if s is PersonState.IN_SERVICE)
         assert all(b >= -1e-9 for b in crowd.mood.budgets.values())
+    assert w.groups.pending == sum(c.pending_arrivals for c in w.groups.crowds.values())
     for ind in w.individuals.all.values():
         assert 0.0 <= ind.distress <= 1.0 and ind.alarm.wake_at >= w.now - 1e-9
     for team in w.roster.teams.values():

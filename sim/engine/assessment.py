@@ -31,6 +31,7 @@ class Assessment:
     def __init__(self, plan: Plan, first_report_min: float, kernel: Kernel, log: EventLog, streams: Streams):
         self.plan = plan
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.streams = streams
         self._first_report_min = first_report_min
@@ -116,5 +117,5 @@ class Assessment:
         kernel.after(delay, effective)
 
     def end(self) -> None:
-        self.ended_at = self.kernel.now
-        self.log.add(self.kernel.now, "response_ended", self.level or "")
+        self.ended_at = self.env.now
+        self.log.add(self.env.now, "response_ended", self.level or "")

@@ -3,9 +3,11 @@
 Behaviour has no time step. A present crowd's agitation moves in a straight
 line whose slope, with the hazards of an escalation, of an answered person
 leaving and of a person helped to leave, follows from its ``CrowdSituation``.
-Whatever changes the situation touches the crowd; once the event is complete
-the crowd is re-planned (its next behaviour event recomputed) if its situation
-or its mood changed, and not otherwise.
+Whatever changes the situation touches the crowd (an arrival, a service, a
+departure, staff or an official arriving at its place, a decision); once the
+event is complete the crowd is re-planned (its next behaviour event
+recomputed) if its situation or its mood changed, and not otherwise. The
+invariant test checks after every event that no change went untouched.
 """
 
 from __future__ import annotations
@@ -42,9 +44,9 @@ class CrowdBehaviour:
     def __init__(self, groups: GroupVisits):
         self.groups = groups
         self.kernel = groups.kernel
+        self.env = groups.kernel.env
         self._handles: dict[str, _Replan] = {}
         self._alarms: dict[str, Alarm] = {}
-        self.kernel.on_disturb(self.disturb_all)
 
     def register(self, crowd: Crowd) -> None:
         rng = self.groups.streams(f"behaviour:{crowd.id}")
@@ -64,9 +66,16 @@ class CrowdBehaviour:
         for handle in self._handles.values():
             touch(handle)
 
+    def touch_place(self, place: str) -> None:
+        """Staff or an official arrived at ``place``: the crowds there may see it."""
+        touch = self.kernel.touch
+        for crowd in self.groups.crowds.values():
+            if crowd.place == place:
+                touch(self._handles[crowd.id])
+
     def replan(self, crowd: Crowd) -> None:
         mood = crowd.mood
-        now = self.kernel.now
+        now = self.env.now
         alarm = self._alarms[crowd.id]
         if not crowd.started or crowd.on_site == 0:
             mood.settle(now)
@@ -112,12 +121,12 @@ class CrowdBehaviour:
     def _rang(self, crowd: Crowd, kind: str) -> None:
         crowd.situation = None  # the wake-up is used: plan the next one whatever else changed
         self.touch(crowd)
-        crowd.mood.settle(self.kernel.now)
+        crowd.mood.settle(self.env.now)
         groups = self.groups
         rng = groups.streams(f"behaviour:{crowd.id}")
         if kind == "escalation_end":
             crowd.escalated_until = None
-            groups.log.add(self.kernel.now, "escalation_ended", crowd.id)
+            groups.log.add(self.env.now, "escalation_ended", crowd.id)
         elif kind == "escalation":
             # blocking a gate or a road, pushing at the entrance
             crowd.mood.redraw(kind, float(rng.exponential()))
@@ -142,7 +151,7 @@ class CrowdBehaviour:
 
     def _escalate(self, crowd: Crowd, rng: np.random.Generator) -> None:
         groups = self.groups
-        now = self.kernel.now
+        now = self.env.now
         b = crowd.behaviour
         crowd.escalations += 1
         lasts = b.escalation_with_order_min if crowd.cordon_at is not None else b.escalation_calm_min

@@ -164,7 +164,7 @@ class Drill:
     def _settle(self) -> None:
         """After a decision or an action: re-plan everything, judge the milestones once."""
         kernel = self._world.kernel
-        kernel.disturb_all()
+        self._world.disturb_all()
         kernel.soon(self._tracker.update)
         kernel.settle()
 

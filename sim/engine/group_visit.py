@@ -44,9 +44,11 @@ class GroupVisits:
     def __init__(self, plan: Plan, kernel: Kernel, log: EventLog, streams: Streams):
         self.plan = plan
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.streams = streams
         self.crowds: dict[str, Crowd] = {}
+        self.pending = 0  # people expected who have not arrived yet, all crowds
         self.behaviour = CrowdBehaviour(self)
         # wired by the world
         self.roster: Roster
@@ -73,6 +75,7 @@ class GroupVisits:
         )
         self.behaviour.register(crowd)
         self.crowds[crowd_id] = crowd
+        self.pending += crowd.pending_arrivals
         return crowd
 
     def start(self, crowd: Crowd) -> None:
@@ -92,7 +95,7 @@ class GroupVisits:
         return sum(c.on_site for c in self.crowds.values())
 
     def pending_arrivals(self) -> int:
-        return sum(c.pending_arrivals for c in self.crowds.values())
+        return self.pending
 
     def intent_on_site(self) -> bool:
         return any(c.spec.intent_to_escalate and c.on_site > 0 for c in self.crowds.values())
@@ -101,7 +104,7 @@ class GroupVisits:
         self.behaviour.touch(crowd)
 
     def sample(self) -> None:
-        now = self.kernel.now
+        now = self.env.now
         for crowd in self.crowds.values():
             if crowd.started:
                 self.log.add(now, "sample", crowd.id, on_site=crowd.on_site, agitation=crowd.agitation)
@@ -109,11 +112,12 @@ class GroupVisits:
     # --- arriving and leaving --------------------------------------------------------------
 
     def _arrive(self, crowd: Crowd, person: Person) -> None:
-        now = self.kernel.now
+        now = self.env.now
         if not crowd.started:
             crowd.started = True
             self.log.add(now, "group_started", crowd.id, place=crowd.place, venue=crowd.venue)
         crowd.pending_arrivals -= 1
+        self.pending -= 1
         crowd.on_site += 1
         crowd.peak_on_site = max(crowd.peak_on_site, crowd.on_site)
         person.state = OUTSIDE
@@ -165,15 +169,15 @@ class GroupVisits:
         if not gone:
             return
         self.touch(crowd)
-        self.log.add(self.kernel.now, "left", crowd.id, n=gone, reason=reason, on_site=crowd.on_site)
+        self.log.add(self.env.now, "left", crowd.id, n=gone, reason=reason, on_site=crowd.on_site)
         # whoever was inside made room for people outside, in this group or another
         self.reception.fill_venue(crowd.venue)
         if crowd.is_over() and crowd.dispersed_at is None:
             self._dispersed(crowd)
 
     def _dispersed(self, crowd: Crowd) -> None:
-        crowd.dispersed_at = self.kernel.now
-        self.log.add(self.kernel.now, "group_dispersed", crowd.id)
+        crowd.dispersed_at = self.env.now
+        self.log.add(self.env.now, "group_dispersed", crowd.id)
         if crowd.dialogue_with is not None:
             self.roster.officials[crowd.dialogue_with].engaged_with = None
             crowd.dialogue_with = None
@@ -194,7 +198,7 @@ class GroupVisits:
         crowd.outside_n = len(crowd.outside)
         crowd.venue = venue_id
         self.touch(crowd)
-        self.log.add(self.kernel.now, "group_moved", crowd.id, venue=venue_id)
+        self.log.add(self.env.now, "group_moved", crowd.id, venue=venue_id)
         self.reception.fill(crowd)
 
     def choose_representatives(self, crowd: Crowd, room: VenueState | None) -> None:
@@ -215,12 +219,12 @@ class GroupVisits:
                 crowd.outside_n -= 1
             person.state = REP
             crowd.reps.append(person)
-        crowd.reps_at = self.kernel.now
+        crowd.reps_at = self.env.now
         self.touch(crowd)
         if room is not None:
             room.reps_of = crowd.id
         self.log.add(
-            self.kernel.now,
+            self.env.now,
             "representatives_chosen",
             crowd.id,
             n=len(reps),
@@ -238,44 +242,44 @@ class GroupVisits:
             return
         room = self.reception.free_meeting_room()
         if room is None and crowd.place == BASE:
-            self.log.add(self.kernel.now, "representatives_waiting", crowd.id, why="no free meeting room")
+            self.log.add(self.env.now, "representatives_waiting", crowd.id, why="no free meeting room")
             return
         self.choose_representatives(crowd, room)
 
     def join(self, crowd: Crowd, count: int, spread_min: float, stream: str) -> None:
         """``count`` more people come over ``spread_min`` minutes."""
-        people = crowd.add_people(
-            count, self.kernel.now, spread_min, self.plan.channels, self.streams(stream)
-        )
+        people = crowd.add_people(count, self.env.now, spread_min, self.plan.channels, self.streams(stream))
+        self.pending += count
         if crowd.dispersed_at is not None:
             crowd.dispersed_at = None
         self.touch(crowd)
         self.kernel.process(self._arrivals(crowd, people))
 
     def shift(self, crowd: Crowd, change: float) -> None:
-        crowd.mood.shift(self.kernel.now, change)
+        crowd.mood.shift(self.env.now, change)
         self.touch(crowd)
 
     def drop(self, crowd: Crowd, amount: float) -> None:
         """Agitation falls at once (a reply, a package, the family arriving)."""
-        crowd.mood.shift(self.kernel.now, -amount)
+        crowd.mood.shift(self.env.now, -amount)
+        self.touch(crowd)
 
     def dialogue(self, crowd: Crowd, official: str) -> None:
         crowd.dialogue_with = official
 
     def cordon(self, crowd: Crowd) -> None:
         """Order at the site: an escalation under way ends sooner."""
-        crowd.cordon_at = self.kernel.now
+        crowd.cordon_at = self.env.now
         if crowd.escalated_until is not None:
-            end = self.kernel.now + crowd.behaviour.escalation_with_order_min
+            end = self.env.now + crowd.behaviour.escalation_with_order_min
             crowd.escalated_until = min(crowd.escalated_until, end)
 
     def spawn_copycat(self, crowd_id: str, spec: GroupVisit, topic: str, heat: float) -> Crowd:
-        crowd = self.add(crowd_id, spec, spec.behaviour, self.kernel.now)
+        crowd = self.add(crowd_id, spec, spec.behaviour, self.env.now)
         if self.on_new is not None:
             self.on_new(crowd_id)
         self.log.add(
-            self.kernel.now, "copycat_gathering", crowd_id, topic=topic, people=len(crowd.people), heat=heat
+            self.env.now, "copycat_gathering", crowd_id, topic=topic, people=len(crowd.people), heat=heat
         )
         self.start(crowd)
         return crowd

@@ -112,6 +112,7 @@ class _Replan:
 class Individuals:
     def __init__(self, kernel: Kernel, log: EventLog, streams: Streams):
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.streams = streams
         self.all: dict[str, Individual] = {}
@@ -138,7 +139,7 @@ class Individuals:
 
     def _start(self, ind: Individual) -> Generator[simpy.Event, Any, None]:
         yield self.kernel.timeout(ind.spec.start_min)
-        now = self.kernel.now
+        now = self.env.now
         ind.started = True
         ind.mood.t0 = now
         self.touch(ind)
@@ -156,7 +157,7 @@ class Individuals:
         return any(i.active for i in self.all.values())
 
     def sample(self) -> None:
-        now = self.kernel.now
+        now = self.env.now
         for ind in self.all.values():
             if ind.started:
                 self.log.add(now, "sample", ind.id, distress=ind.distress)
@@ -171,7 +172,7 @@ class Individuals:
             self.kernel.touch(handle)
 
     def replan(self, ind: Individual) -> None:
-        now = self.kernel.now
+        now = self.env.now
         mood = ind.mood
         mood.settle(now)
         alarm = ind.alarm
@@ -195,7 +196,7 @@ class Individuals:
         alarm.set(now + best, kind)
 
     def _rang(self, ind: Individual, kind: str) -> None:
-        now = self.kernel.now
+        now = self.env.now
         self.touch(ind)
         ind.mood.settle(now)
         b = ind.spec.behaviour
@@ -226,7 +227,7 @@ class Individuals:
 
     def _end(self, ind: Individual, status: IndividualStatus) -> None:
         ind.status = status
-        ind.ended_at = self.kernel.now
+        ind.ended_at = self.env.now
         self.online.stop_livestream(ind)
         if ind.negotiators is not None:
             self.roster.officials[ind.negotiators[1]].engaged_with = None
@@ -235,9 +236,9 @@ class Individuals:
     # --- what decisions and injects do -----------------------------------------------------
 
     def negotiate(self, ind: Individual, official: str, psychologist: str) -> None:
-        ind.negotiating_since = self.kernel.now
+        ind.negotiating_since = self.env.now
         ind.negotiators = (psychologist, official)
 
     def shift(self, ind: Individual, change: float) -> None:
-        ind.mood.shift(self.kernel.now, change)
+        ind.mood.shift(self.env.now, change)
         self.touch(ind)

@@ -55,6 +55,7 @@ class ScheduledInject:
 class Injects:
     def __init__(self, scenario: Scenario, kernel: Kernel, log: EventLog):
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.msel = [ScheduledInject(n + 1, inject) for n, inject in enumerate(scenario.injects)]
         self.facilitator_count = 0
@@ -76,7 +77,7 @@ class Injects:
                 self._play(item)
 
     def _play(self, item: ScheduledInject) -> None:
-        now = self.kernel.now
+        now = self.env.now
         item.status = InjectStatus.PLAYED
         item.played_at = now
         self.log.add(now, "inject", f"msel:{item.n}", zh=item.spec.text.zh, en=item.spec.text.en)
@@ -97,7 +98,7 @@ class Injects:
     def release(self, item: ScheduledInject) -> None:
         """A held inject goes back on the list; played at once if its time has passed."""
         item.status = InjectStatus.DUE
-        if item.spec.at_min <= self.kernel.now:
+        if item.spec.at_min <= self.env.now:
             self._play(item)
 
     def skip(self, item: ScheduledInject) -> None:
@@ -107,7 +108,7 @@ class Injects:
         """The facilitator's own inject; returns its number."""
         self.facilitator_count += 1
         n = self.facilitator_count
-        self.log.add(self.kernel.now, "inject", f"facilitator:{n}", zh=zh or en, en=en or zh)
+        self.log.add(self.env.now, "inject", f"facilitator:{n}", zh=zh or en, en=en or zh)
         if effect is not None:
             self.apply(effect, f"facilitator:{n}")
         return n
@@ -128,7 +129,7 @@ class Injects:
         loader for a scenario's injects, by the facilitator action's validation for the rest)."""
         kind = self.target_kind(effect.incident)
         assert kind is not None and kind in EFFECT_TARGETS[effect.kind], effect
-        now = self.kernel.now
+        now = self.env.now
         match effect:
             case JoinEffect(incident=incident, people=people):
                 self.groups.join(self.groups.crowds[incident], people, JOIN_SPREAD_MIN, stream)

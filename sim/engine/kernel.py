@@ -43,9 +43,8 @@ class Kernel:
         self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _e: callback())
 
     def after(self, delay: float, callback: Callable[[], None]) -> None:
-        """Call ``callback`` ``delay`` minutes from now, then re-plan everything
-        re-plannable: what lands after a delay (a decision taking effect, someone
-        arriving) can change any incident's situation."""
+        """Call ``callback`` ``delay`` minutes from now (a decision taking effect,
+        someone arriving), then the disturbers (see ``on_disturb``)."""
 
         def run(_event: simpy.Event) -> None:
             callback()
@@ -73,7 +72,8 @@ class Kernel:
         self._due[callback] = None
 
     def on_disturb(self, callback: Callable[[], None]) -> None:
-        """``callback`` touches a component's re-plannable items (see ``after``)."""
+        """``callback`` touches a component's re-plannable items after every delayed
+        callback (``after``): for items re-planned from scratch whenever anything lands."""
         self._disturbers.append(callback)
 
     def disturb_all(self) -> None:

@@ -30,6 +30,7 @@ class Levels:
     def __init__(self, plan: Plan, kernel: Kernel, log: EventLog):
         self.plan = plan
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.required_at: dict[str, float] = {}  # first time each level's triggers held
         self.recommended: str | None = None
@@ -99,7 +100,7 @@ class Levels:
         if self.recommended is None or LEVELS.index(recommended) > LEVELS.index(self.recommended):
             self.recommended = recommended
         rank = LEVELS.index(recommended)
-        now = self.kernel.now
+        now = self.env.now
         head, heat = self.head_count(), self.online.max_heat()
         for name in LEVELS[: rank + 1]:
             if name in self.plan.levels and name not in self.required_at:

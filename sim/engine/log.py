@@ -74,12 +74,6 @@ class Entry:
         )
 
 
-def _round(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
-
-
 class EventLog:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
@@ -96,7 +90,10 @@ class EventLog:
         self._listeners.append(callback)
 
     def add(self, t: float, kind: str, subject: str = "", **data: Any) -> Entry:
-        entry = Entry(float(t), kind, subject, {k: _round(v) for k, v in data.items()})
+        for k, v in data.items():
+            if isinstance(v, float):
+                data[k] = round(v, 4)
+        entry = Entry(float(t), kind, subject, data)
         self.entries.append(entry)
         if kind in NARRATED:
             self.narrated += 1

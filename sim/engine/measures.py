@@ -8,6 +8,7 @@ these must hold at or after the clock's start).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..spec.plan import (
@@ -74,51 +75,80 @@ def failed_for_good(world: World, measure: Measure) -> bool:
 
 
 class Measures:
-    """Whether a measure holds now."""
+    """Whether a measure holds now. ``checker`` compiles one measure into a function
+    once; the incident lists several measures read are taken once per judgement
+    (``begin`` starts one)."""
 
     def __init__(self, world: World):
         self.w = world
+        self._incidents: tuple[list[Crowd | Individual], list[Crowd | Individual]] | None = None
+
+    def begin(self) -> None:
+        self._incidents = None
 
     def holds(self, measure: Measure) -> bool:
+        """Whether ``measure`` holds now (a judgement of its own)."""
+        self.begin()
+        return self.checker(measure)()
+
+    def checker(self, measure: Measure) -> Callable[[], bool]:
         w = self.w
         match measure:
             case AlertStepDone(step=step):
-                return step in w.assessment.step_done
+                done = w.assessment.step_done
+                return lambda: step in done
             case OfficialOnSite(official=official):
-                return w.roster.officials[official].status is OfficialStatus.PRESENT
+                state = w.roster.officials[official]
+                return lambda: state.status is OfficialStatus.PRESENT
             case TeamOnSite(team=team_id, people=people):
                 team = w.roster.teams[team_id]
-                return len(team.at(w.main_place())) >= (people or len(team.members))
+                return lambda: len(team.at(w.main_place())) >= (people or len(team.members))
             case TeamsAllOnDuty(teams=teams):
                 roster = w.roster.teams
-                return all(len(roster[t].on_duty()) >= len(roster[t].members) for t in teams)
+                return lambda: all(len(roster[t].on_duty()) >= len(roster[t].members) for t in teams)
             case VenueOpen(venue=venue):
-                return w.reception.venues[venue].open
+                state = w.reception.venues[venue]
+                return lambda: state.open
             case StatementPublished():
-                return bool(w.online.statements)
+                statements = w.online.statements
+                return lambda: bool(statements)
             case ResponseStarted(level_at_least=least):
-                level = w.assessment.level
-                return level is not None and LEVELS.index(level) >= LEVELS.index(least)
+                a = w.assessment
+                floor = LEVELS.index(least)
+                return lambda: a.level is not None and LEVELS.index(a.level) >= floor
             case IncidentFlag(kind="safe_resolution"):
-                inds = list(w.individuals.all.values())
-                return bool(inds) and all(i.status is IndividualStatus.RESOLVED for i in inds)
+                individuals = w.individuals.all
+                resolved = IndividualStatus.RESOLVED
+                return lambda: bool(individuals) and all(i.status is resolved for i in individuals.values())
             case IncidentFlag(kind=kind):
-                return self._flag_done(_FLAG[kind], kind == "reply_issued")
+                flag, online_too = _FLAG[kind], kind == "reply_issued"
+                return lambda: self._flag_done(flag, online_too)
             case HeadCountBelow(people=people):
-                return self._any_started() and w.groups.pending_arrivals() == 0 and w.head_count() < people
+                groups = w.groups
+                return lambda: (
+                    self._any_started() and groups.pending_arrivals() == 0 and w.head_count() < people
+                )
             case CrowdAndHeatDown(fraction=fraction):
-                return self._down(1.0 - fraction)
+                keep = 1.0 - fraction
+                return lambda: self._down(keep)
             case BeyondModel():
-                return False
+                return lambda: False
+        raise AssertionError(measure)  # every measure kind is matched above
+
+    def _site(self) -> tuple[list[Crowd | Individual], list[Crowd | Individual]]:
+        if self._incidents is None:
+            w = self.w
+            self._incidents = ([i for i in w.site_incidents() if i.started], w.active_site_incidents())
+        return self._incidents
 
     def _flag_done(self, flag: str, online_too: bool) -> bool:
         """Done for at least one incident, and for every incident still active."""
-        w = self.w
-        started: list[Crowd | Individual | Topic] = [i for i in w.site_incidents() if i.started]
-        active: list[Crowd | Individual | Topic] = list(w.active_site_incidents())
+        started_sites, active_sites = self._site()
+        started: list[Crowd | Individual | Topic] = list(started_sites)
+        active: list[Crowd | Individual | Topic] = list(active_sites)
         if online_too:
             # an initial reply answers a grievance, on site or online
-            topics = [t for t in w.online.topics.values() if t.started]
+            topics = [t for t in self.w.online.topics.values() if t.started]
             started += topics
             active += topics
         done = [i for i in started if getattr(i, flag, None) is not None]

@@ -18,6 +18,7 @@ What each kind of measure means is in ``measures``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,6 +46,9 @@ MET, MISSED, PENDING, NOT_YET, NOT_APPLICABLE, BEYOND = (
     MilestoneStatus.BEYOND,
 )
 SETTLED = frozenset({MET, MISSED, BEYOND, NOT_APPLICABLE})
+# narrated events after which the milestones are judged (not decisions: Drill.decide
+# judges them once applied; not the tracker's own entries)
+_JUDGE_AFTER = NARRATED - {"decision", "milestone_met", "milestone_missed"}
 
 
 @dataclass(eq=False)
@@ -52,6 +56,7 @@ class MilestoneState:
     spec: Milestone
     level: str | None
     monotone: bool
+    holds: Callable[[], bool]  # whether its measure holds now
     status: MilestoneStatus = NOT_YET
     clock_start: float | None = None
     deadline: float | None = None
@@ -67,9 +72,11 @@ class Tracker:
     def __init__(self, world: World):
         self.world = world
         self.kernel = world.kernel
+        self.env = world.kernel.env
         self.measures = Measures(world)
         self.states = [
-            MilestoneState(m, level, monotone(m.measure)) for level, m in world.plan.all_milestones()
+            MilestoneState(m, level, monotone(m.measure), self.measures.checker(m.measure))
+            for level, m in world.plan.all_milestones()
         ]
         for state in self.states:
             if state.spec.measure.kind == "beyond_model":
@@ -80,22 +87,33 @@ class Tracker:
         # and clocks that start when a required level becomes overdue
         self._timed = [s for s in self.states if not s.monotone or s.spec.clock == "level_declared"]
         self._counted = [s for s in self.states if not s.monotone]
+        self._open_cache: list[MilestoneState] | None = None
+        self._settled = self._open_count = 0  # bumped when a milestone settles: the open list is stale
         world.log.listen(self._on_entry)
 
     def _on_entry(self, entry: Entry) -> None:
         # judged once the event is complete (several entries often come together);
         # a decision is judged by Drill.decide once it has been applied
         kind = entry.kind
-        if kind in NARRATED and kind != "decision" and not kind.startswith("milestone"):
+        if kind in _JUDGE_AFTER:
             self.kernel.soon(self.update)
-        elif kind == "left" or (kind == "arrive" and self.world.groups.pending_arrivals() == 0):
+        elif kind == "left" or (kind == "arrive" and self.world.groups.pending == 0):
             # head counts changed: someone left, or the last expected person arrived
             # (a head-count limit needs everyone who was coming to be there)
             self.kernel.soon(self._recount)
 
+    def _open(self) -> list[MilestoneState]:
+        """The milestones still to judge (a missed one may yet be done late)."""
+        if self._open_cache is None or self._settled != self._open_count:
+            self._open_cache = [
+                s for s in self.states if s.status not in SETTLED or (s.status is MISSED and s.met_at is None)
+            ]
+            self._open_count = self._settled
+        return self._open_cache
+
     def _wake(self, at: float) -> None:
         """Look again at ``at`` (time alone changes something then)."""
-        now = self.kernel.now
+        now = self.env.now
         if at not in self._wakes and at > now:
             self._wakes.add(at)
 
@@ -142,7 +160,7 @@ class Tracker:
         if not candidates:
             return None
         start = min(candidates)
-        if declared is None and start > self.kernel.now:
+        if declared is None and start > self.env.now:
             return None  # not declared, and not yet overdue
         return start
 
@@ -160,9 +178,9 @@ class Tracker:
         """Re-judge open milestones. ``timed``: people left or a wake-up came due,
         with no narrated event; that can only start an overdue clock or change a
         head count or the heat, so only those milestones are looked at."""
-        now = self.kernel.now
-        holds = self.measures.holds
-        for state in self._timed if timed else self.states:
+        now = self.env.now
+        self.measures.begin()
+        for state in self._timed if timed else self._open():
             status = state.status
             if status is MISSED and state.met_at is None and not timed:
                 self._late(state)
@@ -175,7 +193,7 @@ class Tracker:
                     continue  # only events (always logged) change these
                 if status is NOT_YET and not self._clock_may_start_by_time(state):
                     continue
-            if mono and state.cond_at is None and holds(state.spec.measure):
+            if mono and state.cond_at is None and state.holds():
                 state.cond_at = now
             if state.status is NOT_YET:
                 if not applicable(self.world, state.spec):
@@ -208,7 +226,7 @@ class Tracker:
                     # limit set before an incident, at that limit)
                     met = max(met, state.clock_start + min(0.0, state.spec.deadline_min))
             else:
-                met = now if (now >= (state.clock_start or 0.0) and holds(state.spec.measure)) else None
+                met = now if (now >= (state.clock_start or 0.0) and state.holds()) else None
             if met is not None:
                 self._met(state, met)
             elif failed_for_good(self.world, state.spec.measure):
@@ -222,12 +240,12 @@ class Tracker:
         """Only head counts changed. The same judgement as update()
         gives a pending head-count milestone, for those alone (thousands of
         departures in a large gathering)."""
-        now = self.kernel.now
-        holds = self.measures.holds
+        now = self.env.now
+        self.measures.begin()
         for state in self._counted:
             if state.status is not PENDING or state.clock_start is None or now < state.clock_start:
                 continue
-            if holds(state.spec.measure):
+            if state.holds():
                 self._met(state, now)
             elif isinstance(state.spec.measure, CrowdAndHeatDown):
                 self._wake(self._heat_down_at(state.spec.measure))
@@ -235,7 +253,7 @@ class Tracker:
     def _heat_down_at(self, measure: CrowdAndHeatDown) -> float:
         """When every topic's heat, with no new post, is down to the mark."""
         keep = 1.0 - measure.fraction
-        now = self.kernel.now
+        now = self.env.now
         return max(
             (t.falls_to(now, keep * t.peak_heat) for t in self.world.online.topics.values() if t.started),
             default=now,
@@ -250,10 +268,11 @@ class Tracker:
 
     def _met(self, state: MilestoneState, at: float) -> None:
         assert state.deadline is not None and state.clock_start is not None
+        self._settled += 1
         state.met_at = at
         state.status = MET if at <= state.deadline + 1e-9 else MISSED
         self.world.log.add(
-            self.kernel.now,
+            self.env.now,
             "milestone_met" if state.status is MET else "milestone_missed",
             state.id,
             at=at,
@@ -265,16 +284,18 @@ class Tracker:
         """A missed milestone still done later: when, so time distributions are not cut at the limit."""
         if not state.monotone or failed_for_good(self.world, state.spec.measure):
             return
-        if not self.measures.holds(state.spec.measure):
+        if not state.holds():
             return
         assert state.clock_start is not None
-        now = self.kernel.now
+        now = self.env.now
+        self._settled += 1
         state.met_at = now
         self.world.log.add(now, "milestone_late", state.id, at=now, after_min=now - state.clock_start)
 
     def _missed(self, state: MilestoneState) -> None:
+        self._settled += 1
         state.status = MISSED
-        self.world.log.add(self.kernel.now, "milestone_missed", state.id, deadline=state.deadline)
+        self.world.log.add(self.env.now, "milestone_missed", state.id, deadline=state.deadline)
 
     def close(self) -> None:
         """At the end of a drill: whatever never applied did not apply."""

@@ -33,6 +33,7 @@ class Online:
     def __init__(self, scenario: Scenario, kernel: Kernel, log: EventLog, streams: Streams):
         self.scenario = scenario
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.streams = streams
         self.topics: dict[str, Topic] = {}
@@ -54,7 +55,7 @@ class Online:
 
     def _start(self, topic: Topic) -> Generator[simpy.Event, Any, None]:
         yield self.kernel.timeout(topic.spec.start_min)
-        now = self.kernel.now
+        now = self.env.now
         topic.start(now)
         self.log.add(now, "topic_started", topic.id, heat=topic.heat)
         self._schedule_post(topic)
@@ -67,7 +68,7 @@ class Online:
         return max((t.heat for t in self.topics.values()), default=0.0)
 
     def sample(self) -> None:
-        now = self.kernel.now
+        now = self.env.now
         for topic in self.topics.values():
             if topic.started:
                 self.log.add(now, "sample", topic.id, heat=topic.heat)
@@ -82,7 +83,7 @@ class Online:
         uniform = self._uniforms.get(topic.id)
         if uniform is None:
             uniform = self._uniforms[topic.id] = Uniforms(self.streams(f"heat:{topic.id}"))
-        at = topic.draw_next_post(self.kernel.now, uniform)
+        at = topic.draw_next_post(self.env.now, uniform)
         if at < INF:
             self.kernel.at(at, lambda: self._post(topic, at))
 
@@ -98,7 +99,7 @@ class Online:
         self._schedule_post(topic)
 
     def heat_burst(self, events: float, cause: str) -> None:
-        now = self.kernel.now
+        now = self.env.now
         for topic in self.topics.values():
             if topic.started:
                 topic.add_events(now, events)
@@ -107,7 +108,7 @@ class Online:
 
     def spike(self, topic: Topic, events: int) -> None:
         """A burst on one topic (an inject)."""
-        now = self.kernel.now
+        now = self.env.now
         topic.add_events(now, events)
         self.log.add(now, "heat_burst", topic.id, events=events, cause="inject", heat=topic.heat)
         if topic.started:
@@ -135,7 +136,7 @@ class Online:
         for topic in self.topics.values():
             topic.extra_base_per_hour += rate
             self._schedule_post(topic)
-        self.log.add(self.kernel.now, "livestream_started", incident_id, events_per_hour=rate)
+        self.log.add(self.env.now, "livestream_started", incident_id, events_per_hour=rate)
 
     def stop_livestream(self, ind: Individual) -> None:
         if ind.livestreaming:
@@ -147,7 +148,7 @@ class Online:
                 self._schedule_post(topic)
 
     def publish_statement(self) -> None:
-        now = self.kernel.now
+        now = self.env.now
         self.statements.append(now)
         for topic in self.topics.values():
             timely = topic.started and now - topic.spec.start_min <= topic.spec.behaviour.statement_timely_min
@@ -162,7 +163,7 @@ class Online:
         rule = topic.spec.copycat
         if rule is None or topic.copycats >= rule.max_gatherings or topic.heat < rule.heat_threshold:
             return
-        now = self.kernel.now
+        now = self.env.now
         if topic.last_copycat is not None and now < topic.last_copycat + rule.min_gap_min - EPS_MIN:
             # too soon after the last one: look again when the gap is over, since
             # the heat may still be above the threshold then with no new post

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -65,9 +66,9 @@ class Person:
     service_start: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CrowdSituation:
-    """What a present crowd's agitation and behaviour depend on, besides its mood."""
+class CrowdSituation(NamedTuple):
+    """What a present crowd's agitation and behaviour depend on, besides its mood
+    (a named tuple: built at every re-plan, compared with the last one)."""
 
     official_present: bool
     in_dialogue: bool
@@ -246,18 +247,20 @@ class Crowd:
         reception members could help people leave (see ``CrowdSituation``)."""
         replied = self.reply_at is not None
         reps_chosen = self.reps_at is not None
+        answered = len(self.registered) + len(self.reps)
+        on_site = self.on_site
         return CrowdSituation(
-            official_present=official_present,
-            in_dialogue=self.dialogue_with is not None,
-            unanswered_waiting=self.waiting_unanswered() > 0,
-            legal_aid=self.legal_at is not None,
-            outside_share=self.outside_n / self.on_site if self.venue is not None and self.on_site else 0.0,
-            escalated_until=self.escalated_until,
-            cordon=self.cordon_at is not None,
-            replied=replied,
-            answered=len(self.registered) + len(self.reps) if replied else 0,
-            package=self.package_at is not None,
-            reps_chosen=reps_chosen,
-            helpers=helpers,
-            unserved=reps_chosen and self.latest_unserved() is not None,
+            official_present,
+            self.dialogue_with is not None,
+            on_site - answered > 0,
+            self.legal_at is not None,
+            self.outside_n / on_site if self.venue is not None and on_site else 0.0,
+            self.escalated_until,
+            self.cordon_at is not None,
+            replied,
+            answered if replied else 0,
+            self.package_at is not None,
+            reps_chosen,
+            helpers,
+            reps_chosen and self.latest_unserved() is not None,
         )

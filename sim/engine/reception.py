@@ -49,6 +49,7 @@ class VenueState:
 class Reception:
     def __init__(self, plan: Plan, kernel: Kernel, log: EventLog):
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.venues = {vid: VenueState(vid, v) for vid, v in plan.venues.items()}
         self.channel_team = {cid: c.team for cid, c in plan.channels.items()}
@@ -150,7 +151,7 @@ class Reception:
 
     def _served(self, member: Member, person: Person) -> None:
         crowd = self.groups.crowds[person.crowd]
-        now = self.kernel.now
+        now = self.env.now
         if person.state is IN_SERVICE:
             person.state = REGISTERED
             crowd.in_service_n -= 1
@@ -165,7 +166,7 @@ class Reception:
     def open(self, venue: VenueState) -> None:
         venue.open = True
         venue.opening_eta = None
-        self.log.add(self.kernel.now, "venue_opened", venue.id)
+        self.log.add(self.env.now, "venue_opened", venue.id)
         for crowd in self.groups.crowds.values():
             if crowd.venue == venue.id:
                 self.fill(crowd)

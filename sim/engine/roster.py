@@ -31,6 +31,7 @@ class Roster:
     def __init__(self, plan: Plan, kernel: Kernel, log: EventLog, streams: Streams):
         self.plan = plan
         self.kernel = kernel
+        self.env = kernel.env
         self.log = log
         self.streams = streams
         self.teams = {tid: TeamState.from_spec(tid, t) for tid, t in plan.teams.items()}
@@ -42,6 +43,7 @@ class Roster:
             for duty in team.spec.duties:
                 self._by_duty.setdefault(duty, []).append(team)
         self.on_free: Callable[[Member], None] = lambda _m: None  # wired: reception takes idle staff
+        self.on_arrival: Callable[[str], None] = lambda _p: None  # wired: crowds at the place see it
         self.support_requested_at: float | None = None
         self._on_arrival: dict[str, list[Callable[[], None]]] = {}  # official id -> waiting
         self._waiting: dict[
@@ -90,7 +92,7 @@ class Roster:
 
     def call_in(self, team: TeamState, count: int) -> list[Member]:
         rng = self.streams(f"team:{team.id}")
-        now = self.kernel.now
+        now = self.env.now
         called = team.off_duty()[:count]
         for member in called:
             delay = team.spec.call_in_min.sample(rng)
@@ -106,7 +108,8 @@ class Roster:
         member.place = place
         member.eta = None
         member.task = None
-        self.log.add(self.kernel.now, "team_arrived", member.team, member=member.index + 1, place=place)
+        self.log.add(self.env.now, "team_arrived", member.team, member=member.index + 1, place=place)
+        self.on_arrival(place)
         self._free(member)
 
     def send(self, member: Member, place: str, task: str | None) -> float:
@@ -116,13 +119,14 @@ class Roster:
             site = self.plan.sites.get(place) or self.plan.sites.get(member.place or "")
             if site is not None:
                 travel = site.travel_min.sample(self.streams(f"travel:{member.team}"))
-        now = self.kernel.now
+        now = self.env.now
         self.log.add(now, "member_sent", member.team, member=member.index + 1, to=place, eta=now + travel)
         if travel <= 0:
             member.place = place
             member.status = TASKED if task else IDLE
             member.task = task
             self.log.add(now, "team_arrived", member.team, member=member.index + 1, place=place)
+            self.on_arrival(place)
             if task is None:
                 self._free(member)
             return 0.0
@@ -135,7 +139,8 @@ class Roster:
             member.place = place
             member.eta = None
             member.status = TASKED if member.task else IDLE
-            self.log.add(self.kernel.now, "team_arrived", member.team, member=member.index + 1, place=place)
+            self.log.add(self.env.now, "team_arrived", member.team, member=member.index + 1, place=place)
+            self.on_arrival(place)
             if member.status is IDLE:
                 self._free(member)
 
@@ -147,7 +152,7 @@ class Roster:
         member.task = task
         if task != SERVE:
             self.log.add(
-                self.kernel.now,
+                self.env.now,
                 "member_tasked",
                 member.team,
                 member=member.index + 1,
@@ -162,7 +167,7 @@ class Roster:
             member.task = None
             if task != SERVE:
                 self.log.add(
-                    self.kernel.now,
+                    self.env.now,
                     "member_released",
                     member.team,
                     member=member.index + 1,
@@ -182,7 +187,8 @@ class Roster:
         for _ in range(count):
             member = Member(team.id, len(team.members), IDLE, BASE)
             team.members.append(member)
-            self.log.add(self.kernel.now, "team_arrived", team.id, member=member.index + 1, place=BASE)
+            self.log.add(self.env.now, "team_arrived", team.id, member=member.index + 1, place=BASE)
+            self.on_arrival(BASE)
             self._free(member)
 
     def _free(self, member: Member) -> None:
@@ -213,13 +219,14 @@ class Roster:
     def summon(self, official: OfficialState, place: str) -> float:
         delay = official.spec.arrival_min.sample(self.streams(f"official:{official.id}"))
         official.status = OfficialStatus.SUMMONED
-        official.eta = self.kernel.now + delay
+        official.eta = self.env.now + delay
 
         def arrive() -> None:
             official.status = OfficialStatus.PRESENT
             official.place = place
             official.eta = None
-            self.log.add(self.kernel.now, "official_arrived", official.id, place=place)
+            self.log.add(self.env.now, "official_arrived", official.id, place=place)
+            self.on_arrival(place)
             for callback in self._on_arrival.pop(official.id, ()):
                 callback()
 

@@ -75,6 +75,7 @@ class World:
             self.injects,
         )
         roster.on_free = reception.staff_free
+        roster.on_arrival = groups.behaviour.touch_place
         levels.assessment, levels.groups, levels.individuals, levels.online = (
             assessment,
             groups,
@@ -105,6 +106,11 @@ class World:
         self.groups.sample()
         self.individuals.sample()
         self.online.sample()
+
+    def disturb_all(self) -> None:
+        """After a decision: re-plan every crowd and individual (whatever it changed)."""
+        self.groups.behaviour.disturb_all()
+        self.kernel.disturb_all()
 
     # --- lookups shared by decisions, milestones and views --------------------------------------
 
