@@ -43,6 +43,7 @@ class Topic:
     reply_at: float | None = None  # the initial reply to the grievance behind the topic
     reply_pending: bool = False
     next_post: float = INF
+    post_event: bool = False  # whether the next post has an event of its own (see Online._draw)
     clock: Callable[[], float] = no_clock
 
     @property

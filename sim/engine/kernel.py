@@ -30,7 +30,7 @@ class Kernel:
         self._touched: dict[Replannable, None] = {}  # re-plan once this event is complete (ordered)
         self._due: dict[Callable[[], None], None] = {}  # call once this event is complete (ordered)
         self._disturbers: list[Callable[[], None]] = []
-        self._samplers: list[Callable[[], None]] = []
+        self._before: list[Callable[[float], None]] = []
 
     @property
     def now(self) -> float:
@@ -98,9 +98,19 @@ class Kernel:
     def peek(self) -> float:
         return self.env.peek()
 
+    def before_each(self, callback: Callable[[float], None]) -> None:
+        """``callback(t)`` before each event, with the event's time: for work due
+        before it that needs no event of its own (it must not schedule earlier ones)."""
+        self._before.append(callback)
+
     def step(self) -> None:
         """Process one event, then the work it left."""
-        self.env.step()
+        env = self.env
+        if self._before:
+            t = env.peek()
+            for callback in self._before:
+                callback(t)
+        env.step()
         if self._touched or self._due:
             self.settle()
 

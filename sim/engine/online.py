@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from .levels import Levels
 
 
+def _next_post(topic: Topic) -> float:
+    return topic.next_post
+
+
 class Online:
     def __init__(self, scenario: Scenario, kernel: Kernel, log: EventLog, streams: Streams):
         self.scenario = scenario
@@ -37,6 +41,7 @@ class Online:
         self.log = log
         self.streams = streams
         self.topics: dict[str, Topic] = {}
+        self._started: list[Topic] = []  # topics whose posts are drawn
         self.statements: list[float] = []
         self.drafting_eta: float | None = None  # a statement being drafted
         self._uniforms: dict[str, Uniforms] = {}
@@ -57,6 +62,9 @@ class Online:
         yield self.kernel.timeout(topic.spec.start_min)
         now = self.env.now
         topic.start(now)
+        if not self._started:
+            self.kernel.before_each(self.catch_up)
+        self._started.append(topic)
         self.log.add(now, "topic_started", topic.id, heat=topic.heat)
         self._schedule_post(topic)
         self._copycat(topic)  # a topic may start already hot
@@ -78,17 +86,59 @@ class Online:
     def _schedule_post(self, topic: Topic) -> None:
         """(Re)draw the next post from the topic's state now: after anything that
         changed its intensity. A post drawn before is then stale and ignored."""
-        if not topic.started:
-            return
+        if topic.started:
+            self._draw(topic, self.env.now)
+
+    def _draw(self, topic: Topic, t: float) -> None:
+        """Draw the next post from the state at ``t``. Most posts change nothing but
+        the topic itself: those are applied when the clock passes them (``catch_up``),
+        without an event of their own. A post that can start a copycat gathering or
+        pass a level's heat mark gets an event, so what it starts starts then."""
         uniform = self._uniforms.get(topic.id)
         if uniform is None:
             uniform = self._uniforms[topic.id] = Uniforms(self.streams(f"heat:{topic.id}"))
-        at = topic.draw_next_post(self.env.now, uniform)
-        if at < INF:
+        at = topic.draw_next_post(t, uniform)
+        topic.post_event = at < INF and self._consequential(topic, at)
+        if topic.post_event:
             self.kernel.at(at, lambda: self._post(topic, at))
 
+    def _consequential(self, topic: Topic, at: float) -> bool:
+        """Whether the post at ``at`` can do more than raise the heat: bring a copycat
+        gathering (heat at its mark, gatherings left, the gap since the last one over:
+        within the gap a look at its end is already scheduled) or pass a level's heat
+        mark (while a level is still to be required)."""
+        before = topic.heat_at(at)
+        after = before + topic.spec.behaviour.heat_per_event
+        rule = topic.spec.copycat
+        if (
+            rule is not None
+            and topic.copycats < rule.max_gatherings
+            and after >= rule.heat_threshold
+            and (topic.last_copycat is None or at >= topic.last_copycat + rule.min_gap_min - EPS_MIN)
+        ):
+            return True
+        return not self.levels.all_required() and any(before < m <= after for m in self.levels.heat_thresholds)
+
+    def catch_up(self, until: float) -> None:
+        """Apply the posts due before ``until`` that have no event of their own, in
+        time order across topics (the kernel calls this before each event, so
+        whatever happens then reads every topic as it is then). A post drawn here
+        that gets an event of its own is now the next event: nothing after it is
+        applied yet."""
+        topics = self._started
+        while True:
+            topic = min(topics, key=_next_post) if len(topics) > 1 else topics[0]
+            at = topic.next_post
+            if at >= until:
+                return
+            if topic.post_event:  # every other topic's posts are later: stop at this event
+                return
+            topic.settle(at)
+            topic.add_events(at, 1)
+            self._draw(topic, at)
+
     def _post(self, topic: Topic, at: float) -> None:
-        if topic.next_post != at:
+        if topic.next_post != at or not topic.post_event:
             return  # redrawn since
         topic.settle(at)
         before = topic.heat0
