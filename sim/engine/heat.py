@@ -99,6 +99,60 @@ class Topic:
         self.next_post = t + min(s1, s2)
         return self.next_post
 
+    def run_posts(
+        self,
+        until: float,
+        uniform: Callable[[], float],
+        copycat_mark: float,
+        copycat_from: float,
+        marks: tuple[float, ...],
+    ) -> bool:
+        """Apply the posts due before ``until``, each followed by the draw of the
+        next, as long as a post changes nothing but the topic; return True on
+        drawing one that may do more (the caller gives it an event): its heat
+        after the post reaches ``copycat_mark`` at or after ``copycat_from``, or
+        passes one of ``marks``. The same arithmetic, in the same order, as
+        ``settle``, ``add_events`` and ``draw_next_post``: the hot loop of a busy
+        topic, written out once."""
+        b = self.spec.behaviour
+        hd, kd, hpe = b.heat_decay_per_hour, b.kernel_decay_per_hour, b.heat_per_event
+        beta = kd / 60.0
+        mu = max(0.0, self.base_per_hour + self.extra_base_per_hour) / 60.0
+        exc = self.excitation
+        exp, log = math.exp, math.log
+        heat0, kernel0, t0, peak, at = self.heat0, self.kernel0, self.t0, self.peak_heat, self.next_post
+        consequential = False
+        while at < until:
+            if at != t0:  # settle
+                heat0 = heat0 * exp(-hd * (at - t0) / 60.0)
+                kernel0 = kernel0 * exp(-kd * (at - t0) / 60.0)
+                t0 = at
+            kernel0 += 1  # add one event
+            heat0 += 1 * hpe
+            peak = max(peak, heat0)
+            excess = exc * beta * kernel0  # draw the next post from the state now
+            u1, u2 = 1.0 - uniform(), 1.0 - uniform()
+            s1 = INF
+            if excess > 0.0 and beta > 0.0:
+                d = 1.0 + beta * log(u1) / excess
+                if d > 0.0:
+                    s1 = -log(d) / beta
+            s2 = -log(u2) / mu if mu > 0.0 else INF
+            at = t0 + min(s1, s2)
+            if at < INF:
+                before = heat0 * exp(-hd * (at - t0) / 60.0)
+                after = before + hpe
+                if after >= copycat_mark and at >= copycat_from:
+                    consequential = True
+                    break
+                for mark in marks:
+                    if before < mark <= after:
+                        consequential = True
+                if consequential:
+                    break
+        self.heat0, self.kernel0, self.t0, self.peak_heat, self.next_post = heat0, kernel0, t0, peak, at
+        return consequential
+
     def falls_to(self, t: float, level: float) -> float:
         """When the heat, if no one posts again, is down to ``level``."""
         heat = self.heat_at(t)

@@ -9,6 +9,7 @@ then stale and ignored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -117,7 +118,9 @@ class Online:
             and (topic.last_copycat is None or at >= topic.last_copycat + rule.min_gap_min - EPS_MIN)
         ):
             return True
-        return not self.levels.all_required() and any(before < m <= after for m in self.levels.heat_thresholds)
+        return not self.levels.all_required() and any(
+            before < m <= after for m in self.levels.heat_thresholds
+        )
 
     def catch_up(self, until: float) -> None:
         """Apply the posts due before ``until`` that have no event of their own, in
@@ -127,15 +130,26 @@ class Online:
         applied yet."""
         topics = self._started
         while True:
-            topic = min(topics, key=_next_post) if len(topics) > 1 else topics[0]
-            at = topic.next_post
-            if at >= until:
+            if len(topics) == 1:
+                topic, limit = topics[0], until
+            else:
+                ordered = sorted(topics, key=_next_post)
+                topic, limit = ordered[0], min(until, ordered[1].next_post)
+            if topic.next_post >= until or topic.post_event:
                 return
-            if topic.post_event:  # every other topic's posts are later: stop at this event
-                return
-            topic.settle(at)
-            topic.add_events(at, 1)
-            self._draw(topic, at)
+            if limit <= topic.next_post:  # two topics post at the same moment: this one first
+                limit = math.nextafter(topic.next_post, INF)
+            rule = topic.spec.copycat
+            mark, since = INF, -INF
+            if rule is not None and topic.copycats < rule.max_gatherings:
+                mark = rule.heat_threshold
+                if topic.last_copycat is not None:
+                    since = topic.last_copycat + rule.min_gap_min - EPS_MIN
+            marks = () if self.levels.all_required() else tuple(self.levels.heat_thresholds)
+            if topic.run_posts(limit, self._uniforms[topic.id], mark, since, marks):
+                topic.post_event = True
+                at = topic.next_post
+                self.kernel.at(at, lambda topic=topic, at=at: self._post(topic, at))
 
     def _post(self, topic: Topic, at: float) -> None:
         if topic.next_post != at or not topic.post_event:
