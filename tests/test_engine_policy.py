@@ -35,6 +35,9 @@ class LooksAfterEveryMoment(PlanPolicy):
     def _worth_trying(self, decision: object) -> bool:
         return True
 
+    def worth_a_look(self, view: object) -> bool:
+        return True
+
 
 def both(plan, scenario, seed: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     woken = Drill(plan, scenario, seed)

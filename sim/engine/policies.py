@@ -42,8 +42,9 @@ from ..spec.plan import (
     VenueOpen,
 )
 from . import decisions as D
-from .drill import Drill
+from .drill import Drill, Outcome
 from .log import Entry
+from .reasons import Waits
 from .view import BASE, IncidentFacts, OfficialStatus, TeamFacts, View
 
 
@@ -54,12 +55,16 @@ class Policy(Protocol):
         """The decisions to take now."""
         ...
 
-    def note(self, decision: D.Decision, accepted: bool) -> None:
+    def note(self, decision: D.Decision, outcome: Outcome) -> None:
         """How one of them went."""
         ...
 
     def news(self, entry: Entry) -> bool:
         """Whether a new log entry can change the policy's mind (it is asked again then)."""
+        ...
+
+    def worth_a_look(self, view: View) -> bool:
+        """After such news, once the moment is complete: whether to deliberate now."""
         ...
 
 
@@ -69,11 +74,14 @@ class PassivePolicy:
     def act(self, view: View) -> list[D.Decision]:
         return []
 
-    def note(self, decision: D.Decision, accepted: bool) -> None:
+    def note(self, decision: D.Decision, outcome: Outcome) -> None:
         pass
 
     def news(self, entry: Entry) -> bool:
         return False
+
+    def worth_a_look(self, view: View) -> bool:
+        return True
 
 
 # What the plan may call for anew after: a report, a step, a level, a limit that
@@ -135,14 +143,22 @@ class PlanPolicy:
         self.plan: Plan | None = None
         self.done: set[D.Decision] = set()  # decisions are frozen, hence hashable
         self._teams: dict[str, TeamFacts] = {}  # read once per look
+        self._by_rank: dict[tuple[int, int], list[Action]] = {}
         self._view: View | None = None
-        self._wanted: set[str] = set()  # teams whose members it waits for (idle, or on duty)
+        # the staff it waits for, as (team, place) with place None for anywhere: news of
+        # those members arriving or being freed wakes it
+        self._wanted: set[tuple[str, str | None]] = set()
         self._crowded = False  # a full room with a larger one open: arrivals and departures matter
-        # refused decisions and the teams each waits for: tried again only once one of
-        # those teams' members arrived or was freed, or the situation changed otherwise
-        self._blocked: dict[D.Decision, frozenset[str]] = {}
-        self._fired: set[str] = set()
-        self._changed = True
+        self._places: dict[str, str] = {}  # where each incident is (a registration names its group)
+        # refused decisions, each with the staff it waits for (None: the situation changing
+        # otherwise); tried again only once that has happened
+        self._blocked: dict[D.Decision, Waits | None] = {}
+        self._fired_at: set[tuple[str, str | None]] = set()  # staff news since the last look
+        self._fired_teams: set[str] = set()
+        self._moved: set[str] = set()  # teams its own dispatches moved since the last look
+        self._changed = True  # news other than staff since the last look
+        self._seen: dict[str, TeamFacts] = {}  # the wanted teams as they were at the last look
+        self._crowd_news = False
 
     def news(self, entry: Entry) -> bool:
         kind = entry.kind
@@ -150,13 +166,29 @@ class PlanPolicy:
             self._changed = True
             return True
         if kind in STAFF:
-            team = entry.data["by"] if kind == "registered" else entry.subject
-            if team in self._wanted:
-                self._fired.add(team)
+            if kind == "registered":
+                team, place = entry.data["by"], self._places.get(entry.subject)
+            else:
+                team, place = entry.subject, entry.data.get("place")
+            if (team, place) in self._wanted or (team, None) in self._wanted:
+                self._fired_at.add((team, place))
+                self._fired_teams.add(team)
                 return True
             return False
         if kind == "arrive" or kind == "left":
+            self._crowd_news = self._crowd_news or self._crowded
             return self._crowded
+        return False
+
+    def worth_a_look(self, view: View) -> bool:
+        """Staff news counts only if a team it waits for looks different now that the
+        moment is over (a clerk freed by one registration who takes the next person in
+        the queue leaves the team as it was)."""
+        if self._changed or self._moved or self._crowd_news:
+            return True
+        if any(view.team(team) != self._seen.get(team) for team in self._fired_teams):
+            return True
+        self._fired_at, self._fired_teams = set(), set()
         return False
 
     def act(self, view: View) -> list[D.Decision]:
@@ -165,16 +197,26 @@ class PlanPolicy:
         self._wanted = set()
         self._crowded = False
         out = [d for d in self._candidates(view) if d not in self.done and self._worth_trying(d)]
-        self._fired = set()
-        self._changed = False
+        self._fired_at, self._fired_teams, self._moved = set(), set(), set()
+        self._changed = self._crowd_news = False
+        self._seen = {team: self._team(view, team) for team, _place in self._wanted}
         return out
 
     def _worth_trying(self, decision: D.Decision) -> bool:
         """Not refused before, or something it waits for has happened since."""
-        teams = self._blocked.get(decision)
-        if teams is None or self._changed or teams & self._fired:
+        if decision not in self._blocked or self._changed:
             return True
-        self._wanted |= teams
+        waits = self._blocked[decision]
+        if waits is None:
+            return False
+        for team, place in waits:
+            if (
+                team in self._moved
+                or (team, place) in self._fired_at
+                or (place is None and team in self._fired_teams)
+            ):
+                return True
+        self._wanted |= waits
         return False
 
     def _candidates(self, view: View) -> list[D.Decision]:
@@ -186,35 +228,46 @@ class PlanPolicy:
                 out.append(D.DeclareLevel(recommended))
         out.extend(self._prepare(view))
         if level is None:
-            return out
-        rank = LEVELS.index(level)
+            return list(dict.fromkeys(out))
         incidents = view.incidents(active_only=True)
-        for name in LEVELS[: rank + 1]:
-            spec = plan.levels.get(name)  # type: ignore[call-overload]
-            if spec is None:
-                continue
-            for action in spec.actions:
-                out.extend(self._expand(view, action, incidents))
+        self._places.update((inc.id, inc.place) for inc in incidents)
+        for action in self._actions(plan, LEVELS.index(level)):
+            out.extend(self._expand(view, action, incidents))
         for inc in incidents:
             if inc.kind == "group_visit":
                 move = self._indoors(view, inc)
                 if move is not None:
                     out.append(move)
                 out.extend(self._reception_away(view, inc))
-        return out
+        return list(dict.fromkeys(out))  # a decision two levels call for is taken once
 
-    def note(self, decision: D.Decision, accepted: bool) -> None:
+    def _actions(self, plan: Plan, rank: int) -> list[Action]:
+        """The actions of the level of ``rank`` and those below it, in order, each once
+        (a higher level repeats what a lower one does)."""
+        key = (id(plan), rank)
+        found = self._by_rank.get(key)
+        if found is None:
+            seen: dict[str, Action] = {}
+            for name in LEVELS[: rank + 1]:
+                spec = plan.levels.get(name)  # type: ignore[call-overload]
+                for action in spec.actions if spec is not None else ():
+                    seen.setdefault(action.model_dump_json(), action)
+            found = self._by_rank[key] = list(seen.values())
+        return found
+
+    def note(self, decision: D.Decision, outcome: Outcome) -> None:
         """Remember accepted decisions so they are not repeated; for a refused one,
-        wait for the members it needs."""
-        if accepted:
+        what it waits for (the reason says, when it is staff)."""
+        if outcome.accepted:
             if not isinstance(decision, D.DeclareLevel | D.MoveGroup):
                 self.done.add(decision)
-            self._blocked.clear()  # its own decision changed the situation: try everything again
-            self._changed = True
-        elif self._view is not None:
-            teams = frozenset(_needs(self._view, decision))
-            self._blocked[decision] = teams
-            self._wanted |= teams
+            if isinstance(decision, D.Dispatch):
+                self._moved.add(decision.team)  # its members moved: what waits for them may go now
+        else:
+            waits = getattr(outcome.reason, "waits", None)
+            self._blocked[decision] = waits
+            if waits:
+                self._wanted |= waits
 
     def _team(self, view: View, team_id: str) -> TeamFacts:
         facts = self._teams.get(team_id)
@@ -255,7 +308,7 @@ class PlanPolicy:
         short = need - there - coming
         idle = team.idle - team.idle_at.get(place, 0)
         if short > 0:
-            self._wanted.add(team_id)  # until enough are there, each arrival or release counts
+            self._wanted.add((team_id, None))  # until enough are there, each arrival or release counts
         if short > 0 and idle:
             return [D.Dispatch(team_id, min(short, idle), to or place)]
         return []
@@ -269,7 +322,7 @@ class PlanPolicy:
             team = self._team(view, team_id)
             if team.present_at.get(crowd.place, 0):
                 continue
-            self._wanted.add(team_id)  # until some are there
+            self._wanted.add((team_id, None))  # until some are there
             idle = team.idle_at.get(BASE, 0)
             if idle:
                 out.append(D.Dispatch(team_id, max(1, idle // 2), crowd.id))
@@ -295,7 +348,9 @@ class PlanPolicy:
                 coming = team.en_route if inc.place == BASE else 0
                 short = action.people - at
                 if short > 0:
-                    self._wanted.add(action.team)  # until enough are there, each arrival or release counts
+                    self._wanted.add(
+                        (action.team, None)
+                    )  # until enough are there, each arrival or release counts
                 if short > 0 and at + coming < action.people:
                     idle_elsewhere = team.idle - team.idle_at.get(inc.place, 0)
                     if idle_elsewhere:
@@ -341,27 +396,6 @@ class PlanPolicy:
         return D.MoveGroup(crowd.id, best.id)
 
 
-def _needs(view: View, decision: D.Decision) -> set[str]:
-    """The teams whose members a refused decision waits for (to be idle, or on duty)."""
-    duty: Duty | None = None
-    match decision:
-        case D.Dispatch(team=team):
-            return {team}
-        case D.SetCordon() | D.MedicalStandby() | D.StartLegalAid():
-            duty = decision.duty
-        case D.StartDialogue():
-            duty = Duty.psychology
-        case D.ContactFamily():
-            duty = Duty.liaison
-        case D.AskRepresentatives():
-            duty = Duty.reception
-        case D.IssueInitialReply() | D.AskPackageSolution():
-            duty = Duty.policy
-        case D.PublishStatement():
-            duty = Duty.public_info
-    return set(view.teams_with(duty)) if duty is not None else set()
-
-
 def make(name: str) -> Policy:
     if name == "plan":
         return PlanPolicy()
@@ -389,10 +423,17 @@ def play(
     journal, say)."""
     end = drill.horizon if until is None else min(until, drill.horizon)
     view = drill.view()
+    entries = drill.log.entries
     while drill.now < end:
+        if not policy.worth_a_look(view):
+            drill.advance_to_news(end, news=policy.news)
+            continue
         for _ in range(MAX_LOOKS):
+            read = len(entries)
             if not _apply(drill, policy, policy.act(view), on_decision):
                 break
+            for entry in entries[read:]:  # what its own decisions did, read like any news
+                policy.news(entry)
         drill.advance_to_news(end, news=policy.news)
 
 
@@ -406,7 +447,7 @@ def _apply(
     accepted = False
     for decision in decisions:
         outcome = drill.decide(decision)
-        policy.note(decision, outcome.accepted)
+        policy.note(decision, outcome)
         if outcome.accepted:
             accepted = True
             if on_decision is not None:

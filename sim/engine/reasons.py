@@ -1,7 +1,8 @@
 """Why a decision cannot be taken, said in both languages.
 
 A ``Why`` is a ``str`` (the English text, so code and tests can compare it as
-before) that also carries the Chinese; ``text(lang)`` picks one. Names of
+before) that also carries the Chinese; ``text(lang)`` picks one, and, when the
+refusal is for want of staff, which teams' members (``waits``). Names of
 teams, officials, venues and incidents are given as ``Name`` objects and come
 out as the plan's and scenario's own labels in each language.
 """
@@ -21,8 +22,14 @@ class Name:
         return self.en
 
 
+# What a refused decision waits for, when it is staff: (team, place) pairs, place
+# None for anywhere. Shown to nobody; a policy reads it to know when to try again.
+Waits = frozenset[tuple[str, str | None]]
+
+
 class Why(str):
     zh: str
+    waits: Waits | None = None  # the staff it waits for (None: the situation to change otherwise)
 
     def __new__(cls, en: str, zh: str) -> Why:
         self = super().__new__(cls, en)
@@ -31,6 +38,11 @@ class Why(str):
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else str(self)
+
+    def waiting_for(self, waits: Waits) -> Why:
+        """This refusal is lifted only by members of these teams arriving or being freed."""
+        self.waits = waits
+        return self
 
 
 def _pick(value: Any, lang: str) -> Any:

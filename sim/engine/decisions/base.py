@@ -101,7 +101,7 @@ def shortage(world: World, duty: Duty, place: str, count: int) -> Why:
         idle=idle,
         present=present,
         way=on_way,
-    )
+    ).waiting_for(frozenset((t.id, place) for t in teams))
 
 
 def take(world: World, duty: Duty, place: str, count: int, task: str) -> list[Member]:
@@ -126,7 +126,7 @@ def not_on_duty(world: World, duty: Duty) -> Why:
         "no {team} member is on duty to draft it (call them in)",
         "{team}无人在岗，无法起草（请先召集）",
         team=team,
-    )
+    ).waiting_for(frozenset((t.id, None) for t in teams))
 
 
 def idle_elsewhere(world: World, team_id: str, place: str) -> list[Member]:

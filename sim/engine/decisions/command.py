@@ -118,7 +118,7 @@ class Dispatch(Decision):
                 at=at,
                 way=len(team.en_route()),
                 off=len(team.off_duty()),
-            )
+            ).waiting_for(frozenset({(self.team, None)}))
         return None
 
     def estimate(self, world: World) -> Estimate:

@@ -110,7 +110,9 @@ class AskRepresentatives(Decision):
         if not world.roster.officials_at(crowd.place) and not world.roster.members_with(
             Duty.reception, crowd.place
         ):
-            return why("nobody from the unit is there to ask them", "现场没有本单位人员可以组织推选")
+            reception = frozenset((t.id, crowd.place) for t in world.roster.with_duty(Duty.reception))
+            nobody = why("nobody from the unit is there to ask them", "现场没有本单位人员可以组织推选")
+            return nobody.waiting_for(reception)
         return None
 
     def estimate(self, world: World) -> Estimate:
@@ -288,7 +290,7 @@ class ContactFamily(Decision):
                 "no idle {t} member is on duty (call them in)",
                 "{t}无空闲人员在岗（请先召集）",
                 t=world.name(teams[0].id),
-            )
+            ).waiting_for(frozenset((t.id, None) for t in teams))
         return None
 
     def estimate(self, world: World) -> Estimate:
