@@ -121,7 +121,7 @@ class Drill:
     def _close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._tracker.update()
+            self._tracker.judge_all()
             self._tracker.close()
 
     # --- decisions -------------------------------------------------------------------
@@ -165,7 +165,7 @@ class Drill:
         """After a decision or an action: re-plan everything, judge the milestones once."""
         kernel = self._world.kernel
         self._world.disturb_all()
-        kernel.soon(self._tracker.update)
+        self._tracker.judge_all_soon()
         kernel.settle()
 
     # --- what a trainee sees ---------------------------------------------------------------

@@ -44,6 +44,7 @@ class Topic:
     reply_pending: bool = False
     next_post: float = INF
     post_event: bool = False  # whether the next post has an event of its own (see Online._draw)
+    posts: int = 0  # posts so far
     clock: Callable[[], float] = no_clock
 
     @property
@@ -122,7 +123,9 @@ class Topic:
         exp, log = math.exp, math.log
         heat0, kernel0, t0, peak, at = self.heat0, self.kernel0, self.t0, self.peak_heat, self.next_post
         consequential = False
+        posts = self.posts
         while at < until:
+            posts += 1
             if at != t0:  # settle
                 heat0 = heat0 * exp(-hd * (at - t0) / 60.0)
                 kernel0 = kernel0 * exp(-kd * (at - t0) / 60.0)
@@ -151,6 +154,7 @@ class Topic:
                 if consequential:
                     break
         self.heat0, self.kernel0, self.t0, self.peak_heat, self.next_post = heat0, kernel0, t0, peak, at
+        self.posts = posts
         return consequential
 
     def falls_to(self, t: float, level: float) -> float:

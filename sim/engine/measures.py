@@ -51,6 +51,60 @@ def monotone(measure: Measure) -> bool:
     return not isinstance(measure, HeadCountBelow | CrowdAndHeatDown | BeyondModel)
 
 
+# what can change whether a measure holds: the log kinds after which it is judged again
+_STARTS_AND_ENDS = frozenset(
+    {
+        "group_started",
+        "individual_started",
+        "topic_started",
+        "copycat_gathering",
+        "group_dispersed",
+        "individual_resolved",
+        "self_harm",
+        "joined",
+    }
+)
+
+
+def depends_on(measure: Measure) -> frozenset[str] | None:
+    """The log kinds that can change whether ``measure`` holds (None: anything can,
+    it is judged every time)."""
+    match measure:
+        case AlertStepDone():
+            return frozenset({"alert_step"})
+        case OfficialOnSite():
+            return frozenset({"official_arrived"})
+        case TeamOnSite() | TeamsAllOnDuty():
+            return frozenset({"team_arrived", "member_sent", "member_called"})
+        case VenueOpen():
+            return frozenset({"venue_opened"})
+        case StatementPublished():
+            return frozenset({"statement_published"})
+        case ResponseStarted():
+            return frozenset({"level_declared"})
+        case IncidentFlag(kind="safe_resolution"):
+            return frozenset({"individual_resolved", "self_harm"})
+        case IncidentFlag(kind=kind):
+            return _STARTS_AND_ENDS | {_FLAG_EVENT[kind]}
+    return None
+
+
+_FLAG_EVENT = {
+    "reply_issued": "reply_issued",
+    "package_signed": "package_signed",
+    "cordon_set": "cordon_set",
+    "medical_standby": "medical_standby",
+    "legal_aid_started": "legal_aid_started",
+}
+
+# what can start a milestone's clock, by clock
+CLOCK_DEPENDS: dict[str, frozenset[str]] = {
+    "first_report": frozenset({"first_report"}),
+    "previous_step": frozenset({"first_report", "alert_step", "level_required"}),
+    "level_declared": frozenset({"level_declared", "level_required"}),
+}
+
+
 def applicable(world: World, spec: Milestone) -> bool:
     """Whether the scenario has what the milestone is about."""
     measure = spec.measure

@@ -24,7 +24,15 @@ from enum import StrEnum
 
 from ..spec.plan import LEVELS, CrowdAndHeatDown, Milestone
 from .log import NARRATED, Entry
-from .measures import Measures, applicable, failed_for_good, monotone
+from .measures import (
+    _STARTS_AND_ENDS,
+    CLOCK_DEPENDS,
+    Measures,
+    applicable,
+    depends_on,
+    failed_for_good,
+    monotone,
+)
 from .world import World
 
 
@@ -57,6 +65,8 @@ class MilestoneState:
     level: str | None
     monotone: bool
     holds: Callable[[], bool]  # whether its measure holds now
+    depends: frozenset[str] | None  # log kinds after which its measure may hold otherwise (None: any)
+    clock_depends: frozenset[str] | None  # log kinds that may start its clock (None: any)
     status: MilestoneStatus = NOT_YET
     clock_start: float | None = None
     deadline: float | None = None
@@ -75,7 +85,14 @@ class Tracker:
         self.env = world.kernel.env
         self.measures = Measures(world)
         self.states = [
-            MilestoneState(m, level, monotone(m.measure), self.measures.checker(m.measure))
+            MilestoneState(
+                m,
+                level,
+                monotone(m.measure),
+                self.measures.checker(m.measure),
+                depends_on(m.measure),
+                None if m.clock not in CLOCK_DEPENDS else CLOCK_DEPENDS[m.clock] | _STARTS_AND_ENDS,
+            )
             for level, m in world.plan.all_milestones()
         ]
         for state in self.states:
@@ -88,6 +105,8 @@ class Tracker:
         self._timed = [s for s in self.states if not s.monotone or s.spec.clock == "level_declared"]
         self._counted = [s for s in self.states if not s.monotone]
         self._open_cache: list[MilestoneState] | None = None
+        self._seen: set[str] = set()  # kinds logged since the last judgement
+        self._everything = True  # judge every open milestone next time (a decision, a deadline)
         self._settled = self._open_count = 0  # bumped when a milestone settles: the open list is stale
         world.log.listen(self._on_entry)
 
@@ -95,6 +114,7 @@ class Tracker:
         # judged once the event is complete (several entries often come together);
         # a decision is judged by Drill.decide once it has been applied
         kind = entry.kind
+        self._seen.add(kind)
         if kind in _JUDGE_AFTER:
             self.kernel.soon(self.update)
         elif kind == "left" or (kind == "arrive" and self.world.groups.pending == 0):
@@ -180,8 +200,13 @@ class Tracker:
         head count or the heat, so only those milestones are looked at."""
         now = self.env.now
         self.measures.begin()
+        seen, everything = self._seen, self._everything
+        if not timed:
+            self._seen, self._everything = set(), False
         for state in self._timed if timed else self._open():
             status = state.status
+            if not (timed or everything or self._may_change(state, seen)):
+                continue
             if status is MISSED and state.met_at is None and not timed:
                 self._late(state)
                 continue
@@ -236,6 +261,27 @@ class Tracker:
             elif isinstance(state.spec.measure, CrowdAndHeatDown):
                 self._wake(self._heat_down_at(state.spec.measure))
 
+    @staticmethod
+    def _may_change(state: MilestoneState, seen: set[str]) -> bool:
+        """Whether what was logged since the last judgement can change this milestone:
+        its measure, or (before it applies) its clock."""
+        if state.depends is None or not state.depends.isdisjoint(seen):
+            return True
+        if state.status is NOT_YET:
+            return state.clock_depends is None or not state.clock_depends.isdisjoint(seen)
+        return False
+
+    def judge_all(self) -> None:
+        """Judge every open milestone now (at a deadline, at the end)."""
+        self._everything = True
+        self.update()
+
+    def judge_all_soon(self) -> None:
+        """Judge every open milestone once the current event is complete (after a
+        decision), in the one judgement that may already be due."""
+        self._everything = True
+        self.kernel.soon(self.update)
+
     def _recount(self) -> None:
         """Only head counts changed. The same judgement as update()
         gives a pending head-count milestone, for those alone (thousands of
@@ -262,7 +308,7 @@ class Tracker:
     def _deadline(self, state: MilestoneState) -> None:
         if state.status is not PENDING:
             return
-        self.update()
+        self.judge_all()
         if state.status is PENDING:
             self._missed(state)
 

@@ -157,6 +157,7 @@ class Online:
         topic.settle(at)
         before = topic.heat0
         topic.add_events(at, 1)
+        topic.posts += 1
         if topic.spec.copycat is not None:
             self._copycat(topic)
         self.levels.heat_passed(before, topic.heat0)
