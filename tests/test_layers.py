@@ -148,8 +148,9 @@ def test_the_ui_uses_only_sims_public_api():
     assert _offences(files, lambda m: m.split(".")[0] == "simpy" or _internal(m)) == []
 
 
-def test_the_policies_read_the_drill_only_through_its_public_api_and_the_view():
-    path = ROOT / "sim/engine/policies.py"
+@pytest.mark.parametrize("module", ["policies", "plan_policy"])
+def test_the_policies_read_the_drill_only_through_its_public_api_and_the_view(module: str):
+    path = ROOT / f"sim/engine/{module}.py"
     allowed = {
         "sim.engine.drill",
         "sim.engine.decisions",
@@ -157,6 +158,7 @@ def test_the_policies_read_the_drill_only_through_its_public_api_and_the_view():
         "sim.engine.log",
         "sim.engine.facilitator",
         "sim.engine.reasons",
+        "sim.engine.plan_policy",
     }
     engine = {m for m in imports_of(path) if _engine_module(m) and m != "sim.engine"}
     assert {m for m in engine if not any(m == a or m.startswith(a + ".") for a in allowed)} == set()
@@ -169,7 +171,7 @@ def test_nothing_outside_the_engine_reaches_through_a_private_attribute(folder: 
 
 def test_services_and_policies_reach_no_private_attribute():
     files = [p for p in _files("sim") if not _module_name(p).startswith(("sim.engine", "sim.spec"))]
-    files.append(ROOT / "sim/engine/policies.py")
+    files += [ROOT / "sim/engine/policies.py", ROOT / "sim/engine/plan_policy.py"]
     assert [r for p in files for r in private_reaches(p)] == []
 
 
