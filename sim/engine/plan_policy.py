@@ -43,7 +43,7 @@ from ..spec.plan import (
 from . import decisions as D
 from .drill import Outcome
 from .log import Entry
-from .reasons import Waits
+from .reasons import EVENT, Waits
 from .view import BASE, IncidentFacts, OfficialStatus, TeamFacts, VenueFacts, View
 
 # What the plan may call for anew after: a report, a step, a level, a limit that
@@ -129,6 +129,7 @@ class PlanPolicy:
         kind = entry.kind
         if kind in WAKE:
             self._changed = True
+            self._fired_at.add((EVENT, kind))
             return True
         if kind in STAFF:
             if kind == "registered":
@@ -175,7 +176,7 @@ class PlanPolicy:
                 out.append(decision)
         self._fired_at, self._fired_teams, self._moved = set(), set(), set()
         self._changed = self._crowd_news = False
-        self._seen = {team: self._team(view, team) for team, _place in self._wanted}
+        self._seen = {team: self._team(view, team) for team, _place in self._wanted if team != EVENT}
         return out
 
     def note(self, decision: D.Decision, outcome: Outcome) -> None:
@@ -193,12 +194,13 @@ class PlanPolicy:
                 self._wanted |= waits
 
     def _worth_trying(self, key: int) -> bool:
-        """Not refused before, or something it waits for has happened since."""
-        if key not in self._blocked or self._changed:
+        """Not refused before, or something it waits for has happened since (when the
+        refusal does not say, anything other than staff news)."""
+        if key not in self._blocked:
             return True
         waits = self._blocked[key]
         if waits is None:
-            return False
+            return self._changed
         moved, fired_at, fired_teams = self._moved, self._fired_at, self._fired_teams
         for team, place in waits:
             if team in moved or (team, place) in fired_at or (place is None and team in fired_teams):

@@ -22,9 +22,16 @@ class Name:
         return self.en
 
 
-# What a refused decision waits for, when it is staff: (team, place) pairs, place
-# None for anywhere. Shown to nobody; a policy reads it to know when to try again.
+# What a refused decision waits for: (team, place) pairs for staff (place None for
+# anywhere), or (EVENT, kind) for a kind of event. Shown to nobody; a policy reads
+# it to know when to try again.
 Waits = frozenset[tuple[str, str | None]]
+EVENT = "@event"
+
+
+def on_events(*kinds: str) -> Waits:
+    """Waits for any of these kinds of event (an official arriving, a room opening)."""
+    return frozenset((EVENT, kind) for kind in kinds)
 
 
 class Why(str):
@@ -40,7 +47,8 @@ class Why(str):
         return self.zh if lang == "zh" else str(self)
 
     def waiting_for(self, waits: Waits) -> Why:
-        """This refusal is lifted only by members of these teams arriving or being freed."""
+        """This refusal is lifted only by these staff arriving or being freed, or these
+        kinds of event."""
         self.waits = waits
         return self
 

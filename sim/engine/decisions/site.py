@@ -11,7 +11,7 @@ from ...spec.plan import Duty, VenueKind
 from ..heat import Topic
 from ..individual import Individual
 from ..people import Crowd
-from ..reasons import Name, Why, why
+from ..reasons import Name, Why, on_events, why
 from ..staff import BASE, OfficialState
 from ..world import World
 from .base import (
@@ -106,13 +106,16 @@ class AskRepresentatives(Decision):
                 i=world.name(self.incident),
             )
         if crowd.place == BASE and world.reception.free_meeting_room() is None:
-            return why("no meeting room is open and free", "没有已启用且空闲的会议室")
+            return why("no meeting room is open and free", "没有已启用且空闲的会议室").waiting_for(
+                on_events("venue_opened", "group_dispersed")
+            )
         if not world.roster.officials_at(crowd.place) and not world.roster.members_with(
             Duty.reception, crowd.place
         ):
-            reception = frozenset((t.id, crowd.place) for t in world.roster.with_duty(Duty.reception))
+            # a receptionist or an official arriving there
+            there = frozenset((t.id, crowd.place) for t in world.roster.with_duty(Duty.reception))
             nobody = why("nobody from the unit is there to ask them", "现场没有本单位人员可以组织推选")
-            return nobody.waiting_for(reception)
+            return nobody.waiting_for(there | on_events("official_arrived"))
         return None
 
     def estimate(self, world: World) -> Estimate:
@@ -169,7 +172,11 @@ class StartDialogue(Decision):
             )
         if self._official(world, target.place) is None:
             who = world.name(self.official) if self.official else Name("一位领导", "an official")
-            return why("{o} must be on site and free to lead it", "需要{o}在现场且空闲才能主持", o=who)
+            # an official arrives, or one is freed when a group or an individual's incident ends
+            freed = on_events("official_arrived", "group_dispersed", "individual_resolved", "self_harm")
+            return why(
+                "{o} must be on site and free to lead it", "需要{o}在现场且空闲才能主持", o=who
+            ).waiting_for(freed)
         if isinstance(target, Individual):
             return check_take(world, Duty.psychology, target.place, 1)
         return None
