@@ -12,7 +12,7 @@ seed always give the same log. Labels for people live in ``sim.labels``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 from ...spec.plan import Duty
@@ -45,7 +45,23 @@ class Decision:
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, **{k: v for k, v in asdict(self).items() if v is not None}}
+        out: dict[str, Any] = {"kind": self.kind}
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A decision class's field names, read once (its fields are plain values)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 # --- checks several decisions share --------------------------------------------------------
