@@ -235,7 +235,7 @@ def compare(
         a: float(np.mean([sum(1 for v in row.values() if v) for row in results[a]])) if reps else 0.0
         for a in ARMS
     }
-    refused = [(n, decisions[n].t, decisions[n].action.kind, c) for n, c in enumerate(refused_count) if c]
+    refused_by = [(n, decisions[n].t, decisions[n].action.kind, c) for n, c in enumerate(refused_count) if c]
 
     def costly_progress(done: int) -> None:
         if progress is not None:
@@ -250,7 +250,7 @@ def compare(
         journal=journal,
         reps=reps,
         milestones=milestones,
-        refused=refused,
+        refused=refused_by,
         decisions=decisions,
         costly=costly,
         mean_met=mean_met,

@@ -161,8 +161,8 @@ class Measures:
                 roster = w.roster.teams
                 return lambda: all(len(roster[t].on_duty()) >= len(roster[t].members) for t in teams)
             case VenueOpen(venue=venue):
-                state = w.reception.venues[venue]
-                return lambda: state.open
+                room = w.reception.venues[venue]
+                return lambda: room.open
             case StatementPublished():
                 statements = w.online.statements
                 return lambda: bool(statements)

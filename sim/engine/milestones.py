@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from ..spec.plan import LEVELS, CrowdAndHeatDown, Milestone
 from .log import NARRATED, Entry
@@ -241,7 +242,7 @@ class Tracker:
                     level=state.level or "",
                 )
                 if state.deadline > now:
-                    self.kernel.after(state.deadline - now, lambda s=state: self._deadline(s))
+                    self.kernel.after(state.deadline - now, partial(self._deadline, state))
             if state.status is not PENDING:
                 continue
             if mono:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..spec.scenario import GroupBehaviour, GroupVisit, OnlineTopic, Scenario
@@ -149,7 +150,7 @@ class Online:
             if topic.run_posts(limit, self._uniforms[topic.id], mark, since, marks):
                 topic.post_event = True
                 at = topic.next_post
-                self.kernel.at(at, lambda topic=topic, at=at: self._post(topic, at))
+                self.kernel.at(at, partial(self._post, topic, at))
 
     def _post(self, topic: Topic, at: float) -> None:
         if topic.next_post != at or not topic.post_event:

@@ -10,6 +10,7 @@ for people outside.
 from __future__ import annotations
 
 from collections import deque
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..spec.plan import Plan, Venue, VenueKind
@@ -142,7 +143,7 @@ class Reception:
             crowd.queued_n -= 1
             crowd.in_service_n += 1
             self.groups.touch(crowd)  # one fewer to help leave
-            kernel.at(kernel.now + person.service, lambda m=member, p=person: self._served(m, p))
+            kernel.at(kernel.now + person.service, partial(self._served, member, person))
 
     def staff_free(self, member: Member) -> None:
         """An idle member takes up waiting reception work at their place."""

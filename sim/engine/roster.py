@@ -14,6 +14,7 @@ place is offered to whoever waits for staff there (reception's queues).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import simpy
 
@@ -100,7 +101,7 @@ class Roster:
             member.eta = now + delay
             member.place = None
             self.log.add(now, "member_called", team.id, member=member.index + 1, eta=member.eta)
-            self.kernel.after(delay, lambda m=member: self._arrives(m, BASE))
+            self.kernel.after(delay, partial(self._arrives, member, BASE))
         return called
 
     def _arrives(self, member: Member, place: str) -> None:

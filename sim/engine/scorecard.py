@@ -15,7 +15,7 @@ from typing import Any
 
 from ..spec.plan import Plan
 from .log import Entry
-from .milestones import BEYOND, MET, MISSED, NOT_APPLICABLE, PENDING
+from .milestones import BEYOND, MET, MISSED, NOT_APPLICABLE, NOT_YET, PENDING, MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class MilestoneResult:
     label_zh: str
     label_en: str
     level: str | None
-    status: str
+    status: MilestoneStatus
     clock_start: float | None
     deadline: float | None
     met_at: float | None
@@ -43,7 +43,7 @@ class Scorecard:
     outcomes: dict[str, Any]
 
     def counts(self) -> dict[str, int]:
-        out = {MET: 0, MISSED: 0, PENDING: 0, NOT_APPLICABLE: 0, BEYOND: 0}
+        out: dict[str, int] = {MET: 0, MISSED: 0, PENDING: 0, NOT_APPLICABLE: 0, BEYOND: 0}
         for m in self.milestones:
             out[m.status] = out.get(m.status, 0) + 1
         return out
@@ -139,7 +139,7 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
         if m.measure.kind == "beyond_model":
             status = BEYOND
         elif a is None:
-            status = NOT_APPLICABLE if finished else "not_yet"
+            status = NOT_APPLICABLE if finished else NOT_YET
         elif m.id in met:
             status = MET
             met_at = met[m.id].data["at"]

@@ -241,8 +241,8 @@ def check_scenario(scenario: Scenario, doc: YamlDocument, plans: dict[str, Plan]
     for plan_id in scenario.plans():
         plan = plans.get(plan_id)
         if plan is not None:
-            for path, message in pairing_problems(plan, scenario):
-                c.error(path, message)
+            for pair_path, message in pairing_problems(plan, scenario):
+                c.error(pair_path, message)
     for n, inject in enumerate(scenario.injects):
         path = ("injects", n)
         if inject.at_min > scenario.horizon_min:

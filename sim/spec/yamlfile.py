@@ -76,9 +76,9 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         _index(node, (), doc)
         doc.data = loader.construct_document(node)
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
+        at: int | None = text[: exc.position].count("\n") + 1
         raise SpecError(
-            [Problem(shown, line, "", f"character {exc.character!r} is not allowed in a YAML file")]
+            [Problem(shown, at, "", f"character {exc.character!r} is not allowed in a YAML file")]
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -5,7 +5,7 @@ the family or employer, and the back office's drafted answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ...spec.plan import Duty, VenueKind
 from ..heat import Topic
@@ -328,10 +328,6 @@ class ContactFamily(Decision):
 # --- the back office's drafted answers ----------------------------------------------------
 
 
-def _drafting_time(world: World, work: str) -> Any:
-    return getattr(world.plan.policy_work, f"{work}_min")
-
-
 @dataclass(frozen=True)
 class IssueInitialReply(Decision):
     incident: str = ""
@@ -369,13 +365,13 @@ class IssueInitialReply(Decision):
 
     def estimate(self, world: World) -> Estimate:
         return Estimate(
-            0, _drafting_time(world, "initial_reply").mean(), why("drafting time, mean", "平均起草用时")
+            0, world.plan.policy_work.initial_reply_min.mean(), why("drafting time, mean", "平均起草用时")
         )
 
     def apply(self, world: World) -> float:
         target = self._target(world)
         assert not isinstance(target, Why)
-        delay = _drafting_time(world, "initial_reply").sample(world.streams(f"reply:{self.incident}"))
+        delay = world.plan.policy_work.initial_reply_min.sample(world.streams(f"reply:{self.incident}"))
         target.reply_pending = True
         pending = world.pending.add("initial_reply", world.now + delay, incident=self.incident)
 
@@ -416,13 +412,13 @@ class AskPackageSolution(Decision):
     def estimate(self, world: World) -> Estimate:
         return Estimate(
             0,
-            _drafting_time(world, "package_solution").mean(),
+            world.plan.policy_work.package_solution_min.mean(),
             why("drafting time, mean, then signing on site", "平均起草用时，之后现场签发"),
         )
 
     def apply(self, world: World) -> float:
         target = _site_target(world, self.incident)
-        delay = _drafting_time(world, "package_solution").sample(world.streams(f"package:{self.incident}"))
+        delay = world.plan.policy_work.package_solution_min.sample(world.streams(f"package:{self.incident}"))
         target.package_pending = True
         pending = world.pending.add("package_solution", world.now + delay, incident=self.incident)
         signatory = world.plan.policy_work.signatory
