@@ -23,7 +23,9 @@ def test_scenario_plays_to_its_horizon(scenario_id, plan_id, policy):
     drill = play_policy(load_plan(plan_id), scenario, 11, policy)
     assert drill.finished and drill.now == scenario.horizon_min
     card = drill.scorecard()
-    assert card.outcomes["people_arrived"] >= 0
+    # everyone who came is still there or has left (served, helped, unanswered, injured)
+    gone = sum(e.data["n"] for e in drill.log if e.kind == "left")
+    assert card.outcomes["people_arrived"] == gone + card.outcomes["final_on_site"]
     statuses = {m.status for m in card.milestones}
     assert statuses <= {"met", "missed", "pending", "not_applicable", "beyond_model"}
     # the level-free milestones (the alert chain) always apply once a report came in
