@@ -67,11 +67,16 @@ DECISIONS: dict[str, KindLabel] = {
 }
 
 FACILITATOR: dict[str, KindLabel] = {
-    "facilitator_inject": KindLabel("导调员临时注入", "Facilitator inject", ("inject", "zhuru")),
-    "play_inject": KindLabel("立即播放预设注入", "Play a scheduled inject now", ("play", "bofang")),
-    "hold_inject": KindLabel("暂缓预设注入", "Hold a scheduled inject", ("hold", "zanhuan")),
-    "release_inject": KindLabel("恢复预设注入", "Release a held inject", ("release", "huifu")),
-    "skip_inject": KindLabel("跳过预设注入", "Skip a scheduled inject", ("skip", "tiaoguo")),
+    "inject": KindLabel("导调员临时注入", "Facilitator inject", ("inject", "zhuru")),
+    "msel": KindLabel("预设情况通报", "Scheduled inject", ("msel",)),
+}
+# the facilitator's inject as it was journaled before it was an action
+FACILITATOR["facilitator_inject"] = FACILITATOR["inject"]
+MSEL_DO: dict[str, KindLabel] = {
+    "play": KindLabel("立即播放", "Play now", ("play", "bofang")),
+    "hold": KindLabel("暂缓", "Hold", ("hold", "zanhuan")),
+    "release": KindLabel("恢复", "Release", ("release", "huifu")),
+    "skip": KindLabel("跳过", "Skip", ("skip", "tiaoguo")),
 }
 
 _ALL = {**DECISIONS, **FACILITATOR}
@@ -92,9 +97,14 @@ def decision_text(data: Mapping[str, Any], lang: str, names: Mapping[str, str] |
     """A decision or facilitator action (its ``to_dict()`` form) as people read it."""
     kind = str(data.get("kind"))
     head = label(kind, lang)
-    if kind == "facilitator_inject":
+    if kind in ("inject", "facilitator_inject"):
         text = data.get("zh") if lang == "zh" else data.get("en")
         return f"{head}：{text}" if lang == "zh" else f"{head}: {text}"
+    if kind == "msel":
+        do = MSEL_DO.get(str(data.get("do")))
+        what = do.get(lang) if do is not None else str(data.get("do"))
+        n = data.get("inject")
+        return f"{head}第{n}条：{what}" if lang == "zh" else f"{head} {n}: {what}"
     names = names or {}
     args = []
     for key, value in data.items():

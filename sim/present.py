@@ -11,6 +11,7 @@ from typing import Any
 from rich.table import Table
 
 from .engine.scorecard import Scorecard
+from .labels import decision_text, label
 from .spec.common import Text
 
 STATUS = {
@@ -317,15 +318,14 @@ def decision_sentence(
         known = labels.get(str(key))
         return in_sentence(known.get(lang), lang) if known else str(key)
 
-    if kind == "facilitator_inject":
+    if kind in ("inject", "facilitator_inject"):  # the facilitator's (journaled as a decision before)
         text = str(data.get("zh" if zh else "en") or data.get("en") or data.get("zh") or "")
         return ("导调注入：" if zh else "Facilitator inject: ") + text
+    if kind == "msel":
+        return decision_text({"kind": kind, **data}, lang)
     template = _DECISION_SENTENCES.get(kind)
     if template is None:  # a decision this module does not know yet: its label and labelled values
-        from .engine.decisions import BY_KIND
-
-        cls = BY_KIND.get(kind)
-        head = cls.label_zh if (cls and zh) else (cls.label_en if cls else kind)
+        head = label(kind, lang)
         args = ("、" if zh else ", ").join(name(v) for _k, v in sorted(data.items()))
         return f"{head}（{args}）" if (args and zh) else (f"{head} ({args})" if args else head)
     people = data.get("people")

@@ -71,8 +71,9 @@ class Played:
 
 
 def action_from_dict(data: dict[str, Any]) -> Action:
-    """A decision or a facilitator action from its ``to_dict()`` form; raises ValueError."""
-    if str(data.get("kind")) in F.BY_KIND:
+    """A decision or a facilitator action from its ``to_dict()`` form (an inject
+    journaled as a decision before it was an action included); raises ValueError."""
+    if str(data.get("kind")) in (*F.BY_KIND, F.LEGACY_INJECT_KIND):
         return F.from_dict(data)
     return D.from_dict(data)
 

@@ -59,7 +59,7 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
     venues = list(plan.venues)
     rooms = [v for v, spec in plan.venues.items() if spec.kind.value == "reception_room"]
     out: list[tuple[float, Any]] = [
-        (3, F.FacilitatorInject.make("开始", "start")),
+        (3, F.AdHocInject.make("开始", "start")),
         (6, D.CallIn(teams[0], 1)),
         (8, D.Summon(officials[-1], first or None)),
         (12, D.DeclareLevel(levels[0])),
@@ -70,14 +70,12 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
         out += [
             (
                 18,
-                F.FacilitatorInject.make(
-                    "加入", "join", {"kind": "join", "incident": groups[0], "people": 7}
-                ),
+                F.AdHocInject.make("加入", "join", {"kind": "join", "incident": groups[0], "people": 7}),
             ),
             (20, D.MoveGroup(groups[0], rooms[0] if rooms else venues[0])),
             (
                 24,
-                F.FacilitatorInject.make(
+                F.AdHocInject.make(
                     "激动", "agitated", {"kind": "agitation", "incident": groups[0], "change": 0.25}
                 ),
             ),
@@ -97,23 +95,23 @@ def _script(scenario: Any, plan: Any) -> list[tuple[float, Any]]:
         out += [
             (
                 46,
-                F.FacilitatorInject.make(
-                    "热点", "spike", {"kind": "heat_spike", "incident": topic, "events": 40}
-                ),
+                F.AdHocInject.make("热点", "spike", {"kind": "heat_spike", "incident": topic, "events": 40}),
             ),
             (47, D.IssueInitialReply(topic)),
         ]
     if sites:
-        out.append(
-            (48, F.FacilitatorInject.make("直播", "live", {"kind": "livestream", "incident": sites[-1]}))
-        )
+        out.append((48, F.AdHocInject.make("直播", "live", {"kind": "livestream", "incident": sites[-1]})))
     if scenario.injects:
         # the facilitator's hand on the scenario's list: play the last now, hold and
         # release the first, skip one if there is a third
         last = len(scenario.injects)
-        out += [(2, F.PlayInject(last)), (2, F.HoldInject(1)), (70, F.ReleaseInject(1))]
+        out += [
+            (2, F.MselAction(last, "play")),
+            (2, F.MselAction(1, "hold")),
+            (70, F.MselAction(1, "release")),
+        ]
         if last >= 3:
-            out.append((4, F.SkipInject(2)))
+            out.append((4, F.MselAction(2, "skip")))
     out += [
         (50, D.PublishStatement()),
         (55, D.RequestSupport()),

@@ -95,21 +95,21 @@ def test_the_facilitator_holds_releases_skips_and_plays_injects_now():
     not again at 20. Each action is a facilitator entry, never a decision."""
     drill = Drill(*make(plan_dict(), with_injects(5, 10, 20)), seed=1)
     drill.advance(2)
-    assert drill.facilitate(F.HoldInject(1)).accepted
+    assert drill.facilitate(F.MselAction(1, "hold")).accepted
     drill.advance(3)
-    assert drill.facilitate(F.PlayInject(3)).accepted
-    assert drill.facilitate(F.SkipInject(2)).accepted
-    assert drill.facilitate(F.ReleaseInject(2)).reason == "inject 2 is skipped"
+    assert drill.facilitate(F.MselAction(3, "play")).accepted
+    assert drill.facilitate(F.MselAction(2, "skip")).accepted
+    assert drill.facilitate(F.MselAction(2, "release")).reason == "inject 2 is skipped"
     drill.advance(12)
-    assert drill.facilitate(F.ReleaseInject(1)).accepted
+    assert drill.facilitate(F.MselAction(1, "release")).accepted
     drill.advance(30)
-    assert trace(drill, {"inject", "facilitator"}) == [
-        (2.0, "facilitator", "hold_inject"),
-        (3.0, "facilitator", "play_inject"),
-        (3.0, "inject", "msel:3"),
-        (3.0, "facilitator", "skip_inject"),
-        (12.0, "facilitator", "release_inject"),
-        (12.0, "inject", "msel:1"),
+    assert [(e.t, e.kind, e.subject, e.data) for e in drill.log if e.kind in ("inject", "facilitator")] == [
+        (2.0, "facilitator", "msel", {"inject": 1, "do": "hold"}),
+        (3.0, "facilitator", "msel", {"inject": 3, "do": "play"}),
+        (3.0, "inject", "msel:3", {"zh": "inject at 20", "en": "inject at 20"}),
+        (3.0, "facilitator", "msel", {"inject": 2, "do": "skip"}),
+        (12.0, "facilitator", "msel", {"inject": 1, "do": "release"}),
+        (12.0, "inject", "msel:1", {"zh": "inject at 5", "en": "inject at 5"}),
     ]
     assert [(i.n, i.status, i.played_at) for i in drill.snapshot().msel] == [
         (1, "played", 12.0),
@@ -124,11 +124,11 @@ def test_a_facilitators_inject_with_an_effect_acts_on_the_model():
     """Seven more people join at 4 (over the next 10 minutes): the head count reaches 10."""
     drill = Drill(*make(), seed=1)
     drill.advance(4)
-    action = F.FacilitatorInject.make("又来了", "more came", {"kind": "join", "incident": "g", "people": 7})
+    action = F.AdHocInject.make("又来了", "more came", {"kind": "join", "incident": "g", "people": 7})
     assert drill.facilitate(action).accepted
     drill.advance(20)
     assert trace(drill, {"facilitator", "inject", "joined"}) == [
-        (4.0, "facilitator", "facilitator_inject"),
+        (4.0, "facilitator", "inject"),
         (4.0, "inject", "facilitator:1"),
         (4.0, "joined", "g"),
     ]
@@ -138,7 +138,7 @@ def test_a_facilitators_inject_with_an_effect_acts_on_the_model():
 def test_a_facilitators_inject_on_the_wrong_kind_of_incident_is_refused():
     drill = Drill(*make(), seed=1)
     drill.advance(1)
-    bad = F.FacilitatorInject.make("x", "x", {"kind": "heat_spike", "incident": "g", "events": 5})
+    bad = F.AdHocInject.make("x", "x", {"kind": "heat_spike", "incident": "g", "events": 5})
     assert drill.facilitate(bad).reason == "heat_spike does not apply to group"
     assert trace(drill, {"facilitator", "inject"}) == []
 

@@ -348,7 +348,8 @@ async def test_resume_comes_back_where_the_drill_stood_with_its_trends(
         )
         assert first[-1][0] < stood - 20
         resumed = next(i for i in screen.picture.snapshot.incidents if i.started).history
-        assert resumed[: len(history)] == history and len(history) > 10, "the trends come back too"
+        # the trends are the log's samples (one every 5 minutes of the 40 played) and the value now
+        assert resumed[: len(history)] == history and len(history) >= 8, "the trends come back too"
         await decide_with_keys(pilot, screen, "v", "down", "down")  # hall B (the first room is open)
     kinds = [r["decision"]["kind"] for r in journal_records(tmp_path / "j.jsonl") if r["type"] == "decision"]
     assert kinds[-1] == "open_venue"

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sim.labels import label
 from sim.present import ceil_min as minutes_up
 from sim.present import clock_start_text, decision_sentence, id_labels, milestone_result_text
 from sim.room.engine import NARRATED, Decision, Entry, Snapshot, Why, wall_clock
@@ -82,7 +83,7 @@ def names(plan: Plan, snap: Snapshot, lang: str) -> dict[str, str]:
 
 
 def dlabel(cls: type[Decision], lang: str) -> str:
-    return cls.label_zh if lang == "zh" else cls.label_en
+    return label(cls.kind, lang)
 
 
 def decision_text(decision: Decision | dict[str, Any], lang: str, plan: Plan, scenario: Scenario) -> str:

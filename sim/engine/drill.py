@@ -35,6 +35,7 @@ from .log import Entry, EventLog
 from .milestones import Tracker
 from .scorecard import Scorecard, scorecard_from
 from .snapshot import Snapshot, build
+from .trends import Trends
 from .view import View
 from .world import World
 
@@ -55,6 +56,7 @@ class Drill:
         self._world = World(plan, scenario, seed)
         self._tracker = Tracker(self._world)
         self._view = View(self._world, self._tracker)
+        self._trends = Trends()  # read from the log as snapshots are taken
         self._closed = False
 
     # --- time ----------------------------------------------------------------------
@@ -171,7 +173,8 @@ class Drill:
     # --- what a trainee sees ---------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        return build(self._world, self._tracker, self._view)
+        self._trends.update(self.log.entries)
+        return build(self._world, self._tracker, self._view, self._trends)
 
     def view(self) -> View:
         """The same public facts as ``snapshot()``, read live when asked (for a

@@ -1,6 +1,7 @@
-"""The facilitator's actions: an inject of their own (a message, optionally
-with a model effect), and playing, holding, releasing or skipping an inject of
-the scenario's list (MSEL).
+"""The facilitator's actions: an inject of their own (``AdHocInject``: a
+message, optionally with a model effect), and playing, holding, releasing or
+skipping an inject of the scenario's list (``MselAction``). Their ``to_dict``
+is the journal's facilitator record's ``action``.
 
 They are not the team's decisions: ``Drill.facilitate`` logs them as
 ``facilitator`` entries, they are never counted as decisions, and a
@@ -10,8 +11,8 @@ compared in the same situation.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any, ClassVar
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -38,17 +39,18 @@ class FacilitatorAction:
 
 
 @dataclass(frozen=True)
-class FacilitatorInject(FacilitatorAction):
-    """An unscheduled inject added by the facilitator during a drill."""
+class AdHocInject(FacilitatorAction):
+    """A message from the facilitator during the drill, optionally with a model effect
+    (people join, agitation, a heat spike, a livestream): the journal's ``inject``."""
 
     zh: str = ""
     en: str = ""
-    effect: tuple[tuple[str, Any], ...] | None = None  # frozen form of the effect dict
-    kind: ClassVar[str] = "facilitator_inject"
+    effect: dict[str, Any] | None = None  # a scenario inject's effect, as a mapping
+    kind: ClassVar[str] = "inject"
 
     @classmethod
-    def make(cls, zh: str, en: str, effect: dict[str, Any] | None = None) -> FacilitatorInject:
-        return cls(zh, en, tuple(sorted(effect.items())) if effect else None)
+    def make(cls, zh: str, en: str, effect: dict[str, Any] | None = None) -> AdHocInject:
+        return cls(zh, en, dict(effect) if effect else None)
 
     def validate(self, world: World) -> Why | None:
         if not (self.zh or self.en):
@@ -86,99 +88,78 @@ class FacilitatorInject(FacilitatorAction):
         return out
 
 
-def _scheduled(world: World, n: int, allowed: tuple[InjectStatus, ...]) -> ScheduledInject | Why:
-    item = world.injects.item(n)
-    if item is None:
-        return why(
-            "the scenario has no inject {n} (it has {k})",
-            "情景中没有第{n}条注入（共{k}条）",
-            n=n,
-            k=len(world.injects.msel),
-        )
-    if item.status not in allowed:
-        return why("inject {n} is {s}", "第{n}条注入当前状态为“{s}”", n=n, s=item.status.value)
-    return item
+# the name the facilitator's inject had when it was journaled as a decision
+FacilitatorInject = AdHocInject
+LEGACY_INJECT_KIND = "facilitator_inject"
+
+MselDo = Literal["play", "hold", "release", "skip"]
+# which statuses each operation on a scheduled inject needs
+_ALLOWED: dict[str, tuple[InjectStatus, ...]] = {
+    "play": (InjectStatus.DUE, InjectStatus.HELD),
+    "hold": (InjectStatus.DUE,),
+    "release": (InjectStatus.HELD,),
+    "skip": (InjectStatus.DUE, InjectStatus.HELD),
+}
 
 
 @dataclass(frozen=True)
-class _MselAction(FacilitatorAction):
-    n: int = 0  # the inject's number in the scenario's list, from 1
-    allowed: ClassVar[tuple[InjectStatus, ...]] = ()
+class MselAction(FacilitatorAction):
+    """An operation on a scheduled inject of the scenario's list: play it now (before
+    its time, or a held one), hold it until released, release a held one (played at
+    once if its time has passed), or skip it. ``inject`` counts from 1, as the log's
+    ``msel:N`` subjects do: the journal's ``msel``."""
+
+    inject: int = 0
+    do: MselDo = "play"
+    kind: ClassVar[str] = "msel"
+
+    def _item(self, world: World) -> ScheduledInject | Why:
+        if self.do not in _ALLOWED:
+            return why("unknown operation {d!r}", "未知的操作“{d}”", d=self.do)
+        item = world.injects.item(self.inject)
+        if item is None:
+            return why(
+                "the scenario has no inject {n} (it has {k})",
+                "情景中没有第{n}条注入（共{k}条）",
+                n=self.inject,
+                k=len(world.injects.msel),
+            )
+        if item.status not in _ALLOWED[self.do]:
+            return why("inject {n} is {s}", "第{n}条注入当前状态为“{s}”", n=self.inject, s=item.status.value)
+        return item
 
     def validate(self, world: World) -> Why | None:
-        found = _scheduled(world, self.n, self.allowed)
+        found = self._item(world)
         return found if isinstance(found, Why) else None
 
-    def _item(self, world: World) -> ScheduledInject:
-        found = _scheduled(world, self.n, self.allowed)
-        assert not isinstance(found, Why), found  # validated before
-        return found
-
-
-@dataclass(frozen=True)
-class PlayInject(_MselAction):
-    """Play a scheduled inject now (before its time, or a held one)."""
-
-    kind: ClassVar[str] = "play_inject"
-    allowed: ClassVar[tuple[InjectStatus, ...]] = (InjectStatus.DUE, InjectStatus.HELD)
-
     def apply(self, world: World) -> None:
-        world.injects.play_now(self._item(world))
+        item = self._item(world)
+        assert not isinstance(item, Why), item  # validated before
+        injects = world.injects
+        {"play": injects.play_now, "hold": injects.hold, "release": injects.release, "skip": injects.skip}[
+            self.do
+        ](item)
 
 
-@dataclass(frozen=True)
-class HoldInject(_MselAction):
-    """Keep a scheduled inject back until it is released."""
-
-    kind: ClassVar[str] = "hold_inject"
-    allowed: ClassVar[tuple[InjectStatus, ...]] = (InjectStatus.DUE,)
-
-    def apply(self, world: World) -> None:
-        world.injects.hold(self._item(world))
-
-
-@dataclass(frozen=True)
-class ReleaseInject(_MselAction):
-    """A held inject goes back on the list (played at once if its time has passed)."""
-
-    kind: ClassVar[str] = "release_inject"
-    allowed: ClassVar[tuple[InjectStatus, ...]] = (InjectStatus.HELD,)
-
-    def apply(self, world: World) -> None:
-        world.injects.release(self._item(world))
-
-
-@dataclass(frozen=True)
-class SkipInject(_MselAction):
-    """Drop a scheduled inject from this drill."""
-
-    kind: ClassVar[str] = "skip_inject"
-    allowed: ClassVar[tuple[InjectStatus, ...]] = (InjectStatus.DUE, InjectStatus.HELD)
-
-    def apply(self, world: World) -> None:
-        world.injects.skip(self._item(world))
-
-
-ALL: tuple[type[FacilitatorAction], ...] = (
-    FacilitatorInject,
-    PlayInject,
-    HoldInject,
-    ReleaseInject,
-    SkipInject,
-)
+ALL: tuple[type[FacilitatorAction], ...] = (AdHocInject, MselAction)
 BY_KIND: dict[str, type[FacilitatorAction]] = {cls.kind: cls for cls in ALL}
 
 
 def from_dict(data: dict[str, Any]) -> FacilitatorAction:
-    """Rebuild a facilitator action from ``to_dict()`` output; raises ValueError."""
+    """Rebuild a facilitator action from ``to_dict()`` output (or an inject journaled
+    as a decision, ``facilitator_inject``, before it was an action); raises ValueError."""
     kind = data.get("kind")
-    cls = BY_KIND.get(str(kind))
-    if cls is None:
-        raise ValueError(f"unknown facilitator action {kind!r}")
-    if cls is FacilitatorInject:
-        return FacilitatorInject.make(str(data.get("zh", "")), str(data.get("en", "")), data.get("effect"))
-    names = {f.name for f in fields(cls)}
-    extra = set(data) - names - {"kind"}
-    if extra:
-        raise ValueError(f"{kind}: unknown field(s) {', '.join(sorted(extra))}")
-    return cls(**{k: v for k, v in data.items() if k != "kind"})
+    if kind in ("inject", LEGACY_INJECT_KIND):
+        effect = data.get("effect")
+        if effect is not None and not isinstance(effect, dict):
+            raise ValueError("an inject's effect must be a mapping")
+        return AdHocInject.make(str(data.get("zh", "")), str(data.get("en", "")), effect)
+    if kind == "msel":
+        do = data.get("do")
+        if do not in _ALLOWED:
+            raise ValueError(f"unknown MSEL operation {do!r} (play, hold, release or skip)")
+        extra = set(data) - {"kind", "inject", "do"}
+        if extra:
+            raise ValueError(f"msel: unknown field(s) {', '.join(sorted(extra))}")
+        return MselAction(int(data["inject"]), do)
+    raise ValueError(f"unknown facilitator action {kind!r}")

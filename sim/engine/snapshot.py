@@ -3,8 +3,8 @@
 The UI renders these; it never touches the model. Labels come in both
 languages so a view can be shown in either. Staff, venues and incidents are
 read through the same ``View`` the plan-following policy decides from.
-Trends (a mood or a head count over time) are not kept here: they are read
-from the event log (``sim.engine.trends``).
+Trends (a mood or the heat over time, for sparklines) are read from the event
+log's samples (``sim.engine.trends``), never kept beside it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .injects import InjectStatus
 from .milestones import MilestoneStatus, Tracker
 from .people import Crowd
 from .staff import BASE, OfficialStatus
+from .trends import Trends
 from .view import View
 from .world import World
 
@@ -97,6 +98,7 @@ class IncidentView:
     registered: int
     representatives: int
     mood: float  # agitation of a group, distress of an individual
+    history: tuple[float, ...]  # the mood at the log's samples, then now (once started)
     escalated: bool
     escalations: int
     injuries: int
@@ -114,6 +116,7 @@ class TopicView:
     peak: float
     threshold: float | None
     statements: int
+    history: tuple[float, ...]  # the heat at the log's samples, then now (once started)
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,11 @@ class Snapshot:
     levels: tuple[str, ...]  # the plan's levels, least severe first
 
 
-def _crowd_view(c: Crowd) -> IncidentView:
+def _history(trends: Trends, incident: str, now: float, started: bool) -> tuple[float, ...]:
+    return (*trends.mood.get(incident, ()), now) if started else ()
+
+
+def _crowd_view(c: Crowd, trends: Trends) -> IncidentView:
     over = c.is_over()
     return IncidentView(
         id=c.id,
@@ -221,6 +228,7 @@ def _crowd_view(c: Crowd) -> IncidentView:
         registered=len(c.registered),
         representatives=len(c.reps),
         mood=c.agitation,
+        history=_history(trends, c.id, c.agitation, c.started),
         escalated=c.escalated_until is not None,
         escalations=c.escalations,
         injuries=c.injuries,
@@ -239,7 +247,7 @@ def _crowd_view(c: Crowd) -> IncidentView:
     )
 
 
-def _individual_view(i: Individual) -> IncidentView:
+def _individual_view(i: Individual, trends: Trends) -> IncidentView:
     return IncidentView(
         id=i.id,
         kind="extreme_individual",
@@ -255,6 +263,7 @@ def _individual_view(i: Individual) -> IncidentView:
         registered=0,
         representatives=0,
         mood=i.distress,
+        history=_history(trends, i.id, i.distress, i.started),
         escalated=i.livestreaming,
         escalations=0,
         injuries=int(i.injured) + i.bystanders_injured,
@@ -273,12 +282,14 @@ def _individual_view(i: Individual) -> IncidentView:
     )
 
 
-def _topic_view(t: Topic, world: World) -> TopicView:
+def _topic_view(t: Topic, world: World, trends: Trends) -> TopicView:
     threshold = t.spec.copycat.heat_threshold if t.spec.copycat else None
     if threshold is None:
         heats = world.levels.heat_thresholds
         threshold = min(heats) if heats else None
-    return TopicView(t.id, _label(t.spec.label), t.heat, t.peak_heat, threshold, t.statements)
+    heat = t.heat
+    history = _history(trends, t.id, heat, t.started)
+    return TopicView(t.id, _label(t.spec.label), heat, t.peak_heat, threshold, t.statements, history)
 
 
 def _places(world: World, teams: tuple[TeamView, ...]) -> tuple[PlaceView, ...]:
@@ -310,7 +321,8 @@ def _places(world: World, teams: tuple[TeamView, ...]) -> tuple[PlaceView, ...]:
     return tuple(out)
 
 
-def build(world: World, tracker: Tracker, view: View) -> Snapshot:
+def build(world: World, tracker: Tracker, view: View, trends: Trends) -> Snapshot:
+    """The snapshot now; ``trends`` has read the log up to now."""
     plan = world.plan
     teams = []
     for tid, team in world.roster.teams.items():
@@ -346,7 +358,7 @@ def build(world: World, tracker: Tracker, view: View) -> Snapshot:
         for step in plan.alert_chain
     )
     incidents = tuple(
-        _crowd_view(inc) if isinstance(inc, Crowd) else _individual_view(inc)
+        _crowd_view(inc, trends) if isinstance(inc, Crowd) else _individual_view(inc, trends)
         for inc in world.site_incidents()
     )
     milestones = tuple(
@@ -401,7 +413,7 @@ def build(world: World, tracker: Tracker, view: View) -> Snapshot:
         alert=alert,
         places=_places(world, team_views),
         incidents=incidents,
-        topics=tuple(_topic_view(t, world) for t in world.online.topics.values()),
+        topics=tuple(_topic_view(t, world, trends) for t in world.online.topics.values()),
         teams=team_views,
         officials=tuple(
             OfficialView(o.id, _label(o.spec.label), o.status, o.eta, o.place, o.engaged_with)

@@ -27,11 +27,11 @@ def build_report(
     progress: Any = None,
 ) -> Path:
     """Write the report of the drill in ``journal_path``; returns the file written."""
-    from ..counterfactual import compare, decisions_of
-    from ..engine.drill import Drill
+    from ..counterfactual import compare
+    from ..engine.trends import staff_on_duty
     from ..journal import read_journal
     from .charts import charts
-    from .document import _labels, build_blocks, replay_with_samples
+    from .document import _labels, build_blocks
     from .writers import write_docx, write_html, write_md
 
     if fmt not in FORMATS:
@@ -40,8 +40,8 @@ def build_report(
     journal = read_journal(journal_path)
     cmp = compare(journal, reps=reps, force=force, progress=progress)
     drill = cmp.actual_drill
-    sampled = Drill(drill.plan, drill.scenario, journal.seed)
-    team_samples = replay_with_samples(sampled, decisions_of(journal))
+    # the staff chart is read from the drill's log: the drill is not played again
+    team_samples = staff_on_duty(drill.plan, drill.log.entries, drill.horizon)
     pngs = charts(drill.log.entries, team_samples, _labels(drill), lang, drill.scenario.wall_start)
     blocks = build_blocks(cmp, lang, pngs)
     if out is None:

@@ -1,6 +1,6 @@
 """The report's charts as PNG bytes: head count, agitation, online heat (from
-the event log's samples) and team members on duty (from per-minute snapshots
-of the replayed drill), against the scenario's time of day.
+the event log's samples) and team members on duty (read from the member
+movements the log records), against the scenario's time of day.
 
 A zh report's titles, axes and legends are Chinese, in a CJK font. matplotlib
 only knows the fonts in its cache, and a cache built before the CJK fonts were

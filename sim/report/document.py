@@ -20,11 +20,11 @@ from ..counterfactual import (
     NARROW,
     STAFFING,
     Comparison,
-    TimedDecision,
     play_policy_logged,
 )
 from ..engine import decisions as D
 from ..engine.drill import Drill
+from ..engine.facilitator import FacilitatorAction
 from ..engine.milestones import MET, MISSED
 from ..engine.version import MODEL_VERSION
 from ..present import (
@@ -98,27 +98,8 @@ def verdict_sentence(m: Any, lang: str, system_by: str | None = None) -> str:
     return ""
 
 
-def replay_with_samples(drill: Drill, decisions: list[TimedDecision]) -> list[tuple[float, dict[str, int]]]:
-    """Apply ``decisions`` like ``play_decisions`` while sampling team members on duty each minute."""
-    samples = []
-    i = 0
-    minute = 0.0
-    while True:
-        while i < len(decisions) and decisions[i].t <= minute and decisions[i].t <= drill.horizon:
-            drill.advance(max(decisions[i].t, drill.now))
-            drill.decide(decisions[i].decision)
-            i += 1
-        drill.advance(min(minute, drill.horizon))
-        snap = drill.snapshot()
-        samples.append((drill.now, {t.id: t.size - t.off_duty - t.en_route for t in snap.teams}))
-        if drill.finished:
-            break
-        minute += 1.0
-    return samples
-
-
 def decision_label(
-    decision: D.Decision,
+    decision: D.Decision | FacilitatorAction,
     lang: str,
     plan: Any = None,
     scenario: Any = None,
@@ -635,11 +616,12 @@ def _assumed(card: Any, mid: str) -> bool:
 
 
 def _labels(drill: Drill) -> dict[str, Any]:
-    w = drill.state()
+    """Display names of everything the log's subjects may name, from the drill's snapshot."""
+    snap = drill.snapshot()
     out: dict[str, Any] = {}
-    for group in (w.teams, w.officials, w.crowds, w.individuals, w.topics, w.venues):
-        for k, v in group.items():
-            out[k] = v.spec.label
+    for group in (snap.teams, snap.officials, snap.incidents, snap.topics, snap.venues):
+        for item in group:
+            out[item.id] = item.label
     return out
 
 
@@ -714,7 +696,7 @@ def make_findings(
 
 def _plan_first(cmp: Comparison) -> dict[str, float]:
     drill = cmp.actual_drill
-    _, taken = play_policy_logged(drill.plan, drill.scenario, cmp.journal.seed, "plan")
+    _, taken = play_policy_logged(drill.plan, drill.scenario, cmp.journal.seed, "plan", cmp.facilitation)
     first: dict[str, float] = {}
     for td in taken:
         first.setdefault(td.decision.kind, td.t)

@@ -5,6 +5,7 @@ change without a second schema to keep in step."""
 from __future__ import annotations
 
 import dataclasses
+import enum
 import types
 import typing
 from functools import cache
@@ -84,6 +85,11 @@ def decode(tp: Any, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int):
             raise ValueError(f"expected an integer, got {data!r}")
         return data
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):  # the engine's states (StrEnum)
+        try:
+            return tp(data)
+        except ValueError:
+            raise ValueError(f"{data!r} is not a {tp.__name__}") from None
     if tp in (str, bool):
         if not isinstance(data, tp):
             raise ValueError(f"expected {tp.__name__}, got {data!r}")

@@ -2,9 +2,10 @@
 
 The room and the UI use a drill through ``DrillPort``: ``decide(decision,
 seat)``, ``facilitate(action)``, ``snapshot()``, the log's entries, the MSEL.
-Today's Drill takes facilitator injects as decisions and has no MSEL control;
-engine-v2 (issue 10, see /work/notes/CONTRACTS.md) adds ``decide(..., seat=)``
-and ``facilitate(action)``: switching is a change in this module only.
+With engine v2 these are the Drill's own: the seat is written into the log's
+decision entry, the facilitator's actions (``AdHocInject``, ``MselAction``)
+are the engine's and logged as ``facilitator`` entries, the MSEL's state is in
+the snapshot.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any, Literal
 from ..engine import decisions as D
 from ..engine.decisions import Decision, Estimate
 from ..engine.drill import Drill, Outcome
+from ..engine.facilitator import AdHocInject, FacilitatorAction, MselAction
+from ..engine.facilitator import from_dict as action_from_dict
 from ..engine.log import NARRATED, Entry
 from ..engine.reasons import Name, Why, why
 from ..engine.snapshot import Label, MilestoneView, Snapshot, wall_clock
@@ -40,59 +43,10 @@ __all__ = [
     "Outcome",
     "Snapshot",
     "Why",
+    "action_from_dict",
     "wall_clock",
     "why",
 ]
-
-
-@dataclass(frozen=True)
-class AdHocInject:
-    """A message from the facilitator, optionally with a model effect."""
-
-    zh: str
-    en: str
-    effect: dict[str, Any] | None = None
-    kind: Literal["inject"] = "inject"
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "zh": self.zh, "en": self.en}
-        if self.effect is not None:
-            out["effect"] = dict(self.effect)
-        return out
-
-
-MselDo = Literal["play", "hold", "release", "skip"]
-
-
-@dataclass(frozen=True)
-class MselAction:
-    """Play a scheduled inject now, hold it, release a held one, or skip it."""
-
-    inject: int  # 1-based, as in the log's ``msel:N`` subjects
-    do: MselDo
-    kind: Literal["msel"] = "msel"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "inject": self.inject, "do": self.do}
-
-
-FacilitatorAction = AdHocInject | MselAction
-
-
-def action_from_dict(data: dict[str, Any]) -> FacilitatorAction:
-    """Rebuild a facilitator action from ``to_dict()`` output; raises ValueError."""
-    kind = data.get("kind")
-    if kind == "inject":
-        effect = data.get("effect")
-        if effect is not None and not isinstance(effect, dict):
-            raise ValueError("effect must be a mapping")
-        return AdHocInject(str(data.get("zh", "")), str(data.get("en", "")), effect)
-    if kind == "msel":
-        do = data.get("do")
-        if do not in ("play", "hold", "release", "skip"):
-            raise ValueError(f"unknown MSEL action {do!r}")
-        return MselAction(int(data["inject"]), do)
-    raise ValueError(f"unknown facilitator action {kind!r}")
 
 
 @dataclass(frozen=True)
@@ -112,11 +66,10 @@ class DrillPort:
     def __init__(self, drill: Drill, seed: int = 0) -> None:
         self._drill = drill
         self.seed = seed
-        self._seats: dict[int, str] = {}  # log index of a decision entry -> the seat that took it
 
     @classmethod
     def new(cls, plan: Plan, scenario: Scenario, seed: int) -> DrillPort:
-        return cls(Drill(plan, scenario, seed, history=True), seed)
+        return cls(Drill(plan, scenario, seed), seed)
 
     # --- what it is -----------------------------------------------------------------
     @property
@@ -161,36 +114,25 @@ class DrillPort:
         return self._drill.estimate(decision)
 
     def decide(self, decision: Decision, seat: str | None = None) -> Outcome:
-        index = len(self._drill.log.entries)
-        outcome = self._drill.decide(decision)
-        if outcome.accepted and seat is not None:
-            self._seats[index] = seat
-        return outcome
+        return self._drill.decide(decision, seat=seat)
 
     def facilitate(self, action: FacilitatorAction) -> Outcome:
-        if isinstance(action, AdHocInject):
-            effect = action.effect
-            inject = D.FacilitatorInject.make(action.zh or action.en, action.en or action.zh, effect)
-            return self._drill.decide(inject)
-        return Outcome(
-            False,
-            why(
-                "holding, playing or skipping a scheduled inject needs the next engine (issue 10)",
-                "暂停、立即播放或跳过预定情况通报需要新版引擎（第10号议题）",
-            ),
-        )
+        return self._drill.facilitate(action)
 
     def seat_of(self, index: int) -> str | None:
         """The seat that took the decision at log index ``index`` (None: unknown)."""
-        return self._seats.get(index)
+        seat = self._drill.log.entries[index].data.get("seat")
+        return None if seat is None else str(seat)
 
     def team_decisions(self) -> list[tuple[float, Decision, str | None]]:
-        """The team's decisions (facilitator injects are not the team's), from the log."""
+        """The team's decisions (facilitator actions are not the team's), from the log."""
         out: list[tuple[float, Decision, str | None]] = []
-        for n, e in enumerate(self._drill.log.entries):
-            if e.kind != "decision" or e.subject == D.FacilitatorInject.kind:
+        for e in self._drill.log.entries:
+            if e.kind != "decision":
                 continue
-            out.append((e.t, D.from_dict({"kind": e.subject, **e.data}), self._seats.get(n)))
+            data = {k: v for k, v in e.data.items() if k != "seat"}
+            seat = e.data.get("seat")
+            out.append((e.t, D.from_dict({"kind": e.subject, **data}), None if seat is None else str(seat)))
         return out
 
     def facilitator_injects(self) -> list[tuple[float, str, str]]:
@@ -209,18 +151,9 @@ class DrillPort:
         return self._drill.scorecard()
 
     def msel(self) -> list[MselItem]:
-        played = {
-            e.subject for e in self._drill.log.entries if e.kind == "inject" and e.subject.startswith("msel:")
-        }
-        out = []
-        for n, inject in sorted(enumerate(self.scenario.injects, 1), key=lambda x: (x[1].at_min, x[0])):
-            status: Literal["due", "played"] = "played" if f"msel:{n}" in played else "due"
-            out.append(
-                MselItem(
-                    n, inject.at_min, Label(inject.text.zh, inject.text.en), status, inject.effect is not None
-                )
-            )
-        return out
+        """The scenario's scheduled injects in time order, each with its status."""
+        items = sorted(self._drill.snapshot().msel, key=lambda i: (i.at, i.n))
+        return [MselItem(i.n, i.at, i.text, i.status.value, i.effect is not None) for i in items]
 
     def write_log(self, stream: Any) -> None:
         self._drill.write_log(stream)
@@ -228,25 +161,14 @@ class DrillPort:
 
 def plan_policy_drill(port: DrillPort) -> Drill:
     """The same scenario and seed played by the plan-following policy, given the
-    facilitator's injects at the same times (a fair comparison: the same people
-    join, the same heat spikes)."""
-    from ..engine.policies import make, play
+    facilitator's actions at the same times (a fair comparison: the same people
+    join, the same heat spikes, the same injects held or skipped)."""
+    from ..engine.policies import make
+    from ..script import Refusal, Script, Timed  # the one script player (services may import the engine)
 
-    drill = Drill(port.plan, port.scenario, port.seed)
-    policy = make("plan")
-    injects = [
-        (e.t, D.FacilitatorInject.make(str(e.data.get("zh", "")), str(e.data.get("en", "")), None))
+    actions = Script(
+        Timed(e.t, action_from_dict({"kind": e.subject, **e.data}))
         for e in port.entries
-        if e.kind == "decision" and e.subject == D.FacilitatorInject.kind
-    ]
-    effects = [
-        D.from_dict({"kind": e.subject, **e.data})
-        for e in port.entries
-        if e.kind == "decision" and e.subject == D.FacilitatorInject.kind
-    ]
-    for (t, _), inject in zip(injects, effects, strict=True):
-        play(drill, policy, until=t)
-        drill.advance(t)
-        drill.decide(inject)
-    play(drill, policy)
-    return drill
+        if e.kind == "facilitator"
+    )
+    return actions.play(Drill(port.plan, port.scenario, port.seed), Refusal.IGNORE, policy=make("plan")).drill

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..labels import label
 from ..spec.common import Text
 from ..spec.plan import OFFICIAL_DECISIONS, ROOM_SEATS, TEAM_DECISIONS, DecisionKind, Plan, Role
 from .engine import D, Decision, Name, Why, why
@@ -155,7 +156,7 @@ def _names(roles: Roles, seats: list[str]) -> Name:
 
 def _kind(decision: Decision) -> Name:
     cls = D.BY_KIND[decision.kind]
-    return Name(cls.label_zh, cls.label_en)
+    return Name(label(cls.kind, "zh"), label(cls.kind, "en"))
 
 
 def _team(plan: Plan, team: str) -> Name:

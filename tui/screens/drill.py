@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
+from sim.labels import aliases as aliases_of
+from sim.labels import label
 from sim.room.clock import SPEEDS, TimeSource, speed_label
 from sim.room.engine import D, Decision, MselItem
 from sim.room.roles import Power
@@ -75,7 +77,12 @@ class DecisionCommands(Provider):
         for cls in screen.own_decisions():
             shown, other = dlabel(cls, lang), dlabel(cls, "en" if lang == "zh" else "zh")
             out.append(
-                (shown, other, " ".join((*cls.aliases, cls.kind)), partial(screen.open_decision, cls.kind))
+                (
+                    shown,
+                    other,
+                    " ".join((*aliases_of(cls.kind), cls.kind)),
+                    partial(screen.open_decision, cls.kind),
+                )
             )
         if screen.packages():
             for level in screen.link.plan.levels:
@@ -117,7 +124,7 @@ def _decision_bindings() -> list[BindingType]:
         Binding(
             DECISION_KEYS[cls.kind],
             f"decide('{cls.kind}')",
-            cls.label_en,
+            label(cls.kind, "en"),
             id=f"decide_{cls.kind}",
             show=False,
         )
