@@ -30,6 +30,7 @@ engine draws posts lazily; the old one scheduled each as an event).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -230,8 +231,10 @@ def alternate(rounds: int, old: Worker, new: Worker, op: str, **args: Any) -> tu
     return statistics.median(times["old"]), statistics.median(times["new"])
 
 
-def journal_of_30(path: Path, model: int) -> None:
-    """A 30-decision journal: the plan policy's first 30 decisions on compound-peaks."""
+def journal_of_30(path: Path, model: int, root: Path) -> None:
+    """A 30-decision journal: the plan policy's first 30 decisions on compound-peaks,
+    headed with the hashes of the plan and scenario files under `root` (the old
+    commit's city plan lacks the drill room's seats, which the engine does not read)."""
     sys.path.insert(0, str(ROOT))
     from sim import load_plan, load_scenario
     from sim.engine.drill import Drill
@@ -248,6 +251,8 @@ def journal_of_30(path: Path, model: int) -> None:
     assert len(taken) >= 30, len(taken)
     writer = JournalWriter(path, "city", "compound-peaks", 7)
     writer.header["model"] = model
+    for key, file in (("plan", "scenarios/plans/city.yaml"), ("scenario", "scenarios/compound-peaks.yaml")):
+        writer.header[key]["sha256"] = hashlib.sha256((root / file).read_bytes()).hexdigest()
     writer.close()
     lines = [json.dumps({"type": "header", **writer.header}, ensure_ascii=False, sort_keys=True)]
     lines += [json.dumps({"type": "decision", "t": t, "decision": d}, sort_keys=True) for t, d in taken[:30]]
@@ -273,10 +278,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reps", type=int, default=6, help="replications per timing")
     parser.add_argument("--quick", action="store_true", help="skip the compare+report timing")
+    parser.add_argument("--cli-only", action="store_true", help="only the compare+report timing")
     args = parser.parse_args()
     seeds = list(range(args.reps))
     with tempfile.TemporaryDirectory() as tmp:
         old_root = unpack_old(Path(tmp) / "old")
+        if args.cli_only:
+            compare_and_report(args.rounds, old_root)
+            return
         old, new = Worker("old", old_root), Worker("new", ROOT)
         try:
             report(args, seeds, old, new, old_root)
@@ -327,14 +336,19 @@ def report(args: argparse.Namespace, seeds: list[int], old: Worker, new: Worker,
         f"4. scaling, per person 8,000 vs 500: new {s_old[8000][1] / s_old[500][1]:.2f}x "
         f"(old {s_old[8000][0] / s_old[500][0]:.2f}x) (target <= 1.2x)"
     )
-    if args.quick:
-        return
+    if not args.quick:
+        compare_and_report(args.rounds, old_root)
+
+
+def compare_and_report(rounds: int, old_root: Path) -> None:
+    """`drill compare` then `drill report` on a 30-decision journal, --reps 200,
+    each in a fresh interpreter, old and new alternately."""
     with tempfile.TemporaryDirectory() as tmp:
         jold, jnew = Path(tmp) / "old.jsonl", Path(tmp) / "new.jsonl"
-        journal_of_30(jold, 2)
-        journal_of_30(jnew, 3)
+        journal_of_30(jold, 2, old_root)
+        journal_of_30(jnew, 3, ROOT)
         totals: dict[str, list[float]] = {"old": [], "new": []}
-        for r in range(max(1, args.rounds // 3)):
+        for r in range(max(1, rounds // 3)):
             for name, root, journal in (("old", old_root, jold), ("new", ROOT, jnew))[
                 :: 1 if r % 2 == 0 else -1
             ]:

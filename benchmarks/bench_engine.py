@@ -1,15 +1,17 @@
 """Engine benchmark: events per replication, replications per second, and the
-per-event cost relative to a bare SimPy timeout loop measured in this process.
+per-event cost relative to a bare SimPy timeout loop and to a SimPy loop that
+appends one log record per event, measured in this process.
 
-Targets (issue 3): per-event cost at most 3x bare SimPy; a gathering of 8,000
-people costs at most 2x per person what 500 do. Ratios are measured in one
-run so a noisy shared machine affects both sides alike.
+Targets (issue 10): the engine alone at most 5x the logged loop per event
+(worst scenario); a gathering of 8,000 people at most 1.2x per person what 500
+cost. Ratios are measured in one run so a noisy shared machine affects both
+sides alike. ``bench_compare.py`` sets this engine beside commit 357c419's.
 
 Each scenario is timed twice: under the ``plan`` policy (the engine plus the
 policy deciding, as sweeps run it) and replaying the same decisions at the
-same times (the engine alone, as ``drill replay`` runs it). For reference the
-benchmark also times a SimPy loop whose every event only appends one record
-to the event log: the least any engine that records its events can cost.
+same times (the engine alone, as ``drill replay`` runs it). Events are SimPy
+events: the online posts the engine applies without an event of their own are
+not counted here (``bench_compare.py`` counts them).
 
     python benchmarks/bench_engine.py [--reps 20]
 """
@@ -136,7 +138,7 @@ def main() -> None:
     print(
         f"worst per-event cost: {worst:.2f}x bare SimPy with the plan policy, {worst_engine:.2f}x the engine alone"
     )
-    print(f"(target <= 3x; one log record per event alone costs {logged / bare:.2f}x)")
+    print(f"(target: the engine alone <= 5x the logged loop, i.e. <= {5 * logged / bare:.1f}x bare)")
 
     plan, scenario = load_plan("city"), load_scenario("group-visit-50")
     costs = {}
@@ -155,7 +157,7 @@ def main() -> None:
         costs[people] = time_reps(p, s, reps) / people
         print(f"gathering of {people:5d}: {costs[people] * 1e6:8.1f} us per person")
     ratio = costs[8000] / costs[500]
-    print(f"per-person cost 8000 vs 500: {ratio:.2f}x (target <= 2x)")
+    print(f"per-person cost 8000 vs 500: {ratio:.2f}x (target <= 1.2x)")
 
 
 if __name__ == "__main__":
