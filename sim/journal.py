@@ -155,7 +155,19 @@ def _decision_model(cls: type[D.Decision]) -> type[BaseModel]:
     return model
 
 
-_DECISION_MODELS = tuple(_decision_model(cls) for cls in D.ALL)
+class LegacyInjectRecord(BaseModel):
+    """A facilitator's inject journaled as a decision (``facilitator_inject``),
+    as journals did before the facilitator's own record: read, and replayed as
+    the facilitator's action, never as the team's decision."""
+
+    model_config = _STRICT
+    kind: Literal["facilitator_inject"]
+    zh: Words = ""
+    en: Words = ""
+    effect: Effect | None = None
+
+
+_DECISION_MODELS = (*(_decision_model(cls) for cls in D.ALL), LegacyInjectRecord)
 if typing.TYPE_CHECKING:
     DecisionPayload = BaseModel
 else:
@@ -238,7 +250,9 @@ _ACTION: TypeAdapter[Any] = TypeAdapter(FacilitatorPayload)
 _RECORD_TYPES = ("decision", "facilitator", "clock", "note")
 _UNION_FIELDS = ("decision", "action", "effect")
 _TAGS = (
-    {cls.kind for cls in D.ALL} | {"inject", "msel"} | {"join", "livestream_start", "heat_spike", "agitation"}
+    {cls.kind for cls in D.ALL}
+    | {"facilitator_inject", "inject", "msel"}
+    | {"join", "livestream_start", "heat_spike", "agitation"}
 )
 
 
@@ -347,8 +361,13 @@ class Journal:
         ]
 
     def timed_decisions(self) -> list[tuple[float, D.Decision, str | None]]:
-        """(t, the engine's decision, the seat that took it) in journal order."""
-        return [(r.t, decision_of(r.decision), r.seat) for r in self.records if isinstance(r, DecisionRecord)]
+        """(t, the engine's decision, the seat that took it) in journal order (the
+        team's: a facilitator's inject journaled as a decision is not one)."""
+        return [
+            (r.t, decision_of(r.decision), r.seat)
+            for r in self.records
+            if isinstance(r, DecisionRecord) and not isinstance(r.decision, LegacyInjectRecord)
+        ]
 
 
 def _reject_constant(name: str) -> float:

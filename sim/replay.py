@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from .engine import params as P
 from .engine.drill import Drill
-from .journal import Journal, JournalError, resolve_sources
-from .script import Refusal, Script, ScriptRefused
+from .journal import DecisionRecord, FacilitatorRecord, Journal, JournalError, resolve_sources
+from .script import Refusal, Script, ScriptRefused, Timed, action_from_dict
 
 
 @dataclass
@@ -25,17 +25,26 @@ class Replayed:
 
 
 def script_of(journal: Journal) -> Script:
-    """The journal's records as a script; a record that cannot be read, or one
-    earlier than the record before it, is a JournalError."""
+    """The journal's decisions (with their seats) and facilitator actions, in
+    journal order, as a script; a record that cannot be read, or one earlier
+    than the record before it, is a JournalError."""
+    items: list[Timed] = []
     last = 0.0
-    for t, _data in journal.decisions:
-        if t < last - 1e-9:
-            raise JournalError(f"{journal.path}: decisions go back in time at {t:g} min")
-        last = t
-    try:
-        return Script.from_records(journal.decisions)
-    except (TypeError, ValueError) as exc:
-        raise JournalError(f"{journal.path}: a record cannot be read: {exc}") from None
+    for record in journal.records:
+        if isinstance(record, DecisionRecord):
+            data, seat = record.decision.model_dump(mode="json", exclude_none=True), record.seat
+        elif isinstance(record, FacilitatorRecord):
+            data, seat = record.action.model_dump(mode="json", exclude_none=True), None
+        else:
+            continue  # a clock record or a note: nothing to apply
+        if record.t < last - 1e-9:
+            raise JournalError(f"{journal.path}: records go back in time at {record.t:g} min")
+        last = record.t
+        try:
+            items.append(Timed(float(record.t), action_from_dict(data), seat))
+        except (TypeError, ValueError) as exc:
+            raise JournalError(f"{journal.path}: a record cannot be read: {exc}") from None
+    return Script(items)
 
 
 def rebuild(journal: Journal, force: bool = False, until_end: bool = False) -> Replayed:
@@ -45,7 +54,7 @@ def rebuild(journal: Journal, force: bool = False, until_end: bool = False) -> R
     plan, scenario = P.apply(plan, scenario, journal.header.get("params") or None)
     drill = Drill(plan, scenario, journal.seed)
     script = script_of(journal)
-    until = drill.horizon if until_end else journal.last_time
+    until = drill.horizon if until_end else max((i.t for i in script.items), default=0.0)
     try:
         played = script.play(drill, Refusal.RECORD if force else Refusal.RAISE, until=until)
     except ScriptRefused as exc:

@@ -3,7 +3,7 @@ applied to a drill, with what to do about a refusal passed in.
 
 Replay, resume, counterfactuals and the report all play journals through it:
 
-    script = Script.from_records(journal.decisions)
+    script = script_of(journal)                                  # sim.replay
     played = script.play(drill, refusal=Refusal.RAISE)          # replay: must match
     played = script.play(drill, refusal=Refusal.RECORD)         # a counterfactual arm
     script.facilitation().play(drill, policy=make("plan"))      # the plan arm, same injects

@@ -72,7 +72,8 @@ class Inputs:
         return inputs
 
     def check_fully(self, plan_file: Path, scenario_file: Path) -> None:
-        from ..spec.loader import check_pairing, load_plan_text, load_scenario_text
+        from ..spec.loader import load_plan_text, load_scenario_text
+        from ..spec.pairing import check_pairing
 
         plan, _ = load_plan_text(self.plan.data, plan_file)
         scenario, _ = load_scenario_text(self.scenario.data, scenario_file)
