@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 INF = math.inf
+NEVER_MIN = 1e9  # about 1,900 years: no drill, extended or not, comes near it
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,9 @@ def _segment(a0: float, s: float, h: Hazard, t1: float, t2: float) -> tuple[floa
     mid = (t1 + t2) / 2.0 if t2 < INF else t1 + 1.0
     raw_mid = a0 + s * mid
     slope = s if 0.0 < raw_mid < 1.0 else 0.0  # clamped pieces are flat
-    a = path(a0, s, t1)
+    # a flat piece is read where it is flat: at t1 the line may still be a rounding
+    # error short of the clamp (5e-17 for 0), enough to turn a faint hazard negative
+    a = path(a0, s, t1) if slope else path(a0, s, mid)
     c0 = h.p + h.q * a + h.r * a * a
     c1 = (h.q + 2.0 * h.r * a) * slope
     c2 = h.r * slope * slope
@@ -129,7 +132,8 @@ def _ramp_time(g0: float, k: float, target: float, length: float) -> float:
         x = target / g0 if g0 > 0.0 else INF
     elif g0 >= 0.0:
         disc = g0 * g0 + 2.0 * k * target
-        x = 2.0 * target / (g0 + math.sqrt(disc)) if disc >= 0.0 else INF
+        root = g0 + math.sqrt(disc) if disc >= 0.0 else 0.0
+        x = 2.0 * target / root if root > 0.0 else INF  # 0: a hazard that underflows never fires
     elif k > 0.0:
         x = -g0 / k + math.sqrt(2.0 * target / k)
     else:
@@ -184,7 +188,7 @@ def time_to(budget: float, a0: float, s: float, h: Hazard) -> float:
         return INF
     budget = max(0.0, budget)  # a budget used up to rounding: the event is due now
     if h.r == 0.0:
-        return _linear_time(budget, a0, s, h)
+        return _within_reach(_linear_time(budget, a0, s, h))
     remaining = budget
     t1 = 0.0
     for t2 in [*_breaks(a0, s, h), INF]:
@@ -194,10 +198,16 @@ def time_to(budget: float, a0: float, s: float, h: Hazard) -> float:
         if c0 == 0.0 and c1 == 0.0 and c2 == 0.0:
             area = 0.0
         if area >= remaining:
-            return t1 + _solve(c0, c1, c2, remaining, length)
+            return _within_reach(t1 + _solve(c0, c1, c2, remaining, length))
         remaining -= area
         t1 = t2
     return INF
+
+
+def _within_reach(t: float) -> float:
+    """A hazard so faint that its event lies millennia ahead is one that never fires;
+    that far out the arithmetic (areas of 1e-150 over 1e150 minutes) is not exact either."""
+    return t if t <= NEVER_MIN else INF
 
 
 def _solve(c0: float, c1: float, c2: float, target: float, length: float) -> float:
