@@ -9,16 +9,22 @@ is journaled as it happens (flushed and fsynced), with the seat it came from.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..journal import Journal, JournalError, JournalWriter, read_journal, resolve_sources
+from ..journal.records import (
+    ClockRecord,
+    DecisionRecord,
+    FacilitatorRecord,
+    LegacyInjectRecord,
+    NoteRecord,
+    decision_of,
+)
 from .clock import ClockState, RoomClock, TimeSource, monotonic
 from .engine import (
-    D,
     Decision,
     DrillPort,
     Entry,
@@ -314,24 +320,6 @@ class Resumed:
     changes: list[str]
 
 
-def journal_records(path: Path) -> list[dict[str, Any]]:
-    """Every record after the header, in order (a torn last line is dropped)."""
-    raw = path.read_bytes()
-    out: list[dict[str, Any]] = []
-    lines = raw.splitlines()
-    for n, line in enumerate(lines[1:], 2):
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            if n == len(lines) and not raw.endswith(b"\n"):
-                break
-            raise JournalError(f"{path}:{n}: not valid JSON") from None
-        if not isinstance(record, dict):
-            raise JournalError(f"{path}:{n}: not a journal record")
-        out.append(record)
-    return out
-
-
 def resume_room(
     path: Path, time: TimeSource = monotonic, force: bool = False, reopen: bool = True
 ) -> Resumed:
@@ -346,48 +334,31 @@ def resume_room(
     roles = Roles(plan)
     room = Room(port, roles, None, Path(path), time)
     port.advance(0)
-    for n, record in enumerate(journal_records(Path(path)), 2):
-        kind = record.get("type")
-        try:
-            t = float(record.get("t", 0.0))
-        except (TypeError, ValueError):
-            raise JournalError(f"{path}:{n}: the record's time is not a number") from None
-        if not math.isfinite(t) or t < port.now - 1e-9:
+    # the journal's records, validated once by read_journal (the one schema every reader uses)
+    for n, record in enumerate(journal.records, 2):
+        t = record.t
+        if t < port.now - 1e-9:
             raise JournalError(f"{path}:{n}: records go back in time at {t:g} min")
-        if kind == "decision" and dict(record.get("decision") or {}).get("kind") == "facilitator_inject":
+        if isinstance(record, DecisionRecord) and isinstance(record.decision, LegacyInjectRecord):
             # a facilitator's inject journaled as a decision, before it had a record of its own
             port.advance(t)
-            port.facilitate(action_from_dict(dict(record["decision"])))
-        elif kind == "decision":
-            try:
-                decision = D.from_dict(dict(record["decision"]))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise JournalError(f"{path}:{n}: decision cannot be read: {exc}") from None
+            port.facilitate(action_from_dict(record.decision.model_dump(mode="json", exclude_none=True)))
+        elif isinstance(record, DecisionRecord):
+            decision = decision_of(record.decision)
             port.advance(t)
-            outcome = port.decide(decision, seat=record.get("seat"))
+            outcome = port.decide(decision, seat=record.seat)
             if not outcome.accepted and not force:
                 raise JournalError(
                     f"{path}:{n}: the decision {decision.kind} is refused on resume ({outcome.reason})"
                 )
-        elif kind == "facilitator":
-            try:
-                action = action_from_dict(dict(record["action"]))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise JournalError(f"{path}:{n}: facilitator action cannot be read: {exc}") from None
+        elif isinstance(record, FacilitatorRecord):
             port.advance(t)
-            port.facilitate(action)
-        elif kind == "clock":
+            port.facilitate(action_from_dict(record.action.model_dump(mode="json", exclude_none=True)))
+        elif isinstance(record, ClockRecord):
             port.advance(min(t, port.horizon))
-        elif kind == "note" and record.get("what") == "evaluation":
-            about = record.get("about")
-            room.notes.append(
-                Note(
-                    t,
-                    str(record.get("seat", "")),
-                    str(record.get("text", "")),
-                    about if isinstance(about, dict) else {},
-                )
-            )
+        elif isinstance(record, NoteRecord) and record.what == "evaluation":
+            about = record.about.model_dump(mode="json", exclude_none=True) if record.about else {}
+            room.notes.append(Note(t, record.seat or "", record.text or "", about))
     if reopen:
         room.writer = JournalWriter.reopen(journal)
     room._minute = math.floor(port.now)
