@@ -18,11 +18,23 @@ STATUS = {
     "met": ("达成", "met"),
     "missed": ("未达成", "missed"),
     "pending": ("未到期", "pending"),
+    "undecided": ("推演内未定", "undecided in the drill"),
+    "untimed": ("预案未定时限", "no limit in the plan"),
     "not_yet": ("尚未适用", "not yet"),
     "not_applicable": ("不适用", "n/a"),
+    "beyond": ("超出推演时长", "beyond drill"),
     "beyond_model": ("超出推演时长", "beyond drill"),
 }
-STYLE = {"met": "green", "missed": "red", "pending": "yellow", "not_applicable": "dim", "beyond_model": "dim"}
+STYLE = {
+    "met": "green",
+    "missed": "red",
+    "pending": "yellow",
+    "undecided": "yellow",
+    "not_applicable": "dim",
+    "untimed": "dim",
+    "beyond": "dim",
+    "beyond_model": "dim",
+}
 
 OUTCOMES = {
     "peak_crowd": ("现场峰值人数", "peak crowd on site"),
@@ -52,25 +64,40 @@ def minutes(value: float | None) -> str:
     return f"{value:.0f}"
 
 
-def scorecard_table(card: Scorecard, lang: str, title: str = "") -> Table:
+def scorecard_table(
+    card: Scorecard, lang: str, title: str = "", plan: Any = None, wall_start: str | None = None
+) -> Table:
+    """The milestone table. With the plan and the scenario's wall-clock start, each
+    result reads as a person says it ("met 09:15 — 45 of 60 min after the first
+    report"): a moment as the time of day, a span from its named clock start."""
     zh = lang == "zh"
+    clocks = {m.id: str(m.clock) for _level, m in plan.all_milestones()} if plan is not None else {}
+    told = bool(clocks) and wall_start is not None
     table = Table(title=title or ("里程碑" if zh else "Milestones"), title_justify="left")
     for col in (
         ("级别" if zh else "level"),
         ("里程碑" if zh else "milestone"),
         ("时限(分)" if zh else "limit (min)"),
-        ("用时(分)" if zh else "took (min)"),
+        *(() if told else (("用时(分)" if zh else "took (min)"),)),
         ("结果" if zh else "result"),
     ):
         table.add_column(col)
     for m in card.milestones:
         limit = f"{m.deadline_min:g}" + ("*" if m.assumed else "")
+        style = STYLE.get(m.status, "")
+        if told and m.id in clocks:
+            assert wall_start is not None
+            result = milestone_result_text(
+                m.status, m.met_at, m.after_min, m.deadline_min, clocks[m.id], wall_start, lang
+            )
+            table.add_row(m.level or "–", m.label(lang), limit, f"[{style}]{result}[/]")
+            continue
         table.add_row(
             m.level or "–",
             m.label(lang),
             limit,
             "–" if m.after_min is None else str(ceil_min(m.after_min)),  # rounded up: 30.4 of 30 shows 31
-            f"[{STYLE.get(m.status, '')}]{status_text(m.status, lang)}[/]",
+            f"[{style}]{status_text(m.status, lang)}[/]",
         )
     table.caption = "* 预案未写明时限，按假设取值" if zh else "* no limit in the plan: an assumed value"
     return table
@@ -91,10 +118,12 @@ def outcome_table(outcomes: dict[str, Any], lang: str) -> Table:
     return table
 
 
-def print_scorecard(console, card: Scorecard, lang: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+def print_scorecard(  # type: ignore[no-untyped-def]
+    console, card: Scorecard, lang: str, heading: str, plan: Any = None, wall_start: str | None = None
+) -> None:
     """The heading line, the milestone table, the outcome figures and the tally."""
     console.print(heading)
-    console.print(scorecard_table(card, lang))
+    console.print(scorecard_table(card, lang, plan=plan, wall_start=wall_start))
     console.print(outcome_table(card.outcomes, lang))
     counts = card.counts()
     console.print(

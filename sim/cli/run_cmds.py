@@ -110,4 +110,4 @@ def run_cmd(
     heading = f"[bold]{scen.title.get(lang)}[/] · {plan.unit.get(lang)} · " + (
         f"种子 {seed} · 策略 {policy}" if lang == "zh" else f"seed {seed} · policy {policy}"
     )
-    print_scorecard(Console(), drill.scorecard(), lang, heading)
+    print_scorecard(Console(), drill.scorecard(), lang, heading, plan, scen.wall_start)
