@@ -101,7 +101,7 @@ def replay_cmd(
         if zh
         else f"seed {j.seed} · {len(j.decisions)} decisions"
     )
-    print_scorecard(console, drill.scorecard(), lang, heading)
+    print_scorecard(console, drill.scorecard(), lang, heading, drill.plan, drill.scenario.wall_start)
     if out.changes:
         console.print(
             "[bold yellow]"
