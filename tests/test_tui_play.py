@@ -170,6 +170,9 @@ async def test_play_group_visit_pick_to_debrief(
         await pilot.pause()
         assert debrief.log_path is not None and debrief.log_path.is_file()
         assert len(debrief.log_path.read_text(encoding="utf-8").splitlines()) == len(room.port.entries)
+        assert sorted(p.name for p in debrief.log_path.parent.iterdir() if p.name.startswith(".")) == [], (
+            "written whole through a temporary file that is renamed away"
+        )
 
         await pilot.press("q")
         await pilot.pause()

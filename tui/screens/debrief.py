@@ -225,15 +225,11 @@ class DebriefScreen(Screen[None]):
         base = self.room.journal_path or Path(f"{port.scenario.id}-{self.room.seed}.jsonl")
         path = base.with_name(base.name.removesuffix(".jsonl") + ".log.jsonl")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name("." + path.name + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                port.write_log(fh)
-                fh.flush()
-                import os
+            from sim.files import atomic_output
 
-                os.fsync(fh.fileno())
-            tmp.replace(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(path, "w") as fh:  # the project's one way to write a file whole
+                port.write_log(fh)
         except OSError as exc:
             self.notify(
                 markup=False, message=tr(self.lang, "note.save_failed", error=str(exc)), severity="error"
