@@ -14,9 +14,49 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .common import Cited, Dist, Id, Source, Strict, Text, dist_from_number
+from .milestone import (
+    LEVELS,
+    AlertStepDone,
+    BeyondModel,
+    Clock,
+    CrowdAndHeatDown,
+    HeadCountBelow,
+    IncidentFlag,
+    IncidentKind,
+    LevelName,
+    Measure,
+    Milestone,
+    OfficialOnSite,
+    ResponseStarted,
+    SolutionDrafted,
+    StatementPublished,
+    TeamOnSite,
+    TeamsAllOnDuty,
+    VenueOpen,
+    Where,
+)
 
-LEVELS = ("IV", "III", "II", "I")  # lowest to highest
-LevelName = Literal["IV", "III", "II", "I"]
+__all__ = [
+    "LEVELS",
+    "AlertStepDone",
+    "BeyondModel",
+    "Clock",
+    "CrowdAndHeatDown",
+    "HeadCountBelow",
+    "IncidentFlag",
+    "IncidentKind",
+    "LevelName",
+    "Measure",
+    "Milestone",
+    "OfficialOnSite",
+    "ResponseStarted",
+    "SolutionDrafted",
+    "StatementPublished",
+    "TeamOnSite",
+    "TeamsAllOnDuty",
+    "VenueOpen",
+    "Where",
+]
 
 
 class Duty(StrEnum):
@@ -187,121 +227,6 @@ Action = Annotated[
     CallInAction | SummonAction | OpenVenueAction | DispatchAction | IncidentAction | UnitAction,
     Field(discriminator="do"),
 ]
-
-
-# --- milestones -----------------------------------------------------------------
-
-
-class _Measure(Strict):
-    pass
-
-
-class AlertStepDone(_Measure):
-    kind: Literal["alert_step"]
-    step: Literal["screen", "verify", "decide"]
-
-
-class OfficialOnSite(_Measure):
-    kind: Literal["official_on_site"]
-    official: Id
-
-
-class TeamOnSite(_Measure):
-    """``people`` members of ``team`` at the incidents' location (all if omitted)."""
-
-    kind: Literal["team_on_site"]
-    team: Id
-    people: int | None = Field(default=None, ge=1)
-
-
-class TeamsAllOnDuty(_Measure):
-    kind: Literal["teams_all_on_duty"]
-    teams: list[Id] = Field(min_length=1)
-
-
-class VenueOpen(_Measure):
-    kind: Literal["venue_open"]
-    venue: Id
-
-
-class IncidentFlag(_Measure):
-    """Done for every incident it applies to."""
-
-    kind: Literal[
-        "reply_issued",
-        "package_signed",
-        "cordon_set",
-        "medical_standby",
-        "legal_aid_started",
-        "safe_resolution",
-    ]
-
-
-class StatementPublished(_Measure):
-    kind: Literal["statement_published"]
-
-
-class ResponseStarted(_Measure):
-    kind: Literal["response_started"]
-    level_at_least: LevelName = "IV"
-
-
-class HeadCountBelow(_Measure):
-    kind: Literal["head_count_below"]
-    people: int = Field(ge=1)
-
-
-class CrowdAndHeatDown(_Measure):
-    """Head count on site and online heat both below ``1 - fraction`` of their peaks."""
-
-    kind: Literal["crowd_and_heat_down"]
-    fraction: float = Field(gt=0, lt=1)
-
-
-class BeyondModel(_Measure):
-    """A limit measured in days, after the drill's horizon: listed, not simulated."""
-
-    kind: Literal["beyond_model"]
-    what: Text
-
-
-Measure = Annotated[
-    AlertStepDone
-    | OfficialOnSite
-    | TeamOnSite
-    | TeamsAllOnDuty
-    | VenueOpen
-    | IncidentFlag
-    | StatementPublished
-    | ResponseStarted
-    | HeadCountBelow
-    | CrowdAndHeatDown
-    | BeyondModel,
-    Field(discriminator="kind"),
-]
-
-# previous_step: the end of the preceding alert-chain step (per-step limits, 002 §四.4)
-Clock = Literal["first_report", "previous_step", "level_declared", "incident_start"]
-
-
-class Milestone(Cited):
-    id: Id
-    label: Text
-    measure: Measure
-    clock: Clock
-    deadline_min: float = Field(ge=-1440, le=60 * 24 * 60)
-
-    @model_validator(mode="after")
-    def _deadline_after_its_clock(self) -> Milestone:
-        # "staff in place 30 min before a booked visit" (000 §三(一)2) is the one
-        # limit that falls before its clock starts: only an incident's start,
-        # known in advance, can be counted back from
-        if self.deadline_min < 0 and self.clock != "incident_start":
-            raise ValueError(
-                f"deadline_min {self.deadline_min:g} is before its clock starts; a negative deadline "
-                "is only meaningful with clock: incident_start (e.g. in place 30 min before a booked visit)"
-            )
-        return self
 
 
 # --- roles: who takes which decision in a drill room ------------------------------
