@@ -83,7 +83,8 @@ def scorecard_table(
     ):
         table.add_column(col)
     for m in card.milestones:
-        limit = f"{m.deadline_min:g}" + ("*" if m.assumed else "")
+        limit = "–" if m.deadline_min == float("inf") else f"{m.deadline_min:g}"  # untimed: no limit
+        limit += "*" if m.assumed else ""
         style = STYLE.get(m.status, "")
         if told and m.id in clocks:
             assert wall_start is not None
@@ -201,6 +202,9 @@ def milestone_result_text(
     if met_at is not None and after is not None:
         at = wall_clock(start, met_at)
         n = ceil_min(after)
+        if deadline_min == float("inf"):  # untimed: done, never scored
+            span = span_text(after, clock, lang)
+            return f"{word}：{at}完成，{span}" if zh else f"{word} — done {at}, {span}"
         if zh:
             limit = (
                 f"时限 {deadline_min:g} 分钟"

@@ -190,7 +190,7 @@ def _noticed_at_once(drill: Drill) -> None:
         )
     for state in tracker(drill).states:  # no limit is met without being judged met
         if state.status == "pending" and state.clock_start is not None and w.now >= state.clock_start:
-            assert not tracker(drill).measures.holds(state.spec.measure), (w.now, state.id)
+            assert not tracker(drill).measures.holds(state.spec), (w.now, state.id)
 
 
 @pytest.mark.parametrize("case", SCENARIO_PLANS, ids=[f"{s}@{p}" for s, p in SCENARIO_PLANS])

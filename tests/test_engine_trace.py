@@ -152,16 +152,16 @@ def test_representatives_are_at_most_five():
 
 
 def test_a_head_count_limit_is_met_the_moment_the_last_expected_person_arrives():
-    """Fewer than 3 on site counts only once everyone expected is there. Three
-    people come over an hour and leave a minute later unanswered, so when the
-    last one arrives at most two are present: the limit is met right then, not
-    a minute later when somebody leaves."""
+    """Fewer than 4 counts only once everyone expected is there. Three people come
+    over an hour and leave a minute later unanswered; the count (on site plus those
+    who left unanswered) is below 4 from the first arrival, yet the limit is met only
+    when the last one arrives (or when the clock starts, at 9, if later)."""
     plan = plan_dict()
     plan["levels"]["IV"]["milestones"].append(
         {
             "id": "below_3",
-            "label": {"zh": "少于3人", "en": "fewer than 3"},
-            "measure": {"kind": "head_count_below", "people": 3},
+            "label": {"zh": "少于4人", "en": "fewer than 4"},
+            "measure": {"kind": "head_count_below", "people": 4},
             "clock": "level_declared",
             "deadline_min": 120,
             "assumed": True,

@@ -4,6 +4,10 @@ A measure either stays done once done (an alert step, an official on site, a
 reply issued: judged once, when its condition first holds) or is re-read as
 the drill goes (a head count below a number, the crowd and the heat down:
 these must hold at or after the clock's start).
+
+Every measure reads the incidents its milestone is about (``Scope``: the
+milestone's ``applies_to`` kinds at its ``where``), at their own places. The
+rules, measure by measure, are in sim/spec/milestone.py and docs/milestones.md.
 """
 
 from __future__ import annotations
@@ -11,30 +15,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..spec.plan import (
+from ..spec.milestone import (
     LEVELS,
     AlertStepDone,
     BeyondModel,
     CrowdAndHeatDown,
     HeadCountBelow,
     IncidentFlag,
+    IncidentKind,
     Measure,
     Milestone,
     OfficialOnSite,
     ResponseStarted,
+    SolutionDrafted,
     StatementPublished,
     TeamOnSite,
     TeamsAllOnDuty,
     VenueOpen,
+    Where,
 )
-from .individual import IndividualStatus
-from .staff import OfficialStatus
+from .individual import Individual, IndividualStatus
+from .log import Entry
+from .people import Crowd
+from .roster import SERVE
+from .staff import BASE, ON_DUTY, OfficialStatus
 
 if TYPE_CHECKING:
     from .heat import Topic
-    from .individual import Individual
-    from .people import Crowd
     from .world import World
+
+SiteIncident = Crowd | Individual
 
 # the attribute of an incident that records when each flag was done
 _FLAG = {
@@ -44,6 +54,10 @@ _FLAG = {
     "medical_standby": "medical_at",
     "legal_aid_started": "legal_at",
 }
+# one per place, not one per incident there (002 §五(二): one core zone, one medical post)
+_PER_PLACE = frozenset({"cordon_set", "medical_standby"})
+# tasks done at the incident itself (a liaison officer phoning the family is not there)
+AT_THE_INCIDENT = frozenset({"cordon", "standby", "negotiate", "legal"})
 
 
 def monotone(measure: Measure) -> bool:
@@ -73,8 +87,10 @@ def depends_on(measure: Measure) -> frozenset[str] | None:
         case AlertStepDone():
             return frozenset({"alert_step"})
         case OfficialOnSite():
-            return frozenset({"official_arrived"})
-        case TeamOnSite() | TeamsAllOnDuty():
+            return _STARTS_AND_ENDS | {"official_arrived"}
+        case TeamOnSite():
+            return None  # serving at the base starts with no entry of its own
+        case TeamsAllOnDuty():
             return frozenset({"team_arrived", "member_sent", "member_called"})
         case VenueOpen():
             return frozenset({"venue_opened"})
@@ -82,20 +98,14 @@ def depends_on(measure: Measure) -> frozenset[str] | None:
             return frozenset({"statement_published"})
         case ResponseStarted():
             return frozenset({"level_declared"})
+        case SolutionDrafted():
+            return _STARTS_AND_ENDS | {"package_drafted"}
         case IncidentFlag(kind="safe_resolution"):
             return frozenset({"individual_resolved", "self_harm"})
         case IncidentFlag(kind=kind):
-            return _STARTS_AND_ENDS | {_FLAG_EVENT[kind]}
+            return _STARTS_AND_ENDS | {kind}
     return None
 
-
-_FLAG_EVENT = {
-    "reply_issued": "reply_issued",
-    "package_signed": "package_signed",
-    "cordon_set": "cordon_set",
-    "medical_standby": "medical_standby",
-    "legal_aid_started": "legal_aid_started",
-}
 
 # what can start a milestone's clock, by clock
 CLOCK_DEPENDS: dict[str, frozenset[str]] = {
@@ -104,21 +114,68 @@ CLOCK_DEPENDS: dict[str, frozenset[str]] = {
     "level_declared": frozenset({"level_declared", "level_required"}),
 }
 
+_SITE_KINDS = {IncidentKind.group_visit: Crowd, IncidentKind.extreme_individual: Individual}
 
-def applicable(world: World, spec: Milestone) -> bool:
-    """Whether the scenario has what the milestone is about."""
+
+class Scope:
+    """The incidents one milestone is about: its ``applies_to`` kinds at its ``where``."""
+
+    def __init__(self, world: World, spec: Milestone):
+        self.w = world
+        self.spec = spec
+        kinds = spec.applies_to
+        self.scoped = kinds is not None or spec.where is not Where.anywhere
+        self.site_types: tuple[type, ...] = (
+            (Crowd, Individual) if kinds is None else tuple(_SITE_KINDS[k] for k in kinds if k in _SITE_KINDS)
+        )
+        self.topics = kinds is None or IncidentKind.online_topic in kinds
+
+    def takes(self, incident: SiteIncident) -> bool:
+        if not isinstance(incident, self.site_types):
+            return False
+        where = self.spec.where
+        if where is Where.base:
+            return incident.place == BASE
+        if where is Where.site:
+            return incident.place != BASE
+        return True
+
+    def all_site(self) -> list[SiteIncident]:
+        """Started or not (a booked visit is known before it starts)."""
+        return [i for i in self.w.site_incidents() if self.takes(i)]
+
+    def started(self) -> list[SiteIncident]:
+        return [i for i in self.w.site_incidents() if i.started and self.takes(i)]
+
+    def active(self) -> list[SiteIncident]:
+        return [i for i in self.w.active_site_incidents() if self.takes(i)]
+
+    def started_topics(self) -> list[Topic]:
+        return [t for t in self.w.online.topics.values() if t.started] if self.topics else []
+
+    def crowds(self) -> list[Crowd]:
+        return [c for c in self.w.groups.crowds.values() if self.takes(c)]
+
+    def individuals(self) -> list[Individual]:
+        return [i for i in self.w.individuals.all.values() if self.takes(i)]
+
+
+def applicable(world: World, spec: Milestone, scope: Scope) -> bool:
+    """Whether the drill has (so far) what the milestone is about."""
     measure = spec.measure
-    groups, individuals, topics = world.groups.crowds, world.individuals.all, world.online.topics
     match measure:
-        case IncidentFlag(kind="safe_resolution"):
-            return bool(individuals)
-        case IncidentFlag(kind="reply_issued"):
-            return bool(groups) or bool(individuals) or bool(topics)
-        case IncidentFlag(kind="package_signed") | HeadCountBelow() | CrowdAndHeatDown():
-            return bool(groups) or bool(individuals)
         case TeamOnSite() if spec.clock == "incident_start" and spec.deadline_min < 0:
-            return any(c.spec.scheduled for c in groups.values())
-    return True
+            # in place before a booked visit: known before it starts
+            return any(isinstance(c, Crowd) and c.spec.scheduled for c in scope.all_site())
+        case IncidentFlag(kind="safe_resolution"):
+            return any(isinstance(i, Individual) for i in scope.started())
+        case IncidentFlag(kind="reply_issued"):
+            return bool(scope.started()) or bool(scope.started_topics())
+        case IncidentFlag() | SolutionDrafted() | HeadCountBelow() | CrowdAndHeatDown():
+            return bool(scope.started())
+    if not scope.scoped:
+        return True
+    return bool(scope.started()) or bool(scope.started_topics())
 
 
 def failed_for_good(world: World, measure: Measure) -> bool:
@@ -129,34 +186,58 @@ def failed_for_good(world: World, measure: Measure) -> bool:
 
 
 class Measures:
-    """Whether a measure holds now. ``checker`` compiles one measure into a function
-    once; the incident lists several measures read are taken once per judgement
-    (``begin`` starts one)."""
+    """Whether a milestone's measure holds now. ``checker`` compiles one milestone
+    into a function once. Also keeps, from the log, when each incident started
+    and which have a drafted solution."""
 
     def __init__(self, world: World):
         self.w = world
-        self._incidents: tuple[list[Crowd | Individual], list[Crowd | Individual]] | None = None
+        self.started_at: dict[str, float] = {}
+        self.drafted: set[str] = set()
+        world.log.listen(self._on_entry)
+
+    def _on_entry(self, entry: Entry) -> None:
+        kind = entry.kind
+        if kind in ("group_started", "individual_started", "topic_started"):
+            self.started_at.setdefault(entry.subject, entry.t)
+        elif kind == "package_drafted":
+            self.drafted.add(entry.subject)
+
+    def holds(self, spec: Milestone) -> bool:
+        """Whether the milestone's measure holds now (a judgement of its own, for checks)."""
+        return self.checker(spec, Scope(self.w, spec))()
 
     def begin(self) -> None:
-        self._incidents = None
+        """A new judgement (kept for callers; every check reads the present state)."""
 
-    def holds(self, measure: Measure) -> bool:
-        """Whether ``measure`` holds now (a judgement of its own)."""
-        self.begin()
-        return self.checker(measure)()
+    def first_start(self, scope: Scope) -> float | None:
+        """When the first incident the milestone is about started (None: none yet)."""
+        ids = [i.id for i in scope.started()] + [t.id for t in scope.started_topics()]
+        times = [self.started_at[i] for i in ids if i in self.started_at]
+        return min(times) if times else None
 
-    def checker(self, measure: Measure) -> Callable[[], bool]:
+    def checker(self, spec: Milestone, scope: Scope) -> Callable[[], bool]:
         w = self.w
+        measure = spec.measure
         match measure:
             case AlertStepDone(step=step):
                 done = w.assessment.step_done
                 return lambda: step in done
             case OfficialOnSite(official=official):
                 state = w.roster.officials[official]
-                return lambda: state.status is OfficialStatus.PRESENT
+                present = OfficialStatus.PRESENT
+                return lambda: state.status is present and state.place in self._places(scope)
             case TeamOnSite(team=team_id, people=people):
                 team = w.roster.teams[team_id]
-                return lambda: len(team.at(w.main_place())) >= (people or len(team.members))
+                need = people or len(team.members)
+                if spec.clock == "incident_start" and spec.deadline_min < 0:
+                    # in place before a booked visit at the unit's own rooms: on duty there
+                    return lambda: any(
+                        len(team.at(c.place)) >= need
+                        for c in scope.all_site()
+                        if isinstance(c, Crowd) and c.spec.scheduled
+                    )
+                return lambda: any(self._members_at(team_id, inc) >= need for inc in scope.started())
             case TeamsAllOnDuty(teams=teams):
                 roster = w.roster.teams
                 return lambda: all(len(roster[t].on_duty()) >= len(roster[t].members) for t in teams)
@@ -171,56 +252,100 @@ class Measures:
                 floor = LEVELS.index(least)
                 return lambda: a.level is not None and LEVELS.index(a.level) >= floor
             case IncidentFlag(kind="safe_resolution"):
-                individuals = w.individuals.all
-                resolved = IndividualStatus.RESOLVED
-                return lambda: bool(individuals) and all(i.status is resolved for i in individuals.values())
+                return lambda: self._all_resolved(scope)
+            case IncidentFlag(kind=kind) if kind in _PER_PLACE:
+                flag = _FLAG[kind]
+                return lambda: self._per_place_done(scope, flag)
             case IncidentFlag(kind=kind):
                 flag, online_too = _FLAG[kind], kind == "reply_issued"
-                return lambda: self._flag_done(flag, online_too)
+                return lambda: self._flag_done(scope, flag, online_too)
+            case SolutionDrafted():
+                return lambda: self._drafted(scope)
             case HeadCountBelow(people=people):
-                groups = w.groups
                 return lambda: (
-                    self._any_started() and groups.pending_arrivals() == 0 and w.head_count() < people
+                    bool(scope.started()) and self._everyone_came(scope) and self._count(scope) < people
                 )
             case CrowdAndHeatDown(fraction=fraction):
                 keep = 1.0 - fraction
-                return lambda: self._down(keep)
+                return lambda: self._down(scope, keep)
             case BeyondModel():
                 return lambda: False
         raise AssertionError(measure)  # every measure kind is matched above
 
-    def _site(self) -> tuple[list[Crowd | Individual], list[Crowd | Individual]]:
-        if self._incidents is None:
-            w = self.w
-            self._incidents = ([i for i in w.site_incidents() if i.started], w.active_site_incidents())
-        return self._incidents
+    # --- places ---------------------------------------------------------------------
 
-    def _flag_done(self, flag: str, online_too: bool) -> bool:
+    def _places(self, scope: Scope) -> set[str]:
+        """Where the incidents are (the base when the milestone's incidents are online only)."""
+        places = {i.place for i in scope.started()}
+        return places or {BASE}
+
+    def _members_at(self, team_id: str, incident: SiteIncident) -> int:
+        """Members of the team at ``incident``: at a site, those there; at the base,
+        those working at it (its cordon, medical standby, negotiation or legal aid, or
+        serving a gathering's people at a reception channel)."""
+        members = self.w.roster.teams[team_id].members
+        if incident.place != BASE:
+            return sum(1 for m in members if m.place == incident.place and m.status in ON_DUTY)
+        suffix = f":{incident.id}"
+        serving = isinstance(incident, Crowd)
+        return sum(
+            1
+            for m in members
+            if m.place == BASE
+            and m.task is not None
+            and (
+                (m.task.endswith(suffix) and m.task.split(":", 1)[0] in AT_THE_INCIDENT)
+                or (serving and m.task == SERVE)
+            )
+        )
+
+    # --- per-incident flags ---------------------------------------------------------------
+
+    def _flag_done(self, scope: Scope, flag: str, online_too: bool) -> bool:
         """Done for at least one incident, and for every incident still active."""
-        started_sites, active_sites = self._site()
-        started: list[Crowd | Individual | Topic] = list(started_sites)
-        active: list[Crowd | Individual | Topic] = list(active_sites)
+        started: list[SiteIncident | Topic] = list(scope.started())
+        active: list[SiteIncident | Topic] = list(scope.active())
         if online_too:
             # an initial reply answers a grievance, on site or online
-            topics = [t for t in self.w.online.topics.values() if t.started]
+            topics = scope.started_topics()
             started += topics
             active += topics
         done = [i for i in started if getattr(i, flag, None) is not None]
         return bool(done) and all(getattr(i, flag, None) is not None for i in active)
 
-    def _any_started(self) -> bool:
-        w = self.w
-        return any(c.started for c in w.groups.crowds.values()) or any(
-            i.started for i in w.individuals.all.values()
-        )
+    def _per_place_done(self, scope: Scope, flag: str) -> bool:
+        """Done for at least one incident at every place with an active incident."""
+        started = scope.started()
+        done_at = {i.place for i in started if getattr(i, flag, None) is not None}
+        return bool(done_at) and all(i.place in done_at for i in scope.active())
 
-    def _down(self, keep: float) -> bool:
-        w = self.w
-        peak_people = sum(c.peak_on_site for c in w.groups.crowds.values())
-        people_ok = w.groups.pending_arrivals() == 0 and w.head_count() <= keep * peak_people
-        if w.individuals.any_active():
+    def _drafted(self, scope: Scope) -> bool:
+        drafted = self.drafted
+        return any(i.id in drafted for i in scope.started()) and all(i.id in drafted for i in scope.active())
+
+    def _all_resolved(self, scope: Scope) -> bool:
+        individuals = scope.individuals()
+        resolved = IndividualStatus.RESOLVED
+        return bool(individuals) and all(i.status is resolved for i in individuals)
+
+    # --- head counts -------------------------------------------------------------------
+
+    def _everyone_came(self, scope: Scope) -> bool:
+        return all(c.pending_arrivals == 0 for c in scope.crowds())
+
+    def _count(self, scope: Scope) -> int:
+        """People on site plus those who left unanswered (giving up is no success)."""
+        crowds = sum(c.on_site + c.left_unanswered for c in scope.crowds())
+        return crowds + sum(i.head_count() for i in scope.individuals())
+
+    def _down(self, scope: Scope, keep: float) -> bool:
+        crowds = scope.crowds()
+        peak_people = sum(c.peak_on_site for c in crowds)
+        counted = sum(c.on_site + c.left_unanswered for c in crowds)
+        people_ok = self._everyone_came(scope) and counted <= keep * peak_people
+        if any(i.active for i in scope.individuals()):
             people_ok = False
         heat_ok = all(
-            t.heat <= keep * t.peak_heat * (1 + 1e-9) for t in w.online.topics.values() if t.started
+            t.heat <= keep * t.peak_heat * (1 + 1e-9) for t in self.w.online.topics.values() if t.started
         )
         return people_ok and heat_ok

@@ -13,22 +13,34 @@ triggers held). The clock starts when the level was declared, or at the
 latest by when it should have been (triggers held + the alert chain's limits):
 a team that never declares still owes the plan its limits.
 
-What each kind of measure means is in ``measures``.
+What each kind of measure means is in ``measures``; the rules (place,
+applicability, one or many, attrition, ties, the calendar day, untimed and
+uncontrollable steps) in ``sim.spec.milestone`` and docs/milestones.md.
+
+A deadline is judged after everything else that happens at its minute (its
+event has a lower priority than every other event at the same time), so done
+at exactly the deadline is met. At the end of the drill a milestone still
+pending is logged ``milestone_undecided`` (censored at the drill's end).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from functools import partial
 
-from ..spec.plan import LEVELS, CrowdAndHeatDown, Milestone
+import simpy
+
+from ..spec.milestone import LEVELS, CrowdAndHeatDown, Milestone, TeamOnSite
 from .log import NARRATED, Entry
 from .measures import (
     _STARTS_AND_ENDS,
     CLOCK_DEPENDS,
     Measures,
+    Scope,
     applicable,
     depends_on,
     failed_for_good,
@@ -40,30 +52,63 @@ from .world import World
 class MilestoneStatus(StrEnum):
     MET = "met"
     MISSED = "missed"
-    PENDING = "pending"  # applies, deadline not reached
-    NOT_YET = "not_yet"  # not (yet) applicable
-    NOT_APPLICABLE = "not_applicable"
-    BEYOND = "beyond_model"
+    PENDING = "pending"  # applies, deadline not reached (a live drill only)
+    NOT_YET = "not_yet"  # not (yet) applicable (a live drill only)
+    UNDECIDED = "undecided"  # applied, not done, the drill ended before its deadline (censored)
+    NOT_APPLICABLE = "not_applicable"  # never applied: no such level, no incident it is about
+    BEYOND = "beyond_model"  # a limit in days, beyond the drill
+    UNTIMED = "untimed"  # the plan names the action without a time: done or not, never scored
 
 
-MET, MISSED, PENDING, NOT_YET, NOT_APPLICABLE, BEYOND = (
+MET, MISSED, PENDING, NOT_YET, UNDECIDED, NOT_APPLICABLE, BEYOND, UNTIMED = (
     MilestoneStatus.MET,
     MilestoneStatus.MISSED,
     MilestoneStatus.PENDING,
     MilestoneStatus.NOT_YET,
+    MilestoneStatus.UNDECIDED,
     MilestoneStatus.NOT_APPLICABLE,
     MilestoneStatus.BEYOND,
+    MilestoneStatus.UNTIMED,
 )
-SETTLED = frozenset({MET, MISSED, BEYOND, NOT_APPLICABLE})
+SETTLED = frozenset({MET, MISSED, BEYOND, NOT_APPLICABLE, UNDECIDED, UNTIMED})
+# SimPy's priorities are URGENT 0 and NORMAL 1: a deadline comes after every other
+# event at its minute (a statement finishing at exactly 120 min is on time)
+DEADLINE_PRIORITY = simpy.events.EventPriority(simpy.events.NORMAL + 1)
+DAY_MIN = 1440.0
+
+
+def after_everything(env: simpy.Environment, delay: float, callback: Callable[[], None]) -> None:
+    """Call ``callback`` ``delay`` minutes from now, after every other event of that minute."""
+    event = simpy.Event(env)
+    event._ok = True  # a timeout of its own priority: SimPy's Timeout does the same
+    event._value = None
+    event.callbacks.append(lambda _e: callback())
+    env.schedule(event, DEADLINE_PRIORITY, max(0.0, delay))
+
+
+def minute_of_day(wall_start: str) -> float:
+    """Minutes after midnight at which the drill's minute 0 falls (its wall clock)."""
+    t = datetime.fromisoformat(wall_start)
+    return t.hour * 60.0 + t.minute + t.second / 60.0
+
+
+def end_of_day(start: float, start_of_day_min: float) -> float:
+    """The drill minute at which the calendar day containing drill minute ``start`` ends."""
+    return (math.floor((start + start_of_day_min) / DAY_MIN) + 1) * DAY_MIN - start_of_day_min
+
+
 # narrated events after which the milestones are judged (not decisions: Drill.decide
 # judges them once applied; not the tracker's own entries)
-_JUDGE_AFTER = NARRATED - {"decision", "milestone_met", "milestone_missed"}
+_JUDGE_AFTER = NARRATED - {"decision", "milestone_met", "milestone_missed", "milestone_done"}
+# entries at which a clerk may start serving someone (no entry of its own)
+_SERVICE_STARTS = frozenset({"arrive", "registered", "left", "team_arrived", "member_released"})
 
 
 @dataclass(eq=False)
 class MilestoneState:
     spec: Milestone
     level: str | None
+    scope: Scope
     monotone: bool
     holds: Callable[[], bool]  # whether its measure holds now
     depends: frozenset[str] | None  # log kinds after which its measure may hold otherwise (None: any)
@@ -85,17 +130,21 @@ class Tracker:
         self.kernel = world.kernel
         self.env = world.kernel.env
         self.measures = Measures(world)
-        self.states = [
-            MilestoneState(
-                m,
-                level,
-                monotone(m.measure),
-                self.measures.checker(m.measure),
-                depends_on(m.measure),
-                None if m.clock not in CLOCK_DEPENDS else CLOCK_DEPENDS[m.clock] | _STARTS_AND_ENDS,
+        self._start_of_day = minute_of_day(world.scenario.wall_start)
+        self.states = []
+        for level, m in world.plan.all_milestones():
+            scope = Scope(world, m)
+            self.states.append(
+                MilestoneState(
+                    m,
+                    level,
+                    scope,
+                    monotone(m.measure),
+                    self.measures.checker(m, scope),
+                    depends_on(m.measure),
+                    None if m.clock not in CLOCK_DEPENDS else CLOCK_DEPENDS[m.clock] | _STARTS_AND_ENDS,
+                )
             )
-            for level, m in world.plan.all_milestones()
-        ]
         for state in self.states:
             if state.spec.measure.kind == "beyond_model":
                 state.status = BEYOND
@@ -105,6 +154,9 @@ class Tracker:
         # and clocks that start when a required level becomes overdue
         self._timed = [s for s in self.states if not s.monotone or s.spec.clock == "level_declared"]
         self._counted = [s for s in self.states if not s.monotone]
+        # members at the base are at an incident once they serve its people, which
+        # starts with no entry of its own: judged after the entries that can start it
+        self._serving = [s for s in self.states if isinstance(s.spec.measure, TeamOnSite)]
         self._open_cache: list[MilestoneState] | None = None
         self._seen: set[str] = set()  # kinds logged since the last judgement
         self._everything = True  # judge every open milestone next time (a decision, a deadline)
@@ -117,6 +169,8 @@ class Tracker:
         kind = entry.kind
         self._seen.add(kind)
         if kind in _JUDGE_AFTER:
+            self.kernel.soon(self.update)
+        elif kind in _SERVICE_STARTS and any(s.status not in SETTLED for s in self._serving):
             self.kernel.soon(self.update)
         elif kind == "left" or (kind == "arrive" and self.world.groups.pending == 0):
             # head counts changed: someone left, or the last expected person arrived
@@ -147,6 +201,15 @@ class Tracker:
     # --- clocks --------------------------------------------------------------------
 
     def _clock(self, state: MilestoneState) -> float | None:
+        """When the clock started (None: not yet); a scoped milestone's clock starts no
+        earlier than the first incident it is about."""
+        start = self._clock_event(state)
+        if start is None or not state.scope.scoped or state.spec.clock == "incident_start":
+            return start
+        first = self.measures.first_start(state.scope)
+        return None if first is None else max(start, first)
+
+    def _clock_event(self, state: MilestoneState) -> float | None:
         w = self.world
         a = w.assessment
         m = state.spec
@@ -167,10 +230,10 @@ class Tracker:
                 return max(previous, min(required_at.values()))
             return previous
         if m.clock == "incident_start":
-            starts = [i.spec.start_min for i in w.site_incidents()]
+            starts = [i.spec.start_min for i in state.scope.all_site()]
             if m.deadline_min < 0:
                 # a limit before the incident needs notice of it: scheduled visits only
-                starts = [c.spec.start_min for c in w.groups.crowds.values() if c.spec.scheduled]
+                starts = [c.spec.start_min for c in state.scope.crowds() if c.spec.scheduled]
             return min(starts) if starts else None
         # level_declared
         level = state.level or LEVELS[0]
@@ -222,7 +285,7 @@ class Tracker:
             if mono and state.cond_at is None and state.holds():
                 state.cond_at = now
             if state.status is NOT_YET:
-                if not applicable(self.world, state.spec):
+                if not applicable(self.world, state.spec, state.scope):
                     continue
                 start = self._clock(state)
                 if start is None:
@@ -231,7 +294,7 @@ class Tracker:
                         self._wake(self.world.levels.required_at[level] + self.allowance)
                     continue
                 state.clock_start = start
-                state.deadline = start + state.spec.deadline_min
+                state.deadline = self._deadline_of(state.spec, start)
                 state.status = PENDING
                 self.world.log.add(
                     now,
@@ -241,8 +304,8 @@ class Tracker:
                     deadline=state.deadline,
                     level=state.level or "",
                 )
-                if state.deadline > now:
-                    self.kernel.after(state.deadline - now, partial(self._deadline, state))
+                if state.deadline is not None and state.deadline > now:
+                    after_everything(self.env, state.deadline - now, partial(self._deadline, state))
             if state.status is not PENDING:
                 continue
             if mono:
@@ -261,6 +324,16 @@ class Tracker:
                 self._missed(state)
             elif isinstance(state.spec.measure, CrowdAndHeatDown):
                 self._wake(self._heat_down_at(state.spec.measure))
+
+    def _deadline_of(self, spec: Milestone, start: float) -> float | None:
+        """The deadline in drill minutes (None: untimed). The same day ends at the
+        calendar day's midnight in the drill's wall clock, at most deadline_min on."""
+        if spec.untimed:
+            return None
+        deadline = start + spec.deadline_min
+        if spec.same_day:
+            deadline = min(deadline, end_of_day(start, self._start_of_day))
+        return deadline
 
     @staticmethod
     def _may_change(state: MilestoneState, seen: set[str]) -> bool:
@@ -312,19 +385,20 @@ class Tracker:
         self.judge_all()
         if state.status is PENDING:
             self._missed(state)
+        self.kernel.disturb_all()
 
     def _met(self, state: MilestoneState, at: float) -> None:
-        assert state.deadline is not None and state.clock_start is not None
+        assert state.clock_start is not None
         self._settled += 1
         state.met_at = at
-        state.status = MET if at <= state.deadline + 1e-9 else MISSED
+        if state.deadline is None:
+            state.status = UNTIMED  # done; never scored against a limit
+            kind = "milestone_done"
+        else:
+            state.status = MET if at <= state.deadline + 1e-9 else MISSED
+            kind = "milestone_met" if state.status is MET else "milestone_missed"
         self.world.log.add(
-            self.env.now,
-            "milestone_met" if state.status is MET else "milestone_missed",
-            state.id,
-            at=at,
-            after_min=at - state.clock_start,
-            deadline=state.deadline,
+            self.env.now, kind, state.id, at=at, after_min=at - state.clock_start, deadline=state.deadline
         )
 
     def _late(self, state: MilestoneState) -> None:
@@ -345,7 +419,20 @@ class Tracker:
         self.world.log.add(self.env.now, "milestone_missed", state.id, deadline=state.deadline)
 
     def close(self) -> None:
-        """At the end of a drill: whatever never applied did not apply."""
+        """At the end of a drill: whatever never applied did not apply; a limit still
+        pending is undecided within the drill (logged, censored at the end); an untimed
+        action not done stays untimed (not done)."""
+        now = self.env.now
         for state in self.states:
             if state.status is NOT_YET:
                 state.status = NOT_APPLICABLE
+            elif state.status is PENDING:
+                state.status = UNTIMED if state.deadline is None else UNDECIDED
+                assert state.clock_start is not None
+                self.world.log.add(
+                    now,
+                    "milestone_undecided" if state.deadline is not None else "milestone_not_done",
+                    state.id,
+                    after_min=now - state.clock_start,
+                    deadline=state.deadline,
+                )

@@ -1,8 +1,13 @@
 """The scorecard of a drill, computed from its event log alone.
 
-Each milestone is met at minute m, missed against its deadline, pending (its
-deadline falls after the drill ended), not applicable (the level never
-required it), or beyond the model (a limit in days). Outcome figures (peak
+Each milestone is met at minute m, missed against its deadline, undecided
+(applied, not done, its deadline after the drill ended: censored at the
+drill's end, never met, never dropped), not applicable (its level never
+arose, or no incident it is about), beyond the model (a limit in days), or
+untimed (the plan gives no time: done at minute m or not done, never scored).
+A live drill also shows pending (applies, not yet due) and not yet. Whether a
+milestone is the team's to influence (``controllable``) is carried from the
+plan. Outcome figures (peak
 crowd, peak heat, escalations, injuries, people who left unanswered, claims
 registered) are counted from the same log.
 """
@@ -15,7 +20,17 @@ from typing import Any
 
 from ..spec.plan import Plan
 from .log import Entry
-from .milestones import BEYOND, MET, MISSED, NOT_APPLICABLE, NOT_YET, PENDING, MilestoneStatus
+from .milestones import (
+    BEYOND,
+    MET,
+    MISSED,
+    NOT_APPLICABLE,
+    NOT_YET,
+    PENDING,
+    UNDECIDED,
+    UNTIMED,
+    MilestoneStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -29,9 +44,11 @@ class MilestoneResult:
     deadline: float | None
     met_at: float | None
     after_min: float | None  # minutes from the clock's start to being met
-    deadline_min: float
+    deadline_min: float  # infinite for an untimed milestone
     source: str | None
     assumed: bool
+    controllable: bool = True  # False: the system's step, never the team's nor advice
+    censored_after_min: float | None = None  # undecided: minutes from the clock's start to the drill's end
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -43,7 +60,7 @@ class Scorecard:
     outcomes: dict[str, Any]
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {MET: 0, MISSED: 0, PENDING: 0, NOT_APPLICABLE: 0, BEYOND: 0}
+        out: dict[str, int] = {MET: 0, MISSED: 0, UNDECIDED: 0, NOT_APPLICABLE: 0, BEYOND: 0, UNTIMED: 0}
         for m in self.milestones:
             out[m.status] = out.get(m.status, 0) + 1
         return out
@@ -123,6 +140,9 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
     met: dict[str, Entry] = {}
     missed: dict[str, Entry] = {}
     late: dict[str, Entry] = {}
+    undecided: dict[str, Entry] = {}
+    done: dict[str, Entry] = {}
+    ended: float | None = None
     for e in entries:
         if e.kind == "milestone_applies":
             applies[e.subject] = e
@@ -132,24 +152,40 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
             missed[e.subject] = e
         elif e.kind == "milestone_late":
             late[e.subject] = e
+        elif e.kind == "milestone_undecided":
+            undecided[e.subject] = e
+            ended = e.t
+        elif e.kind == "milestone_done":
+            done[e.subject] = e
     results = []
     for level, m in plan.all_milestones():
         a = applies.get(m.id)
-        met_at = after = None
+        met_at = after = censored = None
         if m.measure.kind == "beyond_model":
             status = BEYOND
         elif a is None:
             status = NOT_APPLICABLE if finished else NOT_YET
+        elif m.untimed:
+            status = UNTIMED if finished or m.id in done else PENDING
+            if m.id in done:
+                met_at = done[m.id].data["at"]
+                after = done[m.id].data["after_min"]
         elif m.id in met:
             status = MET
             met_at = met[m.id].data["at"]
             after = met[m.id].data["after_min"]
         elif m.id in missed:
             status = MISSED
-            done = missed[m.id] if "at" in missed[m.id].data else late.get(m.id)
-            if done is not None:  # met, but after the deadline
-                met_at = done.data["at"]
-                after = done.data["after_min"]
+            late_at = missed[m.id] if "at" in missed[m.id].data else late.get(m.id)
+            if late_at is not None:  # met, but after the deadline
+                met_at = late_at.data["at"]
+                after = late_at.data["after_min"]
+        elif m.id in undecided or finished:
+            status = UNDECIDED
+            end = (
+                undecided[m.id].t if m.id in undecided else (ended if ended is not None else _last_t(entries))
+            )
+            censored = end - a.data["clock_start"]
         else:
             status = PENDING
         results.append(
@@ -166,6 +202,12 @@ def scorecard_from(plan: Plan, entries: list[Entry], finished: bool) -> Scorecar
                 deadline_min=m.deadline_min,
                 source=m.source,
                 assumed=m.assumed,
+                controllable=m.controllable,
+                censored_after_min=censored,
             )
         )
     return Scorecard(tuple(results), outcomes_from(entries))
+
+
+def _last_t(entries: list[Entry]) -> float:
+    return entries[-1].t if entries else 0.0
