@@ -142,6 +142,9 @@ SEED_TIME_LIMITS = [
     # 002 §五(二): level III
     Limit("city", "III", "package_signed", 360, "package solution signed on site"),
     Limit("city", "III", "crowd_and_heat_down", 720, "crowd and online heat both halved"),
+    # 002 §三: the policy task force's solution and logistics' delivery to the front
+    Limit("city", "III", "solution_drafted", 1440, "policy task force's workable solution within 24 h"),
+    Limit("city", "III", "teams_all_on_duty", 120, "logistics can deliver to the front within 2 h"),
     # 000: a generic unit
     Limit("unit", None, "team_on_site", -30, "staff in place 30 min before a booked reception"),
     Limit("unit", None, "beyond_model", 30 * 1440, "claims needing coordination closed in 30 days"),
@@ -156,14 +159,16 @@ SEED_TIME_LIMITS = [
     Limit("town", None, "team_on_site", 40, "task force at a district-level incident within 40 min"),
 ]
 
-# Limits a seed sets without a number: present, and marked as assumed.
+# Actions a seed names without a time: present, either untimed (recorded, never
+# scored) or with a deadline marked as assumed.
 SEED_UNTIMED_LIMITS = [
     Limit("city", "III", "teams_all_on_duty", 0, "whole front joint team on duty"),
     Limit("city", "III", "venue_open", 0, "emergency reception hall B opened"),
     Limit("city", "III", "cordon_set", 0, "core zone half-closed"),
     Limit("city", "III", "medical_standby", 0, "medical post on site"),
     Limit("city", "III", "team_on_site", 0, "psychologist with the team"),
-    Limit("city", "II", "legal_aid_started", 0, "lawyers on site for legal aid"),
+    Limit("city", "II", "teams_all_on_duty", 0, "lawyers' team in post for legal aid"),
+    Limit("city", "II", "beyond_model", 0, "double barriers at the gate; buses skip the stop"),
     Limit("coal-mine", None, "team_on_site", 0, "vehicles and guards in the shortest time"),
 ]
 
@@ -190,11 +195,12 @@ def test_every_seed_time_limit_is_a_milestone_of_its_plan(limit):
 
 
 @pytest.mark.parametrize("limit", SEED_UNTIMED_LIMITS, ids=lambda lim: f"{lim.plan}-{lim.what}")
-def test_seed_limits_without_a_number_are_assumed_milestones(limit):
-    """Where a seed sets a limit but no time, the plan has the milestone with an assumed deadline."""
+def test_seed_limits_without_a_number_are_untimed_or_assumed_milestones(limit):
+    """Where a seed names an action but no time, the plan has the milestone, untimed
+    (never scored) or with a deadline marked as assumed, never an invented one."""
     found = [m for m in _milestones(limit.plan, limit.level) if m.measure.kind == limit.measure]
     assert found
-    assert all(m.assumed and m.reason for m in found)
+    assert all(m.untimed or (m.assumed and m.reason) for m in found)
 
 
 def test_the_30_minute_preparation_runs_before_the_group_arrives():
