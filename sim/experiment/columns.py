@@ -30,6 +30,7 @@ _ENGINE_STATUS = {
     "met": "met",
     "missed": "missed",
     "pending": "undecided",
+    "undecided": "undecided",  # model version 4: the engine says so itself at the end
     "not_applicable": "not_applicable",
 }
 
