@@ -9,14 +9,23 @@ behaviour really changes, in either direction, not by bad luck of a seed:
 
 | rate | expected | band | a change caught with >= 90 % power |
 |---|---|---|---|
-| leader on site within 30 min, plan policy | 0.7565 | +-0.105 | 15 points |
-| crowd below 10 within 4 h, plan policy | 0.9885 | +-0.026 | 6 points down |
-| the same with one receptionist, no call-in | 0.0325 | +-0.043 | 9 points up |
+| leader on site within 30 min, plan policy | 0.772 | +-0.102 | 15 points |
+| crowd below 10 within 4 h, plan policy | 0.9515 | +-0.052 | 9 points down |
+| the same with one receptionist, no call-in | 0 of 2,000 | at most 2 of 200 | 3 points up |
 
 (Power: the observed rate's own standard error at the shifted value, e.g.
-sqrt(0.93 x 0.07 / 200) = 0.018 for the second, gives z = (0.0585 - 0.026) /
-0.018 = 1.8, 96 %.) When a model change (issue 11) moves a rate on purpose,
+sqrt(0.8615 x 0.1385 / 200) = 0.024 for the second, gives z = (0.09 - 0.052) /
+0.024 = 1.6, 94 %.) When a model change (issue 11) moves a rate on purpose,
 re-measure the expected value the same way and say so.
+
+Model version 4 (issue 11: people who leave unanswered count against a head
+count) moved the two head-count rates; they were re-measured over seeds
+200-2,199 (also disjoint from the test's): 1,544 / 2,000 for the leader, 1,903 /
+2,000 below 10, and 0 / 2,000 with one receptionist. A rate measured at 0 has no
+standard error to band with, so that test takes the rule-of-three bound instead:
+the true rate is at most 3 / 2,000 = 0.0015 (95 %), and then 3 or more met of 200
+has probability 1 - e^-0.3 (1 + 0.3 + 0.045) = 0.36 %; a rise to 2 % gives 3 or
+more with probability 1 - e^-4 (1 + 4 + 8) = 76 %, to 3 % with 94 %.
 """
 
 from __future__ import annotations
@@ -53,17 +62,19 @@ def city_plan_runs() -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_plan_policy_gets_the_leader_there_within_30_minutes_at_its_rate(city_plan_runs):
-    assert_rate(city_plan_runs, "leader_30", 0.7565)
+    assert_rate(city_plan_runs, "leader_30", 0.772)
 
 
 def test_plan_policy_brings_the_crowd_below_10_within_4_hours_at_its_rate(city_plan_runs):
-    assert_rate(city_plan_runs, "crowd_below_10_240", 0.9885)
+    assert_rate(city_plan_runs, "crowd_below_10_240", 0.9515)
 
 
 def test_one_receptionist_and_no_call_in_miss_the_4_hour_limit_at_its_rate():
     cut = {"teams.reception.on_duty": 1, "teams.reception.size": 1}
     results = [run("city", "group-visit-50", cut, s, "plan") for s in SEEDS]
-    assert_rate(results, "crowd_below_10_240", 0.0325)
+    met = [r["met_crowd_below_10_240"] for r in results]
+    assert None not in met, "every run must decide the milestone"
+    assert sum(met) <= 2, sum(met)  # measured 0 of 2,000: see the module's docstring
 
 
 def missed_count(result: dict) -> int:
