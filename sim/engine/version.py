@@ -9,6 +9,11 @@ so instead of silently showing other results than the trainees saw.
 3: engine v2: member movements in the log; facilitator actions logged as such; a package
    signed on the signatory's arrival; alert steps and the plan policy woken by events
    instead of polls.
+4: milestone semantics (issue 11): head counts count people who left unanswered; a
+   milestone applies only to the incidents it is about, "on site" is the incident's own
+   place, the cordon and medical post are one per place; a deadline is judged after
+   everything else at its minute (a tie is met); "the same day" is the calendar day;
+   untimed actions and undecided limits are logged (milestone_done, milestone_undecided).
 """
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
