@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .calibration import CalibrationTarget
 from .common import (
     WALL_TIME_PATTERN,
     Cited,
@@ -228,6 +229,8 @@ class Scenario(Strict):
     purpose: Text | None = None  # what the scenario is for: what a unit rehearses with it
     incidents: list[Incident] = Field(min_length=1, max_length=MAX_INCIDENTS)
     injects: list[Inject] = Field(default_factory=list)
+    # figures the seeds state about behaviour, with what the model measures (sim.calibration)
+    calibration: list[CalibrationTarget] = Field(default_factory=list, max_length=32)
 
     @field_validator("wall_start")
     @classmethod
@@ -246,6 +249,7 @@ class Scenario(Strict):
             raise ValueError("first_report_min must fall before horizon_min")
         for incident in self.incidents:
             self._posts_within_ceiling(incident)
+        self._targets_name_incidents()
         has_group = any(isinstance(i, GroupVisit) for i in self.incidents)
         for incident in self.incidents:
             if isinstance(incident, OnlineTopic) and incident.copycat is not None:
@@ -254,6 +258,18 @@ class Scenario(Strict):
                         f"{incident.id}: copycat needs a behaviour block when the scenario has no group visit"
                     )
         return self
+
+    def _targets_name_incidents(self) -> None:
+        kinds = {i.id: i.kind for i in self.incidents}
+        seen: set[str] = set()
+        for target in self.calibration:
+            if target.id in seen:
+                raise ValueError(f"calibration ids repeat: {target.id}")
+            seen.add(target.id)
+            named = getattr(target, "incident", None) or getattr(target, "topic", None)
+            want = "online_topic" if hasattr(target, "topic") else "group_visit"
+            if named is not None and kinds.get(named) != want:
+                raise ValueError(f"calibration {target.id}: {named!r} is not a {want} of this scenario")
 
     def _posts_within_ceiling(self, incident: GroupVisit | ExtremeIndividual | OnlineTopic) -> None:
         """Each post is an event of the model: refuse a topic (or a livestream)
