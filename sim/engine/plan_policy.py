@@ -120,6 +120,7 @@ class PlanPolicy:
         self._fired_teams: set[str] = set()
         self._moved: set[str] = set()  # teams its own dispatches moved since the last look
         self._sent_away: dict[tuple[str, str], int] = {}  # receptionists sent to a group at a site
+        self._sent_decisions: list[D.Decision] = []
         self._changed = True  # news other than staff since the last look
         self._seen: dict[str, TeamFacts] = {}  # the wanted teams as they were at the last look
         self._crowd_news = False
@@ -187,6 +188,8 @@ class PlanPolicy:
             if not isinstance(decision, D.DeclareLevel | D.MoveGroup):
                 self.done.add(id(decision))
             if isinstance(decision, D.Dispatch):
+                key = (decision.team, decision.to)
+                self._sent_away[key] = self._sent_away.get(key, 0) + decision.people
                 self._moved.add(decision.team)  # its members moved: what waits for them may go now
         else:
             waits = getattr(outcome.reason, "waits", None)
@@ -369,9 +372,10 @@ class PlanPolicy:
                 continue
             self._wanted.add((team_id, None))  # until enough are sent
             idle = min(want, team.idle_at.get(BASE, 0))
-            if idle:
-                self._sent_away[(team_id, crowd.id)] = self._sent_away.get((team_id, crowd.id), 0) + idle
-                out.append(self._make(D.Dispatch, team_id, idle, crowd.id))
+            if idle:  # a fresh decision each time: sending one more later is not a repeat
+                fresh = D.Dispatch(team_id, idle, crowd.id)
+                self._sent_decisions.append(fresh)  # kept, so its id (how decisions are known) stays its own
+                out.append(fresh)
 
     def _venues_now(self, view: View) -> list[VenueFacts]:
         if self._venues is None:
