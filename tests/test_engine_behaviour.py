@@ -10,13 +10,19 @@ behaviour really changes, in either direction, not by bad luck of a seed:
 | rate | expected | band | a change caught with >= 90 % power |
 |---|---|---|---|
 | leader on site within 30 min, plan policy | 0.7565 | +-0.105 | 15 points |
-| crowd below 10 within 4 h, plan policy | 0.9885 | +-0.026 | 6 points down |
-| the same with one receptionist, no call-in | 0.0325 | +-0.043 | 9 points up |
+| crowd below 10 within 4 h, plan policy | 1.0000 | +-0 (all 200) | 2 points down |
+| the same with one receptionist, no call-in | 0.6010 | +-0.120 | 17 points |
 
 (Power: the observed rate's own standard error at the shifted value, e.g.
-sqrt(0.93 x 0.07 / 200) = 0.018 for the second, gives z = (0.0585 - 0.026) /
-0.018 = 1.8, 96 %.) When a model change (issue 11) moves a rate on purpose,
-re-measure the expected value the same way and say so.
+sqrt(0.43 x 0.57 / 200) = 0.035 for the third, gives z = (0.17 - 0.12) /
+0.035 = 1.4, 92 %; for the second, a true rate of 0.98 shows at least one miss
+in 200 seeds with probability 1 - 0.98^200 = 98 %.) When a model change (issue
+11) moves a rate on purpose, re-measure the expected value the same way and say
+so. Re-measured for the departure by being received and answered
+(model-calibration): the plan's 4-hour rate went from 0.9885 to 1.0 and the
+one-receptionist rate from 0.0325 to 0.601 - with leaving tied to being
+received, most of a group left unserved gives up and goes unanswered, which
+this head count (people on site only) does not count against the limit.
 """
 
 from __future__ import annotations
@@ -57,13 +63,13 @@ def test_plan_policy_gets_the_leader_there_within_30_minutes_at_its_rate(city_pl
 
 
 def test_plan_policy_brings_the_crowd_below_10_within_4_hours_at_its_rate(city_plan_runs):
-    assert_rate(city_plan_runs, "crowd_below_10_240", 0.9885)
+    assert_rate(city_plan_runs, "crowd_below_10_240", 1.0)
 
 
 def test_one_receptionist_and_no_call_in_miss_the_4_hour_limit_at_its_rate():
     cut = {"teams.reception.on_duty": 1, "teams.reception.size": 1}
     results = [run("city", "group-visit-50", cut, s, "plan") for s in SEEDS]
-    assert_rate(results, "crowd_below_10_240", 0.0325)
+    assert_rate(results, "crowd_below_10_240", 0.601)
 
 
 def missed_count(result: dict) -> int:
