@@ -196,7 +196,7 @@ def behaviour(**over: Any) -> dict[str, Any]:
         "family_drop": 0.0,
         "legal_aid_calm_per_hour": 0.0,
         "patience_min": fixed(100000),
-        "answered_leave_per_hour": 0.0,
+        "answered_leave_min": fixed(100000),
         "helped_leave_per_hour": 0.0,
         "escalation_agitation": 0.9,
         "escalation_per_hour": 0.0,

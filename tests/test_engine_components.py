@@ -46,8 +46,8 @@ def test_the_roster_logs_a_call_in_from_the_call_to_the_arrival():
 
 def test_a_task_other_than_serving_is_logged_from_start_to_release():
     """A cordon takes two order members at the group's place; they are released when
-    the group has gone: two of the three leave unanswered at their 5-minute patience,
-    the third once the clerk has served them at 10."""
+    the group has gone: two of the three, still queueing, leave unanswered at their
+    5-minute patience; the third, received at 10, waits 5 minutes more for a reply."""
     plan = plan_dict()
     plan["teams"]["order"]["on_duty_people"] = 2
     drill = Drill(*make(plan, scenario_dict(patience_min={"dist": "fixed", "value": 5})), seed=1)
@@ -57,9 +57,9 @@ def test_a_task_other_than_serving_is_logged_from_start_to_release():
     assert trace(drill, {"member_tasked", "member_released", "group_dispersed"}) == [
         (1.0, "member_tasked", "order"),
         (1.0, "member_tasked", "order"),
-        (10.0, "group_dispersed", "g"),
-        (10.0, "member_released", "order"),
-        (10.0, "member_released", "order"),
+        (15.0, "group_dispersed", "g"),
+        (15.0, "member_released", "order"),
+        (15.0, "member_released", "order"),
     ]
     tasked = [e.data for e in drill.log if e.kind == "member_tasked"]
     assert tasked == [

@@ -103,6 +103,7 @@ def _topic(base: float, excitation: float, decay: float) -> Topic:
                 "excitation": excitation,
                 "kernel_decay_per_hour": decay,
                 "heat_per_event": 1,
+                "reach_per_event": 1,
                 "heat_decay_per_hour": 0.1,
                 "statement_excitation_factor": 0.5,
                 "statement_base_factor": 0.5,
@@ -183,16 +184,22 @@ def test_an_escalation_ends_exactly_when_its_time_is_up():
     assert events[1] == (round(events[0][0] + 20, 6), "escalation_ended")
 
 
-def test_answered_people_leave_one_by_one_at_the_rate_their_calm_allows():
-    """Replied-to and registered, with agitation held at 0 (calm 1) and a leave
-    rate of 6 an hour each: the 40 departures of 40 people are the order
-    statistics of 40 exponentials with mean 10 minutes, so the last one comes,
-    on average over 60 seeds, near 10 * H(40) = 42.8 minutes."""
+def test_answered_people_leave_each_after_their_own_going_home_time():
+    """Registered, then replied to: each of 40 people leaves after their own
+    going-home time, exponential with mean 10 minutes, counted from the reply
+    (the later of the two). The 40 departures are the order statistics of 40
+    exponentials, so the last one comes, on average over 60 seeds, near
+    10 * H(40) = 42.8 minutes."""
     lasts = []
     for seed in range(60):
         plan, scenario = make(
             plan_dict(reception_on_duty=40, reception_size=40),
-            scenario_dict(size=40, horizon=600, initial_agitation=0.0, answered_leave_per_hour=6.0),
+            scenario_dict(
+                size=40,
+                horizon=600,
+                initial_agitation=0.0,
+                answered_leave_min={"dist": "exponential", "mean": 10},
+            ),
         )
         drill = Drill(plan, scenario, seed=seed)
         drill.advance(0)

@@ -169,7 +169,6 @@ def _planned_from_present_state(w) -> None:  # type: ignore[no-untyped-def]
         assert crowd.mood.slope == slope_per_min(situation.slope_per_hour(b)), (w.now, crowd.id)
         assert crowd.mood.hazards == {
             "escalation": situation.escalation_hazard(b),
-            "answered": situation.answered_hazard(b),
             "helped": situation.helped_hazard(b),
         }, (w.now, crowd.id)
     for ind in w.individuals.all.values():

@@ -130,13 +130,15 @@ def test_people_outdoors_are_not_received_until_brought_in():
 
 
 def test_impatient_unanswered_people_leave_at_their_patience():
-    """Patience 25 min, one clerk, 10 min each, and no reply: at 25 the two registered
-    leave unanswered; the third, in service then, goes as soon as served at 30."""
+    """Patience 25 min, one clerk, 10 min each, and no reply. Waiting to be received,
+    nobody's patience runs out (the last is taken into service at 20); once received
+    (at 10, 20 and 30) each waits their patience again for the reply, and goes
+    unanswered at 35, 45 and 55."""
     plan, scenario = make(plan_dict(), scenario_dict(patience_min={"dist": "fixed", "value": 25}))
     drill = Drill(plan, scenario, seed=1)
     drill.advance(60)
     left = [(e.t, e.data["reason"], e.data["n"]) for e in drill.log if e.kind == "left"]
-    assert left == [(25.0, "unanswered", 1), (25.0, "unanswered", 1), (30.0, "unanswered", 1)]
+    assert left == [(35.0, "unanswered", 1), (45.0, "unanswered", 1), (55.0, "unanswered", 1)]
     assert drill.snapshot().head_count == 0
 
 

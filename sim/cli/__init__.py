@@ -15,7 +15,15 @@ _register_spec(main_group)
 # One module per command group, each with ``register(group)``; a module not
 # written yet is skipped, so a new group (``model_cmds``: calibrate,
 # sensitivity) is added by adding its file alone.
-COMMAND_MODULES = ("run_cmds", "play_cmds", "research_cmds", "aar_cmds", "room_cmds", "model_cmds")
+COMMAND_MODULES = (
+    "run_cmds",
+    "play_cmds",
+    "research_cmds",
+    "aar_cmds",
+    "room_cmds",
+    "model_cmds",
+    "calibrate_cmds",
+)
 
 for _name in COMMAND_MODULES:
     try:

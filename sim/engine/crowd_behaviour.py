@@ -1,8 +1,9 @@
 """What a crowd does between events: its agitation line and its hazards.
 
 Behaviour has no time step. A present crowd's agitation moves in a straight
-line whose slope, with the hazards of an escalation, of an answered person
-leaving and of a person helped to leave, follows from its ``CrowdSituation``.
+line whose slope, with the hazards of an escalation and of a person helped to
+leave, follows from its ``CrowdSituation``. (An answered person leaves on a
+timer of their own, set by ``GroupVisits.answered``: not a hazard.)
 Whatever changes the situation touches the crowd (an arrival, a service, a
 departure, staff or an official arriving at its place, a decision); once the
 event is complete the crowd is re-planned (its next behaviour event
@@ -24,7 +25,7 @@ from .people import Crowd, PersonState
 if TYPE_CHECKING:
     from .group_visit import GroupVisits
 
-BUDGETS = ("escalation", "answered", "helped")
+BUDGETS = ("escalation", "helped")
 
 
 class _Replan:
@@ -103,7 +104,6 @@ class CrowdBehaviour:
         mood.slope = slope_per_min(situation.slope_per_hour(b))
         mood.hazards = {
             "escalation": situation.escalation_hazard(b),
-            "answered": situation.answered_hazard(b),
             "helped": situation.helped_hazard(b),
         }
         best, kind = INF, ""
@@ -131,15 +131,6 @@ class CrowdBehaviour:
             # blocking a gate or a road, pushing at the entrance
             crowd.mood.redraw(kind, float(rng.exponential()))
             self._escalate(crowd, rng)
-        elif kind == "answered":
-            # the answered are alike: the longest-waiting of them goes
-            crowd.mood.redraw(kind, float(rng.exponential()))
-            registered, reps = len(crowd.registered), len(crowd.reps)
-            if registered or reps:
-                from_registered = not reps or (
-                    registered > 0 and rng.random() * (registered + reps) < registered
-                )
-                groups.leave(crowd, [crowd.registered[0] if from_registered else crowd.reps[0]], "answered")
         elif kind == "helped":
             # with representatives chosen, staff help the latest comers leave
             crowd.mood.redraw(kind, float(rng.exponential()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..spec.plan import Plan
@@ -126,17 +127,48 @@ class GroupVisits:
         self.log.add(now, "arrive", crowd.id, on_site=crowd.on_site)
         self.touch(crowd)
         self.reception.fill(crowd)
-        self.kernel.at(person.arrival + person.patience, lambda: self._patience_over(crowd, person))
+        self.kernel.at(person.arrival + person.patience, partial(self._patience_over, crowd, person))
         # a level can become due only when the head count reaches a trigger's
         # number, or a group (perhaps one that means to escalate) appears
         if crowd.on_site == 1 or self.levels.head_count() in self.levels.head_thresholds:
             self.levels.check()
 
     def _patience_over(self, crowd: Crowd, person: Person) -> None:
+        """A person's patience is over: unanswered if still waiting to be received,
+        or received (patience then runs afresh from the reception) with no reply."""
         state = person.state
-        unanswered = state is OUTSIDE or state is QUEUED or (state is REGISTERED and crowd.reply_at is None)
-        if unanswered:
+        if state is OUTSIDE or state is QUEUED:
             self.leave(crowd, [person], "unanswered")
+        elif state is REGISTERED and crowd.reply_at is None:
+            received = person.received_at
+            if received is not None and self.env.now >= received + person.patience:
+                self.leave(crowd, [person], "unanswered")
+
+    def received(self, crowd: Crowd, person: Person) -> None:
+        """``person``'s claim is registered: answered at once if the group has its
+        reply, else they wait for it, with their patience running afresh."""
+        now = self.env.now
+        person.received_at = now
+        if crowd.reply_at is not None:
+            self.answered(crowd, [person])
+        else:
+            self.kernel.at(now + person.patience, partial(self._patience_over, crowd, person))
+
+    def answered(self, crowd: Crowd, people: list[Person]) -> None:
+        """``people`` are received (claim registered, or representatives) and the
+        group has its initial reply: each goes after their own going-home time.
+        Called whichever comes second, the reception or the reply."""
+        now = self.env.now
+        for person in people:
+            self.kernel.at(now + person.going, partial(self._going, crowd, person))
+
+    def replied(self, crowd: Crowd) -> None:
+        """The initial reply is issued: whoever is already received is answered."""
+        self.answered(crowd, [*crowd.registered, *crowd.reps])
+
+    def _going(self, crowd: Crowd, person: Person) -> None:
+        if person.state is REGISTERED or person.state is REP:
+            self.leave(crowd, [person], "answered")
 
     def leave(
         self, crowd: Crowd, people: list[Person], reason: str, state: PersonState = PersonState.LEFT
@@ -230,6 +262,8 @@ class GroupVisits:
             n=len(reps),
             room=room.id if room else crowd.place,
         )
+        if crowd.reply_at is not None:
+            self.answered(crowd, reps)
         for other in self.crowds.values():
             if other.venue == crowd.venue:
                 self.reception.fill(other)

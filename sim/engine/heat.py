@@ -8,6 +8,12 @@ runs, an escalation on site adds a burst, and a timely, accurate public
 statement lowers both the base rate and the excitation (a late one works half
 as well).
 
+Reach and heat are different quantities. A topic's *reach* is the cumulative
+count of views or reads (what "10 million clicks in 2 h" and "300 million
+reads in 24 h" count): each event adds ``reach_per_event`` and it never
+decays. Its *heat* is the current value a platform shows (what the
+"heat value >= 5 million" indicator reads): it decays.
+
 Posts are simulated one by one, exactly: the time to the next post is drawn
 from the current state by the method of Dassios and Zhao (2013) for an
 exponential kernel, so there is no time step. The state is kept at the time
@@ -29,6 +35,7 @@ class Topic:
     id: str
     spec: OnlineTopic
     heat0: float  # heat at t0
+    reach: float  # views or reads so far (cumulative: never decays)
     base_per_hour: float
     excitation: float
     kernel0: float = 0.0  # sum over past posts of exp(-decay * age), at t0
@@ -54,7 +61,7 @@ class Topic:
     @classmethod
     def from_spec(cls, spec: OnlineTopic) -> Topic:
         b = spec.behaviour
-        return cls(spec.id, spec, spec.initial_heat, b.base_events_per_hour, b.excitation)
+        return cls(spec.id, spec, spec.initial_heat, spec.initial_reach, b.base_events_per_hour, b.excitation)
 
     def heat_at(self, t: float) -> float:
         if not self.started:
@@ -82,6 +89,7 @@ class Topic:
         self.settle(t)
         self.kernel0 += events
         self.heat0 += events * self.spec.behaviour.heat_per_event
+        self.reach += events * self.spec.behaviour.reach_per_event
         self.peak_heat = max(self.peak_heat, self.heat0)
 
     def draw_next_post(self, t: float, uniform: Callable[[], float]) -> float:
@@ -123,7 +131,7 @@ class Topic:
         exp, log = math.exp, math.log
         heat0, kernel0, t0, peak, at = self.heat0, self.kernel0, self.t0, self.peak_heat, self.next_post
         consequential = False
-        posts = self.posts
+        posts = start = self.posts
         while at < until:
             posts += 1
             if at != t0:  # settle
@@ -155,6 +163,7 @@ class Topic:
                     break
         self.heat0, self.kernel0, self.t0, self.peak_heat, self.next_post = heat0, kernel0, t0, peak, at
         self.posts = posts
+        self.reach += (posts - start) * b.reach_per_event
         return consequential
 
     def falls_to(self, t: float, level: float) -> float:

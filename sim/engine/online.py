@@ -81,7 +81,7 @@ class Online:
         now = self.env.now
         for topic in self.topics.values():
             if topic.started:
-                self.log.add(now, "sample", topic.id, heat=topic.heat)
+                self.log.add(now, "sample", topic.id, heat=topic.heat, reach=topic.reach)
 
     # --- posts ---------------------------------------------------------------------------------
 

@@ -1,14 +1,23 @@
 """Group visits: the people in them, the crowd, and the crowd's situation.
 
 Each person is drawn when the crowd is created (arrival time, patience,
-reception channel, service time), from the incident's own stream, so no
-decision or staffing change can alter who comes and when. The crowd's
+reception channel, service time, how long they take to go once answered),
+from the incident's own stream, so no decision or staffing change can alter
+who comes and when.
+
+A person leaves in one of three ways, each logged with its reason: *answered*
+(received — their claim registered at a window, or they are a representative
+— and the group's initial reply issued: they go after their own going-home
+time), *helped* (with representatives chosen, a reception member sees them
+off) or *unanswered* (their patience runs out first: waiting to be received, or,
+once received, waiting as long again for the reply). Departure is tied to
+being received, so reception capacity sets how fast a crowd thins out. The crowd's
 agitation (0 calm .. 1 very agitated) is one number: it rises while people
 wait with nobody talking to them and no official present, falls during a
 dialogue, with legal aid, and drops at once with an initial reply, a package
 solution or the family's arrival.
 
-Everything the agitation's slope and the crowd's three hazards depend on is
+Everything the agitation's slope and the crowd's two hazards depend on is
 computed once into a frozen ``CrowdSituation``; the slope and the hazards are
 functions of it alone, and it is also the key that says whether a re-plan is
 needed, so the key cannot miss an input of the slope.
@@ -61,6 +70,8 @@ class Person:
     patience: float
     channel: str
     service: float
+    going: float = 0.0  # minutes from being answered to leaving
+    received_at: float | None = None  # when their claim was registered
     state: PersonState = PersonState.COMING
     ticket: int = 0  # bumped on every (re)queueing; stale queue entries are skipped
     service_start: float | None = None
@@ -77,9 +88,6 @@ class CrowdSituation(NamedTuple):
     outside_share: float  # of those on site, the share left outdoors (0 at a site)
     escalated_until: float | None
     cordon: bool
-    replied: bool
-    answered: int  # registered and representatives, once replied (0 before)
-    package: bool
     reps_chosen: bool
     helpers: int  # reception members present, once representatives are chosen
     unserved: bool  # someone outside or queueing, once representatives are chosen
@@ -108,14 +116,6 @@ class CrowdSituation(NamedTuple):
             rate *= b.cordon_escalation_factor
         span = max(1e-9, 1.0 - b.escalation_agitation)
         return Hazard(-rate * b.escalation_agitation / span, rate / span)
-
-    def answered_hazard(self, b: GroupBehaviour) -> Hazard:
-        """Per minute, for all the answered together: each leaves sooner when calm,
-        twice as soon with a package solution."""
-        if not self.replied or self.answered == 0:
-            return OFF
-        rate = self.answered * b.answered_leave_per_hour / 60.0 * (2.0 if self.package else 1.0)
-        return Hazard(rate, -rate)
 
     def helped_hazard(self, b: GroupBehaviour) -> Hazard:
         """Per minute: with representatives chosen, each reception member present
@@ -208,6 +208,7 @@ class Crowd:
                 patience=self.behaviour.patience_min.sample(rng),
                 channel=channel,
                 service=channels[channel].service_min.sample(rng),
+                going=self.behaviour.answered_leave_min.sample(rng),
             )
             self.people.append(person)
             new.append(person)
@@ -245,7 +246,6 @@ class Crowd:
     def situation_now(self, official_present: bool, helpers: int) -> CrowdSituation:
         """The crowd's situation, given whether an official is present and how many
         reception members could help people leave (see ``CrowdSituation``)."""
-        replied = self.reply_at is not None
         reps_chosen = self.reps_at is not None
         answered = len(self.registered) + len(self.reps)
         on_site = self.on_site
@@ -257,9 +257,6 @@ class Crowd:
             self.outside_n / on_site if self.venue is not None and on_site else 0.0,
             self.escalated_until,
             self.cordon_at is not None,
-            replied,
-            answered if replied else 0,
-            self.package_at is not None,
             reps_chosen,
             helpers,
             reps_chosen and self.latest_unserved() is not None,

@@ -119,6 +119,8 @@ class PlanPolicy:
         self._fired_at: set[tuple[str, str | None]] = set()  # staff news since the last look
         self._fired_teams: set[str] = set()
         self._moved: set[str] = set()  # teams its own dispatches moved since the last look
+        self._sent_away: dict[tuple[str, str], int] = {}  # receptionists sent to a group at a site
+        self._sent_decisions: list[D.Decision] = []
         self._changed = True  # news other than staff since the last look
         self._seen: dict[str, TeamFacts] = {}  # the wanted teams as they were at the last look
         self._crowd_news = False
@@ -186,6 +188,8 @@ class PlanPolicy:
             if not isinstance(decision, D.DeclareLevel | D.MoveGroup):
                 self.done.add(id(decision))
             if isinstance(decision, D.Dispatch):
+                key = (decision.team, decision.to)
+                self._sent_away[key] = self._sent_away.get(key, 0) + decision.people
                 self._moved.add(decision.team)  # its members moved: what waits for them may go now
         else:
             waits = getattr(outcome.reason, "waits", None)
@@ -357,17 +361,21 @@ class PlanPolicy:
             out.append(self._make(D.Dispatch, team_id, min(short, idle), to or place))
 
     def _reception_away(self, view: View, crowd: IncidentFacts, out: list[D.Decision]) -> None:
-        """A group away at a site is received there: send half the idle receptionists."""
+        """A group away at a site is received there: send half the receptionists."""
         if crowd.place == BASE:
             return
         for team_id in view.teams_with(Duty.reception):
             team = self._team(view, team_id)
-            if team.present_at.get(crowd.place, 0):
+            # half the team in all, counting those on their way (not there yet)
+            want = max(1, team.size // 2) - self._sent_away.get((team_id, crowd.id), 0)
+            if want <= 0:
                 continue
-            self._wanted.add((team_id, None))  # until some are there
-            idle = team.idle_at.get(BASE, 0)
-            if idle:
-                out.append(self._make(D.Dispatch, team_id, max(1, idle // 2), crowd.id))
+            self._wanted.add((team_id, None))  # until enough are sent
+            idle = min(want, team.idle_at.get(BASE, 0))
+            if idle:  # a fresh decision each time: sending one more later is not a repeat
+                fresh = D.Dispatch(team_id, idle, crowd.id)
+                self._sent_decisions.append(fresh)  # kept, so its id (how decisions are known) stays its own
+                out.append(fresh)
 
     def _venues_now(self, view: View) -> list[VenueFacts]:
         if self._venues is None:

@@ -159,9 +159,7 @@ class Reception:
             crowd.registered.append(person)
             self.groups.touch(crowd)
             self.log.add(now, "registered", crowd.id, channel=person.channel, by=member.team)
-            if crowd.reply_at is None and now >= person.arrival + person.patience:
-                # their patience ran out while being served: no answer, so they go
-                self.groups.leave(crowd, [person], "unanswered")
+            self.groups.received(crowd, person)
         self.roster.release(member)
 
     def open(self, venue: VenueState) -> None:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .calibration import CalibrationTarget
 from .common import (
     WALL_TIME_PATTERN,
     Cited,
@@ -44,7 +45,9 @@ class GroupBehaviour(Cited):
     family_drop: Fraction  # employer or family liaison arrives
     legal_aid_calm_per_hour: float = Field(ge=0, le=10)
     patience_min: Dist  # an unanswered person leaves after this long on site
-    answered_leave_per_hour: float = Field(ge=0, le=60)  # at agitation 0; falls to 0 at 1
+    # an answered person (claim registered or a representative, and the group's
+    # initial reply issued) leaves after this long: hearing the reply, going home
+    answered_leave_min: Dist
     # once representatives are chosen: people one reception member helps to leave an hour
     helped_leave_per_hour: float = Field(ge=0, le=60)
     escalation_agitation: Fraction  # above this the crowd may escalate
@@ -58,7 +61,9 @@ class GroupBehaviour(Cited):
     escalation_with_order_min: float = Field(gt=0, le=600)  # how long one lasts with a cordon
     representatives_min: Dist  # time for a group to choose its representatives
 
-    _coerce = field_validator("patience_min", "representatives_min", mode="before")(dist_from_number)
+    _coerce = field_validator("patience_min", "answered_leave_min", "representatives_min", mode="before")(
+        dist_from_number
+    )
 
 
 class GroupVisit(Strict):
@@ -131,13 +136,16 @@ class TopicBehaviour(Cited):
 
     Intensity = base + excitation * kernel_decay * sum(exp(-kernel_decay*(t - t_i))),
     so each event begets ``excitation`` more on average (subcritical below 1).
-    Heat is the exponentially decayed sum of events times ``heat_per_event``.
+    Heat is the exponentially decayed sum of events times ``heat_per_event``
+    (the current value a platform shows); reach is the plain sum of events times
+    ``reach_per_event`` (views or reads so far: it never decays).
     """
 
     base_events_per_hour: float = Field(ge=0, le=100000)
     excitation: float = Field(ge=0, lt=1)
     kernel_decay_per_hour: float = Field(gt=0, le=100)
     heat_per_event: float = Field(gt=0)
+    reach_per_event: float = Field(ge=0)  # views or reads each post or share brings
     heat_decay_per_hour: float = Field(gt=0, le=100)
     statement_excitation_factor: Fraction  # excitation multiplier after a timely statement
     statement_base_factor: Fraction  # base-rate multiplier after a timely statement
@@ -150,6 +158,7 @@ class OnlineTopic(Strict):
     label: Text
     start_min: float = Field(ge=0)
     initial_heat: float = Field(ge=0)
+    initial_reach: float = Field(default=0, ge=0)  # views or reads before the drill starts
     behaviour: TopicBehaviour
     copycat: CopycatRule | None = None
     source: Source
@@ -217,8 +226,11 @@ class Scenario(Strict):
     first_report_min: float = Field(ge=0)
     expected_level: LevelName
     briefing: Text
+    purpose: Text | None = None  # what the scenario is for: what a unit rehearses with it
     incidents: list[Incident] = Field(min_length=1, max_length=MAX_INCIDENTS)
     injects: list[Inject] = Field(default_factory=list)
+    # figures the seeds state about behaviour, with what the model measures (sim.calibration)
+    calibration: list[CalibrationTarget] = Field(default_factory=list, max_length=32)
 
     @field_validator("wall_start")
     @classmethod
@@ -237,6 +249,7 @@ class Scenario(Strict):
             raise ValueError("first_report_min must fall before horizon_min")
         for incident in self.incidents:
             self._posts_within_ceiling(incident)
+        self._targets_name_incidents()
         has_group = any(isinstance(i, GroupVisit) for i in self.incidents)
         for incident in self.incidents:
             if isinstance(incident, OnlineTopic) and incident.copycat is not None:
@@ -245,6 +258,18 @@ class Scenario(Strict):
                         f"{incident.id}: copycat needs a behaviour block when the scenario has no group visit"
                     )
         return self
+
+    def _targets_name_incidents(self) -> None:
+        kinds = {i.id: i.kind for i in self.incidents}
+        seen: set[str] = set()
+        for target in self.calibration:
+            if target.id in seen:
+                raise ValueError(f"calibration ids repeat: {target.id}")
+            seen.add(target.id)
+            named = getattr(target, "incident", None) or getattr(target, "topic", None)
+            want = "online_topic" if hasattr(target, "topic") else "group_visit"
+            if named is not None and kinds.get(named) != want:
+                raise ValueError(f"calibration {target.id}: {named!r} is not a {want} of this scenario")
 
     def _posts_within_ceiling(self, incident: GroupVisit | ExtremeIndividual | OnlineTopic) -> None:
         """Each post is an event of the model: refuse a topic (or a livestream)

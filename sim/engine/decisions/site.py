@@ -380,6 +380,7 @@ class IssueInitialReply(Decision):
             target.reply_at = world.now
             if isinstance(target, Crowd):
                 world.groups.drop(target, target.behaviour.reply_drop)
+                world.groups.replied(target)
             world.log.add(world.now, "reply_issued", self.incident)
 
         world.kernel.after(delay, issued)
