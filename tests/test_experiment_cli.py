@@ -180,6 +180,11 @@ def test_staff_finds_a_staffing(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "Smallest on-duty staffing" in out and "reception" in out and "Candidates assessed" in out
+    # the target set is printed, and every milestone left out of it with its reason (issue 11 item 7)
+    assert "Target set (" in out and "Target set (what the answer is about)" in out
+    assert "excluded legal_aid_on_site: applied in no replication" in out
+    assert "O'Brien–Fleming" in out
+    assert "Replications run to 1080 min" in out  # run on until its limits are decided
 
 
 def test_staff_unknown_role(capsys):
