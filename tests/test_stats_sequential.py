@@ -114,7 +114,9 @@ def test_spending_adds_up_to_alpha():
     rule = SequentialRule.planned(TARGET, STEP, MAX)
     assert sum(rule.level_at(n) for n in rule.looks) == pytest.approx(ALPHA, abs=1e-12)
     assert obf_spent(1.0) == pytest.approx(ALPHA)
-    assert all(rule.level_at(a) <= rule.level_at(b) for a, b in zip(rule.looks, rule.looks[1:]))
+    assert all(
+        rule.level_at(a) <= rule.level_at(b) for a, b in zip(rule.looks[:-1], rule.looks[1:], strict=True)
+    )
 
 
 def test_new_rule_false_pass_is_at_most_nominal():

@@ -125,3 +125,24 @@ def test_deadline_after_the_horizon_is_never_kept_and_extension_decides_it():
     assert not done and len(watched) == halve.counts.n
     rows, _ = _rows("extreme-individual", 12, decision_horizon(plan, scen))
     assert counts(rows, "halve_720").undecided == 0
+
+
+def test_sweep_summary_keeps_undecided_and_leaves_unscored_limits_out():
+    from sim.experiment.summary import ALL, Summary
+
+    s = Summary([], target=0.9)
+    rows = [
+        {"point": 0, "met_a": True, "status_a": "met", "met_b": None, "status_b": "beyond"},
+        {"point": 0, "met_a": None, "status_a": "undecided", "met_b": None, "status_b": "beyond"},
+        {"point": 0, "met_a": False, "status_a": "missed", "met_b": None, "status_b": "beyond"},
+    ]
+    s.add(rows)
+    out = {r["milestone"]: r for r in s.rows()}
+    a, b, whole = out["a"], out["b"], out[ALL]
+    assert (a["n"], a["k"], a["missed"], a["undecided"]) == (3, 1, 1, 1)
+    assert a["high_if_met"] > a["high"]
+    assert (b["n"], b["beyond"], b["verdict"]) == (0, 3, "beyond")
+    assert (whole["n"], whole["k"], whole["missed"], whole["undecided"]) == (3, 1, 1, 1)
+    s2 = Summary([], target=0.9)
+    s2.add([{"point": 0, "met_a": None, "status_a": "undecided"}] * 20)
+    assert {r["milestone"]: r["verdict"] for r in s2.rows()} == {"a": "undecided", ALL: "undecided"}

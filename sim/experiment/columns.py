@@ -123,16 +123,24 @@ def outcomes(rows: list[dict[str, Any]], milestone: str) -> list[bool | None]:
     """One milestone's outcome per replication for a proportion: True met;
     False missed or undecided (censored: in the denominator, never counted as
     met); None not scored (left out). ``sim.stats.outcome``."""
-    return [outcome(row.get(f"status_{milestone}"), row.get(f"met_{milestone}")) for row in rows]
+    return [outcome(row_status(row, milestone)) for row in rows]
 
 
 def row_status(row: dict[str, Any], milestone: str) -> str | None:
-    """A row's status of ``milestone`` (from its met column in tables without one)."""
+    """A row's status of ``milestone`` (from its met column in tables without one;
+    a table's missing value, NaN or NA, is None)."""
     status = row.get(f"status_{milestone}")
-    if status is not None:
-        return str(status)
+    if isinstance(status, str):
+        return status
     met = row.get(f"met_{milestone}")
-    return None if met is None else ("met" if met else "missed")
+    if met is None:
+        return None
+    try:
+        if met != met:  # NaN
+            return None
+        return "met" if bool(met) else "missed"
+    except TypeError:  # pandas NA
+        return None
 
 
 def counts(rows: list[dict[str, Any]], milestone: str) -> Any:

@@ -61,6 +61,19 @@ def km_quantiles(
     return out, float(top)
 
 
+def km_curve(times: Sequence[float], censored_at: Sequence[float]) -> tuple[list[float], list[float]] | None:
+    """The Kaplan–Meier P(done by t) as step points (times, probabilities); None
+    without any replication."""
+    if not times and not censored_at:
+        return None
+    if not times:
+        return [], []
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
+    cdf = stats.ecdf(stats.CensoredData(uncensored=list(times), right=list(censored_at))).cdf
+    return [float(x) for x in cdf.quantiles], [float(p) for p in cdf.probabilities]
+
+
 def time_to_milestone(times: Sequence[float], censored_at: Sequence[float]) -> TimeToMilestone:
     (median, p90), top = km_quantiles(times, censored_at)
     return TimeToMilestone(len(times), len(censored_at), median, p90, top)
