@@ -213,7 +213,7 @@ def milestone_result_text(
             return f"met {at} — {n} of {deadline_min:g} min after {origin}"
         limit = f"limit {deadline_min:g} min" if deadline_min >= 0 else limit_text(deadline_min, clock, lang)
         return f"{word} — done {at}, {span_text(after, clock, lang)} ({limit})"
-    if status in ("missed", "pending"):
+    if status in ("missed", "pending", "undecided"):
         return (
             f"{word}（{limit_text(deadline_min, clock, lang)}）"
             if zh

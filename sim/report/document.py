@@ -15,9 +15,10 @@ from ..engine.drill import Drill
 from ..engine.milestones import MET, MISSED
 from ..engine.version import MODEL_VERSION
 from ..present import id_labels, milestone_result_text, seat_label, unit_and_plan_title, wall_clock
+from ..stats.censoring import Status, status_of
 from .blocks import Block
 from .catalog import CAPABILITIES, text
-from .findings import Finding, make_findings, pct, pct_short, system_by, verdict_sentence
+from .findings import Finding, is_system, make_findings, pct, pct_short, system_by, verdict_sentence
 from .records import FACILITATOR_KIND, Records
 from .roles import by_role, finding_seats, notes_text, seat_order
 from .timeline import EVENTS, ROMAN, decision_label, timeline_rows
@@ -187,9 +188,17 @@ def build_blocks(
         spec, res = specs.get(m.id), by_id.get(m.id)
         clock = spec.clock if spec is not None else "first_report"
         result = milestone_result_text(
-            m.actual, res.met_at if res else None, m.actual_after, m.deadline_min, clock, start, lang
+            final_status(m.actual),
+            res.met_at if res else None,
+            m.actual_after,
+            m.deadline_min,
+            clock,
+            start,
+            lang,
         )
         name = m.label(lang) + (" *" if _assumed(card, m.id) else "")
+        if is_system(spec, plan):
+            name += text("system_mark", lang)
         row = [ROMAN.get(m.level, m.level) if (m.level and lang == "zh") else (m.level or "–"), name, result]
         if noted:
             row.append(notes_text(records.notes_on_milestone(m.id), start, lang))
@@ -215,13 +224,21 @@ def build_blocks(
         if m.actual == MISSED:
             by = system_by(specs.get(m.id), plan, labels, lang)
             b.append(Block("bullet", f"{m.label(lang)}{colon}{verdict_sentence(m, lang, by)}"))
+        elif final_status(m.actual) == Status.UNDECIDED:
+            b.append(Block("bullet", f"{m.label(lang)}{colon}{text('undecided_sentence', lang)}"))
 
     # 5 capabilities
     b.append(Block("h1", text("s_capabilities", lang)))
     b.append(Block("p", text("rating_rule", lang)))
     crow = []
     for cap, measures in CAPABILITIES.items():
-        ms = [m for m in cmp.milestones if kinds.get(m.id) in measures and m.actual in (MET, MISSED)]
+        ms = [
+            m
+            for m in cmp.milestones
+            if kinds.get(m.id) in measures
+            and m.actual in (MET, MISSED)
+            and not is_system(specs.get(m.id), plan)
+        ]
         met = sum(1 for m in ms if m.actual == MET)
         dec = sum(1 for m in ms if m.actual == MISSED and m.arms["plan"].n and m.arms["plan"].p >= 0.9)
         rating = _rating(met, len(ms), dec)
@@ -268,7 +285,11 @@ def build_blocks(
 
     # 7 lessons
     b.append(Block("h1", text("s_lessons", lang)))
-    good = [m.label(lang) for m in cmp.milestones if m.verdict == MET_SOLID]
+    good = [
+        m.label(lang)
+        for m in cmp.milestones
+        if m.verdict == MET_SOLID and not is_system(specs.get(m.id), plan)
+    ]
     b.append(
         Block(
             "bullet",
@@ -352,6 +373,14 @@ def build_blocks(
     b.append(Block("p", text("method", lang, reps=cmp.reps, creps=creps)))
     b.append(Block("note", text("generated", lang)))
     return b
+
+
+def final_status(status: str) -> str:
+    """A finished drill's status as the report shows it: pending at the end is undecided."""
+    try:
+        return status_of(status).value if status == "pending" else status
+    except ValueError:
+        return status
 
 
 def _assumed(card: Any, mid: str) -> bool:

@@ -72,14 +72,28 @@ def verdict_sentence(m: Any, lang: str, system_by: str | None = None) -> str:
     return ""
 
 
-def system_by(spec: Any, plan: Any, labels: dict[str, Any], lang: str) -> str | None:
+def is_system(spec: Any, plan: Any) -> bool:
+    """The step is the system's, not the team's: ``controllable: false`` in the plan
+    (model-milestones' field); for a plan model without the field, an alert step
+    the model does by itself (``catalog.system_step_by``)."""
     if spec is None:
+        return False
+    flag = getattr(spec, "controllable", None)
+    if flag is not None:
+        return not flag
+    return system_step_by(spec, plan) is not None
+
+
+def system_by(spec: Any, plan: Any, labels: dict[str, Any], lang: str) -> str | None:
+    """Who does a system's step (its label; "the system" when the plan names nobody),
+    or None when the step is the team's."""
+    if not is_system(spec, plan):
         return None
-    by = system_step_by(spec, plan)
-    if by is None:
-        return None
-    known = labels.get(by)
-    return str(known.get(lang)) if known is not None else by
+    by = system_step_by(spec, plan) or ""
+    known = labels.get(by) if by else None
+    if known is not None:
+        return str(known.get(lang))
+    return by or pick(("系统", "the system"), lang)
 
 
 def make_findings(
@@ -94,12 +108,13 @@ def make_findings(
     out = []
     for m in cmp.milestones:
         spec = specs.get(m.id)
-        by = system_by(spec, plan, labels, lang)
+        if is_system(spec, plan):
+            continue  # the system's step: never a finding, never advice for the team
         grade = None
         if m.actual == MISSED:
             plan_arm = m.arms["plan"]
             team = m.arms["team"]
-            if by is not None or m.verdict == STAFFING:
+            if m.verdict == STAFFING:
                 grade = "grade_rectify"  # not the team's to change: the plan or its staffing
             elif m.verdict == LUCK:
                 grade = "grade_improve"  # missed by bad luck: the decisions hold up
@@ -118,15 +133,13 @@ def make_findings(
         evidence = milestone_result_text(
             m.actual, res.met_at if res else None, m.actual_after, m.deadline_min, clock, start, lang
         )
-        sentence = verdict_sentence(m, lang, by)
-        if by is None and m.vs_plan.n and (m.vs_plan.a_only or m.vs_plan.b_only):
+        sentence = verdict_sentence(m, lang)
+        if m.vs_plan.n and (m.vs_plan.a_only or m.vs_plan.b_only):
             sentence += (" " if lang == "en" else "") + text(
                 "paired", lang, a=m.vs_plan.a_only, b=m.vs_plan.b_only, p=p_text(m.vs_plan.p_value)
             )
         kind = kinds.get(m.id, "")
-        if by is not None:
-            action = text("act_system", lang, by=by, what=m.label(lang))
-        elif grade == "grade_rectify":
+        if grade == "grade_rectify":
             action = text("act_staffing", lang, what=m.label(lang))
         elif grade == "grade_deficiency":
             do = (
@@ -144,7 +157,7 @@ def make_findings(
             )
         else:
             action = text("act_improve", lang, what=m.label(lang))
-        moved_by = () if by is not None else DECISIONS_FOR.get(kind, ())
+        moved_by = DECISIONS_FOR.get(kind, ())
         out.append(Finding(grade, m.id, m.label(lang), evidence, sentence, action, moved_by))
     order = {"grade_deficiency": 0, "grade_rectify": 1, "grade_improve": 2}
     out.sort(key=lambda f: order[f.grade])
