@@ -312,8 +312,8 @@ def test_the_systems_steps_are_marked_and_never_advice(reports, comparison) -> N
     plan schema carries it, the alert steps the model does by itself: screening and
     verification) are marked as the system's in the milestone table, never graded
     as a finding, never given a corrective action, never credited to the team."""
+    from sim.fairness import is_system
     from sim.report.document import make_findings
-    from sim.report.findings import is_system
 
     plan = comparison.actual_drill.plan
     system = {m.id for _level, m in plan.all_milestones() if is_system(m, plan)}

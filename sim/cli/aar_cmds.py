@@ -183,9 +183,10 @@ def compare_cmd(
     from rich.table import Table
 
     from ..counterfactual import compare
+    from ..fairness import is_system
     from ..present import id_labels, p_value, status_text, wall_clock
     from ..report.document import decision_label, final_status, pct_short, verdict_sentence
-    from ..report.findings import is_system, system_by
+    from ..report.findings import system_by
     from ..stats.verdicts import STYLE, Verdict, interval_verdict
     from ..stats.verdicts import text as verdict_text
 

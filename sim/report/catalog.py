@@ -359,15 +359,6 @@ def do_text(milestone: Any, plan: Any, labels: dict[str, Any], lang: str) -> str
     return pick(DO.get(kind, ("按预案及时处置", "act as the plan says")), lang).format(**values)
 
 
-def system_step_by(milestone: Any, plan: Any) -> str | None:
-    """Who does an alert step the team's decisions cannot change (screening,
-    verification: automatic in the model), or None if the team decides it."""
-    measure = milestone.measure
-    if measure.kind != "alert_step" or measure.step == "decide":
-        return None
-    return next((str(step.by) for step in plan.alert_chain if step.step == measure.step), "")
-
-
 CAPABILITIES: dict[str, tuple[str, ...]] = {
     "cap_assessment": ("alert_step",),
     "cap_command": ("official_on_site", "response_started", "teams_all_on_duty"),

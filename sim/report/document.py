@@ -14,11 +14,12 @@ from ..counterfactual import LUCK, MET_SOLID, Comparison
 from ..engine.drill import Drill
 from ..engine.milestones import MET, MISSED
 from ..engine.version import MODEL_VERSION
+from ..fairness import is_system
 from ..present import id_labels, milestone_result_text, seat_label, unit_and_plan_title, wall_clock
 from ..stats.censoring import Status, status_of
 from .blocks import Block
 from .catalog import CAPABILITIES, text
-from .findings import Finding, is_system, make_findings, pct, pct_short, system_by, verdict_sentence
+from .findings import Finding, make_findings, pct, pct_short, system_by, verdict_sentence
 from .records import FACILITATOR_KIND, Records
 from .roles import by_role, finding_seats, notes_text, seat_order
 from .timeline import EVENTS, ROMAN, decision_label, timeline_rows

@@ -21,8 +21,9 @@ from ..counterfactual import (
     play_policy_logged,
 )
 from ..engine.milestones import MISSED
+from ..fairness import is_system, system_step_by
 from ..present import id_labels, milestone_result_text, p_text, wall_clock
-from .catalog import DECISIONS_FOR, do_text, pick, system_step_by, text
+from .catalog import DECISIONS_FOR, do_text, pick, text
 
 
 @dataclass
@@ -70,18 +71,6 @@ def verdict_sentence(m: Any, lang: str, system_by: str | None = None) -> str:
     if m.verdict == MET_SOLID:
         return text("v_met", lang, team=pct(team))
     return ""
-
-
-def is_system(spec: Any, plan: Any) -> bool:
-    """The step is the system's, not the team's: ``controllable: false`` in the plan
-    (model-milestones' field); for a plan model without the field, an alert step
-    the model does by itself (``catalog.system_step_by``)."""
-    if spec is None:
-        return False
-    flag = getattr(spec, "controllable", None)
-    if flag is not None:
-        return not flag
-    return system_step_by(spec, plan) is not None
 
 
 def system_by(spec: Any, plan: Any, labels: dict[str, Any], lang: str) -> str | None:
