@@ -224,3 +224,5 @@ def test_evaluate_prints_the_static_check_before_running(tmp_path, capsys):
         == "group-visit-50: leader_30 infeasible (static check): fastest arrival of leader is 35 min > limit 30 min"
     )
     assert "│ infeasible" in out
+    # the drill ran on past its horizon until its limits were decided, and says to when
+    assert "horizon extended from 14:30 to 02:30 (360 → 1080 min)" in out
