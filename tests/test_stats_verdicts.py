@@ -118,7 +118,11 @@ def test_deadline_after_the_horizon_is_never_kept_and_extension_decides_it():
     (before: 0 % "at risk", or 100 % "kept" when pending runs were dropped).
     Extended to the decision horizon: no replication is undecided."""
     rows, (plan, scen) = _rows("extreme-individual", 12, None)
-    halve = {e.id: e for e in judge(rows, plan, scen, 0.9)}["halve_720"]
+    evals = {e.id: e for e in judge(rows, plan, scen, 0.9)}
+    halve = evals["halve_720"]
+    # the screening step is the system's: its figure shown, no verdict against the team, no bottleneck
+    screen = evals["screen_5"]
+    assert screen.verdict is Verdict.SYSTEM and screen.counts.n == 12 and screen.bottleneck is None
     assert halve.counts.undecided == halve.counts.n > 0
     assert halve.verdict is Verdict.UNDECIDED
     done, watched = times(rows, "halve_720")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..fairness import is_system
 from ..stats import Counts, Proportion, Verdict, verdict
 from ..stats.survival import TimeToMilestone, time_to_milestone
 from ..stats.verdicts import TEAM_SCORED
@@ -95,7 +96,7 @@ def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -
         c: Counts = counts(rows, m.id)
         if m.measure.kind == "beyond_model" and not c.beyond:
             c = Counts(beyond=len(rows))  # older tables carried no status for it
-        controllable = bool(getattr(m, "controllable", True))
+        controllable = not is_system(m, plan)
         v = verdict(c, target, infeasible=m.id in infeasible, controllable=controllable)
         done, watched = times(rows, m.id)
         neck = summarise([r.get(f"cause_{m.id}") for r in rows]) if v in TEAM_SCORED else None

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserFacing
+from ..fairness import is_system
 from ..stats import Counts, Proportion
 from ..stats.sequential import ALPHA, Decision, SequentialRule
 from .columns import counts
@@ -208,7 +209,7 @@ def search(
                 "超出推演（以天计的时限），推演不评分",
                 "beyond the drill (a limit in days): not scored",
             )
-        elif not getattr(m, "controllable", True):
+        elif is_system(m, plan):
             excluded[m.id] = (
                 "系统环节：本组人员配置无法改变",
                 "the system's step: the team's staffing cannot change it",
