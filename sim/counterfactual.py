@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 
 from .engine import params as P
-from .engine.batch import flatten
 from .engine.drill import Drill
 from .engine.milestones import MET, MISSED
 from .engine.policies import make
@@ -30,7 +29,7 @@ from .engine.streams import replication_seed
 from .journal import Journal, resolve_sources
 from .replay import script_of
 from .script import Refusal, Script, Timed
-from .stats import Paired, Proportion, mcnemar, proportion
+from .stats import Paired, Proportion, mcnemar, outcome, proportion
 
 ARMS = ("team", "plan", "passive")
 
@@ -87,8 +86,9 @@ def play_policy_logged(
 
 
 def met_vector(drill: Drill) -> dict[str, bool | None]:
-    flat = flatten(drill)
-    return {k[4:]: v for k, v in flat.items() if k.startswith("met_")}
+    """Met, not met, or not scored per milestone; a milestone still open when the drill
+    ended (undecided: censored) is not met, never dropped (``sim.stats.outcome``)."""
+    return {m.id: outcome(m.status) for m in drill.scorecard().milestones}
 
 
 @dataclass

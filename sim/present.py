@@ -219,7 +219,7 @@ def milestone_result_text(
         return f"{word} — done {at}, {span_text(after, clock, lang)} ({limit})"
     if status == "untimed":
         return f"{word}：未完成" if zh else f"{word} — not done"
-    if status in ("missed", "pending"):
+    if status in ("missed", "pending", "undecided"):
         return (
             f"{word}（{limit_text(deadline_min, clock, lang)}）"
             if zh

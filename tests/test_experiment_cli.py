@@ -152,7 +152,9 @@ def test_bottleneck_names_the_late_official():
     leader = evals["leader_30"]
     assert leader.prop.k < leader.prop.n
     assert leader.bottleneck[0] == "official:leader"
-    assert leader.verdict == "at_risk"
+    # the interval lies wholly below the target: not kept (before: "at risk", there was no "not kept")
+    assert leader.prop.high < 0.9
+    assert leader.verdict == "not_kept"
     assert leader.p90 is not None and leader.p90 > 30  # later than the limit
 
 
@@ -178,6 +180,11 @@ def test_staff_finds_a_staffing(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "Smallest on-duty staffing" in out and "reception" in out and "Candidates assessed" in out
+    # the target set is printed, and every milestone left out of it with its reason (issue 11 item 7)
+    assert "Target set (" in out and "Target set (what the answer is about)" in out
+    assert "excluded legal_aid_on_site: applied in no replication" in out
+    assert "O'Brien–Fleming" in out
+    assert "Replications run to 1080 min" in out  # run on until its limits are decided
 
 
 def test_staff_unknown_role(capsys):
@@ -217,3 +224,5 @@ def test_evaluate_prints_the_static_check_before_running(tmp_path, capsys):
         == "group-visit-50: leader_30 infeasible (static check): fastest arrival of leader is 35 min > limit 30 min"
     )
     assert "│ infeasible" in out
+    # the drill ran on past its horizon until its limits were decided, and says to when
+    assert "horizon extended from 14:30 to 02:30 (360 → 1080 min)" in out

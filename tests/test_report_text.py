@@ -305,3 +305,49 @@ def test_scorecard_tables_round_minutes_taken_up() -> None:
     console.print(scorecard_table(Scorecard((late,), {}), "en"))
     row = next(line for line in console.export_text().splitlines() if " a " in line)
     assert "31" in row and "missed" in row
+
+
+def test_the_systems_steps_are_marked_and_never_advice(reports, comparison) -> None:  # type: ignore[no-untyped-def]
+    """Steps the team's decisions cannot change (``controllable: false``; until the
+    plan schema carries it, the alert steps the model does by itself: screening and
+    verification) are marked as the system's in the milestone table, never graded
+    as a finding, never given a corrective action, never credited to the team."""
+    from sim.fairness import is_system
+    from sim.report.document import make_findings
+
+    plan = comparison.actual_drill.plan
+    system = {m.id for _level, m in plan.all_milestones() if is_system(m, plan)}
+    assert system  # the city plan's screening and verification steps
+    kinds = {m.id: m.measure.kind for _level, m in plan.all_milestones()}
+    for lang, mark in (("zh", "（系统环节）"), ("en", " (the system's)")):
+        blocks, _md = reports[lang]
+        findings = make_findings(comparison, lang, kinds)
+        assert not {f.milestone for f in findings} & system
+        labels = {m.id: m.label(lang) for m in comparison.milestones}
+        table = next(
+            b
+            for b in blocks
+            if b.kind == "table"
+            and b.rows
+            and len(b.rows[0]) >= 3
+            and b.rows[0][1].startswith(tuple(labels.values()))
+        )
+        marked = {row[1] for row in table.rows if mark in row[1]}
+        assert {labels[s] + mark for s in system if s in labels} <= {n.replace(" *", "") for n in marked}
+
+
+def test_pending_at_the_end_reads_undecided_within_the_drill() -> None:
+    from sim.present import milestone_result_text
+    from sim.report.document import final_status
+
+    assert final_status("pending") == "undecided" and final_status("met") == "met"
+    text = milestone_result_text("undecided", None, None, 720, "level_declared", "2026-03-02T08:30", "en")
+    assert text.startswith("undecided in the drill")
+
+
+def test_compare_gives_the_verdict_on_your_decisions(seated_journal: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "300")  # one line per row: the words are not wrapped apart
+    assert run_cli(main_group, ["compare", str(seated_journal), "--reps", "2", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict (yours)" in out and "(the system's)" in out
+    assert "count as not met" in out

@@ -39,6 +39,26 @@ def test_a_met_milestone_says_when_how_long_from_its_named_start_and_its_limit()
     )
 
 
+def test_the_board_marks_the_systems_steps_and_limits_the_drill_cannot_decide() -> None:
+    plan, scen = load_plan("city"), load_scenario("group-visit-50")
+    # the screening step is the system's (sim.fairness), the leader's arrival the team's
+    screen = SimpleNamespace(
+        id="screen_5", status="met", met_at=5.0, clock_start=1.0, deadline=6.0, deadline_min=5.0
+    )
+    assert milestone_text(screen, plan, scen, 80.0, "en")[0].endswith(" · system's step")
+    assert milestone_text(screen, plan, scen, 80.0, "zh")[0].endswith(" · 系统环节")
+    leader = SimpleNamespace(
+        id="leader_30", status="met", met_at=69.0, clock_start=39.2, deadline=69.2, deadline_min=30.0
+    )
+    assert "system" not in milestone_text(leader, plan, scen, 80.0, "en")[0]
+    # due after the drill ends (360 min): undecided within the drill, never "met" nor "missed"
+    package = SimpleNamespace(
+        id="package_360", status="pending", met_at=None, clock_start=100.0, deadline=460.0, deadline_min=360.0
+    )
+    text, style = milestone_text(package, plan, scen, 80.0, "en")
+    assert text.startswith("undecided within the drill (due") and style == "magenta"
+
+
 def test_decisions_are_told_by_labels_never_ids() -> None:
     room = new_room("compound-peaks", None, 1, None, ManualTime())
     room.start()

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sim.fairness import system_ids
 from sim.labels import label
 from sim.present import ceil_min as minutes_up
 from sim.present import clock_start_text, decision_sentence, id_labels, milestone_result_text
@@ -121,7 +122,16 @@ def clock_of(plan: Plan, milestone_id: str) -> str:
 def milestone_text(m: Any, plan: Plan, scenario: Scenario, now: float, lang: str) -> tuple[str, str]:
     """A milestone's state as a trainee reads it, and its style: met green with
     the time of day and how long it took from its own clock's start (named) with
-    the limit beside it; missed red; due soon amber; dim when not (yet) applicable."""
+    the limit beside it; missed red; due soon amber; dim when not (yet) applicable;
+    a limit due after the drill ends is undecided within the drill. The system's
+    steps (``sim.fairness``) say so: they are not the team's to change."""
+    text, style = _milestone_state(m, plan, scenario, now, lang)
+    if m.id in system_ids(plan):
+        text += tr(lang, "ms.system")
+    return text, style
+
+
+def _milestone_state(m: Any, plan: Plan, scenario: Scenario, now: float, lang: str) -> tuple[str, str]:
     clock = clock_of(plan, m.id)
     if m.status in ("met", "missed"):
         after = m.met_at - (m.clock_start or 0.0) if m.met_at is not None else None
@@ -135,8 +145,8 @@ def milestone_text(m: Any, plan: Plan, scenario: Scenario, now: float, lang: str
     if m.status == "pending":
         if m.deadline is None:
             return tr(lang, "ms.not_yet"), "dim"
-        if m.deadline > scenario.horizon_min:
-            return tr(lang, "ms.pending_after"), "dim"
+        if m.deadline > scenario.horizon_min or now >= scenario.horizon_min:
+            return tr(lang, "ms.pending_after", due=at(scenario, m.deadline)), "magenta"
         left = minutes_up(m.deadline - now)
         return tr(lang, "ms.left", m=left, due=at(scenario, m.deadline)), (
             "bold yellow" if left <= 10 else ""

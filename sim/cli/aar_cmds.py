@@ -166,16 +166,29 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
 @click.argument("journal", type=JOURNAL)
 @click.option("--reps", default=200, show_default=True, type=REPS, help="Replications.")
 @click.option("--force", is_flag=True, help="Compare even if the plan or scenario file changed since.")
+@click.option(
+    "--target",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.9,
+    show_default=True,
+    help="Required P(met) for the verdict on your decisions (kept: Wilson lower bound reaches it).",
+)
 @lang_option
 @click.pass_context
-def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_lang: str | None) -> None:
+def compare_cmd(
+    ctx: click.Context, journal: Path, reps: int, force: bool, target: float, sub_lang: str | None
+) -> None:
     """Your decisions against the plan-following and passive responses in the same situations."""
     from rich.console import Console
     from rich.table import Table
 
     from ..counterfactual import compare
+    from ..fairness import is_system
     from ..present import id_labels, p_value, status_text, wall_clock
-    from ..report.document import decision_label, pct_short, verdict_sentence
+    from ..report.document import decision_label, final_status, pct_short, verdict_sentence
+    from ..report.findings import system_by
+    from ..stats.verdicts import STYLE, Verdict, interval_verdict
+    from ..stats.verdicts import text as verdict_text
 
     lang = pick_lang(ctx, sub_lang)
     zh = lang == "zh"
@@ -191,27 +204,48 @@ def compare_cmd(ctx: click.Context, journal: Path, reps: int, force: bool, sub_l
         title_justify="left",
     )
     for n, col in enumerate(
-        ("里程碑", "本次", "本组决策", "按预案", "不作为", "p(本组 vs 预案)")
+        ("里程碑", "本次", "本组决策", "结论（本组）", "按预案", "不作为", "p(本组 vs 预案)")
         if zh
-        else ("milestone", "your drill", "your decisions", "plan", "passive", "p (you vs plan)")
+        else (
+            "milestone",
+            "your drill",
+            "your decisions",
+            "verdict (yours)",
+            "plan",
+            "passive",
+            "p (you vs plan)",
+        )
     ):
         table.add_column(col, min_width=24 if n == 0 else None, no_wrap=n > 0)
+    plan, scen = cmp.actual_drill.plan, cmp.actual_drill.scenario
+    labels = id_labels(plan, scen)
+    specs = {m.id: m for _level, m in plan.all_milestones()}
     for m in cmp.milestones:
+        system = is_system(specs.get(m.id), plan)
+        team = m.arms["team"]
+        v = Verdict.SYSTEM if system and team.n else interval_verdict(team.k, team.n, target)
         table.add_row(
-            m.label(lang),
-            status_text(m.actual, lang),
-            pct_short(m.arms["team"]),
+            m.label(lang) + (("（系统环节）" if zh else " (the system's)") if system else ""),
+            status_text(final_status(m.actual), lang),
+            pct_short(team),
+            f"[{STYLE[v]}]{verdict_text(v, lang)}[/]" if team.n else "–",
             pct_short(m.arms["plan"]),
             pct_short(m.arms["passive"]),
             p_value(m.vs_plan.p_value) if m.vs_plan.n else "–",
         )
+    table.caption = (
+        f"结论：本组决策达成率的 Wilson 95% 区间对目标 {target:g}（可达成 / 有风险 / 达不到）；推演结束时尚未到时限的重复计为未达成；"
+        "系统环节不计入本组"
+        if zh
+        else f"verdict: the Wilson 95% interval of your decisions' P(met) against target {target:g} (kept / at risk / "
+        "not kept); replications whose deadline fell after the drill ended count as not met; the system's steps "
+        "are not scored against the team"
+    )
     console.print(table)
     for m in cmp.milestones:
-        s = verdict_sentence(m, lang)
+        s = verdict_sentence(m, lang, system_by(specs.get(m.id), plan, labels, lang))
         if s and m.actual == MISSED_STATUS:
             console.print(f"• {m.label(lang)}{'：' if zh else ': '}{s}")
-    plan, scen = cmp.actual_drill.plan, cmp.actual_drill.scenario
-    labels = id_labels(plan, scen)
 
     def at(t: float | None) -> str:  # a moment as the scenario's time of day
         return "–" if t is None else wall_clock(scen.wall_start, t)

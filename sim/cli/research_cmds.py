@@ -200,6 +200,13 @@ def sweep_cmd(
 @click.option(
     "--resume", is_flag=True, help="Finish a killed evaluation in --out without recomputing what was done."
 )
+@click.option(
+    "--extend/--no-extend",
+    default=True,
+    show_default=True,
+    help="Run each replication on past the scenario's horizon up to the latest deadline that can apply, "
+    "so that its limits are decided (the output says so and to when); limits still open are undecided.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @lang_option
 @click.pass_context
@@ -214,6 +221,7 @@ def evaluate_cmd(
     executor_uri: str,
     out_dir: Path | None,
     resume: bool,
+    extend: bool,
     quiet: bool,
     sub_lang: str | None,
 ) -> None:
@@ -246,6 +254,7 @@ def evaluate_cmd(
             progress=bar,
             out_dir=out_dir,
             resume=resume,
+            extend=extend,
         )
     console = _console()
     for table in terminal_tables(report, lang):
@@ -282,7 +291,7 @@ def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> No
     type=TARGET,
     default=0.95,
     show_default=True,
-    help="Required Wilson lower bound of every applicable milestone.",
+    help="Required P(met) of every target milestone (decided by exact bounds with the error spent over the looks).",
 )
 @click.option(
     "--roles",
@@ -303,6 +312,13 @@ def _static_report(plan_file: Path, scenario_files: list[Path], lang: str) -> No
 @click.option("--seed", "master", type=SEED, default=1, show_default=True)
 @click.option("--policy", type=click.Choice(["plan", "passive"]), default="plan", show_default=True)
 @click.option("--executor", "executor_uri", default="local", show_default=True, help=EXECUTOR_HELP)
+@click.option(
+    "--extend/--no-extend",
+    default=True,
+    show_default=True,
+    help="Run each replication on past the scenario's horizon up to the latest deadline that can apply, "
+    "so that its limits are decided (the output says so and to when); limits still open are undecided.",
+)
 @lang_option
 @click.pass_context
 def staff_cmd(
@@ -316,9 +332,11 @@ def staff_cmd(
     master: int,
     policy: str,
     executor_uri: str,
+    extend: bool,
     sub_lang: str | None,
 ) -> None:
-    """The smallest on-duty staffing for which every milestone reaches --target."""
+    """The smallest on-duty staffing for which every target milestone reaches --target
+    (the target set and what is left out of it are printed)."""
     from ..experiment.staffing import StaffingError, search, staffing_tables
 
     lang = pick_lang(ctx, sub_lang)
@@ -339,6 +357,7 @@ def staff_cmd(
                 policy=policy,
                 log=(lambda line: console.print(line, highlight=False)),
                 lang=lang,
+                extend=extend,
             )
         except StaffingError as exc:
             raise UserError(str(exc)) from None

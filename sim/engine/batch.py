@@ -56,9 +56,14 @@ def _resolve(plan: Plan | str, scenario: Scenario | str) -> tuple[Plan, Scenario
 
 
 def play_policy(
-    plan: Plan, scenario: Scenario, seed: int | np.random.SeedSequence, policy: str = "plan"
+    plan: Plan,
+    scenario: Scenario,
+    seed: int | np.random.SeedSequence,
+    policy: str = "plan",
+    horizon_min: float | None = None,
 ) -> Drill:
-    drill = Drill(plan, scenario, seed)
+    """``horizon_min``: run on to this end instead of the scenario's horizon (``Drill``)."""
+    drill = Drill(plan, scenario, seed, horizon_min=horizon_min)
     play(drill, make(policy))
     return drill
 
@@ -84,7 +89,8 @@ def run(
     params: dict[str, Any] | None = None,
     seed: int | np.random.SeedSequence = 0,
     policy: str = "plan",
+    horizon_min: float | None = None,
 ) -> dict[str, Any]:
     plan, scenario = _resolve(plan, scenario)
     plan, scenario = P.apply(plan, scenario, params)
-    return flatten(play_policy(plan, scenario, seed, policy))
+    return flatten(play_policy(plan, scenario, seed, policy, horizon_min))

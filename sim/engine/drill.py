@@ -39,6 +39,8 @@ from .trends import Trends
 from .view import View
 from .world import World
 
+MAX_HORIZON_MIN = 60 * 24 * 14  # the scenario schema's own bound
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -48,8 +50,23 @@ class Outcome:
 
 
 class Drill:
-    def __init__(self, plan: Plan, scenario: Scenario, seed: int | np.random.SeedSequence = 0):
+    def __init__(
+        self,
+        plan: Plan,
+        scenario: Scenario,
+        seed: int | np.random.SeedSequence = 0,
+        horizon_min: float | None = None,
+    ):
+        """``horizon_min`` runs the drill to another end than the scenario's horizon
+        (statistics extend a drill until its limits are decided); ``window_min``
+        keeps the scenario's own horizon: the window whose incidents the drill is about."""
         check_pairing(plan, scenario)  # a clear SpecError, not a model that misplaces people
+        self.window_min = scenario.horizon_min
+        if horizon_min is not None and float(horizon_min) != scenario.horizon_min:
+            if not 0 < float(horizon_min) <= MAX_HORIZON_MIN:
+                raise ValueError(f"horizon_min must be within (0, {MAX_HORIZON_MIN:g}], got {horizon_min:g}")
+            scenario = scenario.model_copy(update={"horizon_min": float(horizon_min)})
+            self.window_min = min(self.window_min, scenario.horizon_min)
         self.plan = plan
         self.scenario = scenario
         self.seed = seed

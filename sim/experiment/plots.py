@@ -6,8 +6,13 @@ are Chinese (when a CJK font is installed; English otherwise, never boxes).
   the target as a dashed line (grid designs pool the other factors' levels);
 - ``heatmap.png``        P(all applicable milestones met) over the first two factors (grid);
 - ``ecdf_<milestone>.png`` time to the milestone, one curve per design point
-  (some points if there are many), the deadline as a vertical line; a curve
-  ends below 1 by the share of replications that never met it.
+  (some points if there are many), the deadline as a vertical line: the
+  Kaplan–Meier estimate (``sim.stats.survival``), replications never done by the
+  drill's end right-censored at the time they were watched (undecided ones are
+  never dropped); a curve ends below 1 by the share never done.
+
+In the heatmap a cell is starred when the limits' verdict (``sim.stats.verdicts``)
+is *kept*, and marked ``?`` when undecided within the drill.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..stats import wilson
+from ..stats import Counts, Verdict, verdict, wilson
 from .summary import ALL
 
 MAX_LINES = 8
@@ -31,11 +36,17 @@ WORDS = {
     "all": ("全部里程碑", "all milestones"),
     "target": ("目标 {t:g}", "target {t:g}"),
     "p_all": ("全部里程碑达成概率", "P(all milestones met)"),
-    "starred": ("；* = Wilson 下限 ≥ {t:g}", "; * = Wilson low >= {t:g}"),
+    "starred": (
+        "；* = 可达成（Wilson 下限 ≥ {t:g}），? = 推演内未定",
+        "; * = kept (Wilson low >= {t:g}), ? = undecided",
+    ),
     "pmet": ("达成概率", "P(met)"),
     "ecdf_x": ("自时限起算时刻起（分钟）", "minutes from the milestone's clock start"),
-    "ecdf_y": ("适用重复中已达成的比例", "share of applicable replications met by then"),
-    "ecdf_title": ("{m} 用时分布（经验累积分布）", "Time to {m} (ECDF)"),
+    "ecdf_y": ("已完成的概率（Kaplan–Meier）", "P(done by then), Kaplan–Meier"),
+    "ecdf_title": (
+        "{m} 用时分布（Kaplan–Meier，删失计入）",
+        "Time to {m} (Kaplan–Meier, censored runs kept)",
+    ),
     "limit": ("时限 {d:g} 分钟", "limit {d:g} min"),
     "point": ("设计点 {p}", "point {p}"),
     "min": ("分钟", "min"),
@@ -182,7 +193,8 @@ def heatmap(
     plt = _plt()
     fx, fy = factors[0], factors[1]
     s = summary[summary.milestone == ALL]
-    g = s.groupby([fy, fx])[["n", "k"]].sum()
+    cols = [c for c in ("n", "k", "missed", "undecided") if c in s.columns]
+    g = s.groupby([fy, fx])[cols].sum()
     xs = sorted(s[fx].unique())
     ys = sorted(s[fy].unique())
     grid = [[float("nan")] * len(xs) for _ in ys]
@@ -195,13 +207,7 @@ def heatmap(
         for j, x in enumerate(xs):
             v = grid[i][j]
             if v == v:
-                mark = (
-                    "*"
-                    if target is not None
-                    and g.loc[(y, x)].n
-                    and wilson(int(g.loc[(y, x)].k), int(g.loc[(y, x)].n))[0] >= target
-                    else ""
-                )
+                mark = _mark(g.loc[(y, x)], target)
                 ax.text(j, i, f"{v:.2f}{mark}", ha="center", va="center", fontsize=8)
     ax.set_xticks(range(len(xs)), [f"{v:g}" if isinstance(v, float) else str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [f"{v:g}" if isinstance(v, float) else str(v) for v in ys])
@@ -213,6 +219,26 @@ def heatmap(
     ax.set_title(title, fontsize=9)
     fig.colorbar(im, ax=ax, label=word("pmet", lang))
     return _save(plt, fig, out_dir / "heatmap.png")
+
+
+def _mark(row: Any, target: float | None) -> str:
+    """'*' kept, '?' undecided within the drill, '' otherwise (a summary row's counts)."""
+    if target is None or not row.n:
+        return ""
+    n, k = int(row.n), int(row.k)
+    undecided = int(row.undecided) if "undecided" in row else 0
+    missed = int(row.missed) if "missed" in row else n - k - undecided
+    v = verdict(Counts(met=k, missed=missed, undecided=undecided), target)
+    return {Verdict.KEPT: "*", Verdict.UNDECIDED: "?"}.get(v, "")
+
+
+def km_curve(rows: list[dict[str, Any]], milestone: str) -> tuple[list[float], list[float]] | None:
+    """The Kaplan–Meier P(done by t) of one milestone over rows, as step points."""
+    from ..stats.survival import km_curve as curve
+    from .columns import times
+
+    done, watched = times(rows, milestone)
+    return curve(done, watched)
 
 
 def ecdf_plots(
@@ -243,19 +269,17 @@ def ecdf_plots(
         fig, ax = plt.subplots(figsize=(8, 4.5))
         for pt in points:
             r = runs[runs.point == pt]
-            applicable = r[f"met_{m}"].notna()
-            n = int(applicable.sum())
-            if not n:
+            curve = km_curve(r.to_dict("records"), m)
+            if curve is None:
                 continue
-            t = np.sort(r.loc[applicable, f"t_{m}_min"].dropna().to_numpy(dtype=float))
-            y = np.arange(1, len(t) + 1) / n
+            t, y = curve
             label = ", ".join(
                 f"{f.split('.')[-2] if f.endswith('.mean') else f.split('.')[-1]}={_fmt(r[f].iloc[0])}"
                 for f in factors
             ) or word("point", lang, p=pt)
             end = max(deadlines.get(m, 0.0), float(t[-1]) if len(t) else 0.0)
             last = y[-1] if len(y) else 0.0
-            # the plateau to the limit shows the share met at all
+            # the plateau to the limit shows the share done at all
             ax.step(
                 np.concatenate([[0.0], t, [end]]),
                 np.concatenate([[0.0], y, [last]]),
@@ -323,8 +347,11 @@ def _sweep_plots(out_dir: Path, target: float | None, lang: str) -> list[Path]:
             if h:
                 paths.append(h)
     milestones = [m for m in summary.milestone.unique() if m != ALL]
-    cols = ["point", *factors, *(f"met_{m}" for m in milestones), *(f"t_{m}_min" for m in milestones)]
-    runs = read_runs(out_dir, columns=cols)
+    cols = ["point", *factors]
+    for m in milestones:
+        cols += [f"met_{m}", f"t_{m}_min", f"status_{m}", f"censor_{m}_min"]
+    runs = read_runs(out_dir)
+    runs = runs[[c for c in cols if c in runs.columns]]  # older sweeps: no status or censor columns
     deadlines = meta.get("deadlines", {})
     paths += ecdf_plots(runs, summary, factors, deadlines, out_dir, lang=lang)
     return paths

@@ -38,6 +38,7 @@ class Task:
     causes: bool = False  # also attribute each missed milestone (plan evaluation)
     extra: dict[str, Any] = field(default_factory=dict)  # constant columns (e.g. scenario id)
     model: int = MODEL_VERSION  # the driver's model version
+    horizon_min: float | None = None  # run on past the scenario's horizon (until its limits are decided)
 
     @property
     def reps(self) -> range:
@@ -55,17 +56,18 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     plan, scenario = P.apply(plan, scenario, task.params)
     rows = []
     for rep in task.reps:
-        drill = play_policy(plan, scenario, seed_of(task.master, rep), task.policy)
+        drill = play_policy(plan, scenario, seed_of(task.master, rep), task.policy, task.horizon_min)
         row: dict[str, Any] = {"point": task.point, **seed_columns(task.master, rep), **task.extra}
         row.update(task.params)
         card = drill.scorecard()
         flat = flatten_card(card)
         row.update(outcome_columns(flat))
-        row.update(status_columns(card))
+        status = status_columns(card, drill.horizon, drill.window_min)
+        row.update(status)
         if task.causes:
             from .bottleneck import attribute
 
-            row.update(attribute(drill, flat))
+            row.update(attribute(drill, {**flat, **status}))
         rows.append(row)
     return rows
 
@@ -81,6 +83,7 @@ def make_tasks(
     extra: dict[str, Any] | None = None,
     rep_offset: int = 0,
     chunk_offset: int = 0,
+    horizon_min: float | None = None,
 ) -> list[Task]:
     """Tasks in (point, replication) order; chunk numbers follow that order."""
     tasks = []
@@ -89,7 +92,19 @@ def make_tasks(
         for start in range(rep_offset, rep_offset + reps, batch):
             stop = min(start + batch, rep_offset + reps)
             tasks.append(
-                Task(n, i, dict(params), start, stop, inputs, master, policy, causes, dict(extra or {}))
+                Task(
+                    n,
+                    i,
+                    dict(params),
+                    start,
+                    stop,
+                    inputs,
+                    master,
+                    policy,
+                    causes,
+                    dict(extra or {}),
+                    horizon_min=horizon_min,
+                )
             )
             n += 1
     return tasks

@@ -93,9 +93,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "A limit marked * is not stated in the plan: an assumed value. Minutes taken are rounded up to whole "
         "minutes; done exactly at the limit counts as met.",
     ),
+    "system_mark": ("（系统环节）", " (the system's)"),
+    "undecided_sentence": (
+        "推演结束时时限未到，推演内未定：既不算达成，也不算未达成；重复推演中同样情形计为未达成。",
+        "undecided within the drill: its deadline falls after the drill ended, so it is neither met nor missed "
+        "here; in the replications such a case counts as not met.",
+    ),
     "ci_note": (
-        "后三列为达成率，括号内为 95% Wilson 置信区间（%）；“同情景”指 {reps} 个公共随机数重复，三种做法面对完全相同的到访人数、到达时间与各方用时。",
-        "The last three columns: share of replications meeting the limit, with 95 % Wilson intervals (%) in brackets. \u2018Same situations\u2019: {reps} replications with common random "
+        "后三列为达成率，括号内为 95% Wilson 置信区间（%），推演结束时尚未到时限的重复计为未达成；标“系统环节”的一步本组决策无法改变，不计入本组成绩，也不据此提出建议；“同情景”指 {reps} 个公共随机数重复，三种做法面对完全相同的到访人数、到达时间与各方用时。",
+        "The last three columns: share of replications meeting the limit, with 95 % Wilson intervals (%) in brackets; "
+        "a replication whose deadline fell after the drill ended counts as not met. A step marked \u2018the system\u2019s\u2019 "
+        "is one the team\u2019s decisions cannot change: not scored against the team and never turned into advice. \u2018Same situations\u2019: {reps} replications with common random "
         "numbers, so all three responses face exactly the same arrivals, head counts and durations.",
     ),
     # capabilities
@@ -349,15 +357,6 @@ def do_text(milestone: Any, plan: Any, labels: dict[str, Any], lang: str) -> str
         "by": name(by, ("负责人", "the person in charge")),
     }
     return pick(DO.get(kind, ("按预案及时处置", "act as the plan says")), lang).format(**values)
-
-
-def system_step_by(milestone: Any, plan: Any) -> str | None:
-    """Who does an alert step the team's decisions cannot change (screening,
-    verification: automatic in the model), or None if the team decides it."""
-    measure = milestone.measure
-    if measure.kind != "alert_step" or measure.step == "decide":
-        return None
-    return next((str(step.by) for step in plan.alert_chain if step.step == measure.step), "")
 
 
 CAPABILITIES: dict[str, tuple[str, ...]] = {

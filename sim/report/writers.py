@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write, make_folders, remove_folders, text_safe
-from .document import Block
+from .blocks import Block
 
 
 def write_atomic(path: Path, data: bytes) -> None:

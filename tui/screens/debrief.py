@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
+from sim.fairness import system_ids
 from sim.present import OUTCOMES, STYLE, status_text
 from sim.room.clock import TimeSource
 from sim.room.engine import plan_policy_drill
@@ -93,13 +94,14 @@ class DebriefScreen(Screen[None]):
         lang = self.lang
         if m is None:
             return Text(tr(lang, "debrief.computing"), style="dim")
-        status = status_text(m.status, lang)
+        shown = "undecided" if m.status == "pending" else str(m.status)  # open when the drill ended
+        status = status_text(shown, lang)
         if m.after_min is not None and m.status in ("met", "missed"):
             return Text(
                 tr(lang, "debrief.took", status=status, m=minutes_up(m.after_min)),
-                style=STYLE.get(m.status, ""),
+                style=STYLE.get(shown, ""),
             )
-        return Text(status, style=STYLE.get(m.status, ""))
+        return Text(status, style=STYLE.get(shown, ""))
 
     def on_mount(self) -> None:
         lang, port = self.lang, self.room.port
@@ -107,6 +109,7 @@ class DebriefScreen(Screen[None]):
         card = self.query_one("#scorecard", DataTable)
         for key in ("level", "milestone", "limit", "yours", "plan"):
             card.add_column(tr(lang, f"debrief.col.{key}"), key=key)
+        system = system_ids(port.plan)
         for m in port.scorecard().milestones:
             limit = tr(
                 lang,
@@ -116,7 +119,7 @@ class DebriefScreen(Screen[None]):
             ) + ("*" if m.assumed else "")
             card.add_row(
                 Text(m.level or "·"),
-                Text(m.label(lang)),
+                Text(m.label(lang) + (tr(lang, "ms.system") if m.id in system else "")),
                 Text(limit),
                 self._result(m),
                 self._result(None),
