@@ -21,7 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from .counterfactual_runs import ARMS, Rep, Runs, Variant, play_policy, play_script, workers_for
+from . import counterfactual_cache as C
+from .counterfactual_runs import (
+    ARMS,
+    PARALLEL_FROM_RUNS,
+    Rep,
+    Runs,
+    Variant,
+    play_policy,
+    play_script,
+    workers_for,
+)
 from .engine import params as P
 from .engine.batch import flatten
 from .engine.drill import Drill
@@ -160,12 +170,16 @@ def compare(
     costly_reps: int | None = None,
     progress: Any = None,
     workers: int | None = None,
+    cache: bool | None = None,
 ) -> Comparison:
     """The team's decisions against ``plan`` and ``passive`` over ``reps`` replications.
 
     ``workers``: processes to play the replications in (default: ``DRILL_WORKERS``,
     else every core once the work is large enough to repay starting them). The
-    replications and the sums over them are the same whatever the number."""
+    replications and the sums over them are the same whatever the number.
+    ``cache``: read the numbers back from, and keep them for, a later call asking
+    for the same comparison (``counterfactual_cache``; default: when large enough
+    to use workers, unless ``DRILL_CACHE=off``)."""
     started = time.perf_counter()
     plan, scenario, changes = resolve_sources(journal, force)
     plan, scenario = P.apply(plan, scenario, journal.header.get("params") or None)
@@ -179,7 +193,31 @@ def compare(
     # most two per decision): counted in the progress total from the start
     k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
     searched = bool(k and decisions)
-    n_workers = workers_for(workers, 3 * reps + 2 * k * len(decisions) if searched else 3 * reps)
+    runs_at_most = 3 * reps + 2 * k * len(decisions) if searched else 3 * reps
+    kept_as = (
+        C.key(plan, scenario, journal.seed, script, reps, k)
+        if (cache if cache is not None else C.enabled() and runs_at_most >= PARALLEL_FROM_RUNS)
+        else None
+    )
+    kept = C.load(kept_as) if kept_as is not None else None
+    if kept is not None:
+        actual, _ = play_decisions(plan, scenario, journal.seed, script)
+        if progress is not None:
+            progress(kept["total"], kept["total"])
+        return Comparison(
+            journal=journal,
+            reps=reps,
+            milestones=kept["milestones"],
+            refused=kept["refused"],
+            decisions=decisions,
+            costly=kept["costly"],
+            mean_met=kept["mean_met"],
+            seconds=time.perf_counter() - started,
+            changes=changes,
+            actual_drill=actual,
+            facilitation=facilitation,
+        )
+    n_workers = workers_for(workers, runs_at_most)
     runs = Runs(plan, scenario, journal.seed, n_workers)
     try:
         # the team's first k replications first: the search is paired with them
@@ -250,6 +288,17 @@ def compare(
     }
     refused_by = [(n, decisions[n].t, decisions[n].action.kind, c) for n, c in enumerate(refused_count) if c]
     costly = _pick_costly(decisions, results["team"][:k], variants, rows) if variants else None
+    if kept_as is not None:
+        C.store(
+            kept_as,
+            {
+                "milestones": milestones,
+                "refused": refused_by,
+                "costly": costly,
+                "mean_met": mean_met,
+                "total": total,
+            },
+        )
     return Comparison(
         journal=journal,
         reps=reps,

@@ -112,3 +112,33 @@ def _variant_count(journal: Journal) -> int:
     script = decisions_of(journal)
     decision_at = [n for n, item in enumerate(script.items) if not item.facilitator]
     return len(_variants(plan, scenario, journal.seed, script, decision_at))
+
+
+def test_a_kept_comparison_is_read_back_the_same_and_nothing_is_played(
+    journal_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.counterfactual as CF
+
+    monkeypatch.setenv("DRILL_CACHE_DIR", str(tmp_path))
+    journal = read_journal(journal_path)
+    compare(journal, reps=4, costly_reps=2, workers=1)
+    assert not list(tmp_path.iterdir())  # a small comparison is not kept unless asked
+    first = compare(journal, reps=4, costly_reps=2, workers=1, cache=True)
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
+
+    def no_runs(*args: object) -> None:
+        raise AssertionError("played again")
+
+    monkeypatch.setattr(CF, "Runs", no_runs)
+    again = compare(journal, reps=4, costly_reps=2, cache=True)
+    assert [asdict(m) for m in again.milestones] == [asdict(m) for m in first.milestones]
+    assert (again.mean_met, again.refused) == (first.mean_met, first.refused)
+    assert first.costly is not None and again.costly is not None
+    assert asdict(again.costly) == asdict(first.costly)
+    assert again.actual_drill.log.jsonl() == first.actual_drill.log.jsonl()  # the drill is played again
+    with pytest.raises(AssertionError, match="played again"):  # other replications: another comparison
+        compare(journal, reps=5, costly_reps=2, cache=True)
+    for path in tmp_path.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    with pytest.raises(AssertionError, match="played again"):  # an unreadable file is no comparison
+        compare(journal, reps=4, costly_reps=2, cache=True)
