@@ -16,7 +16,10 @@ rounds; the compare+report timing is wall time of the two commands. Printed:
    that appends one log record per event, worst scenario (target <= 5x);
 4. scaling: per person, a gathering of 8,000 against one of 500 (target <= 1.2x);
 5. ``drill compare`` + ``drill report`` on a 30-decision journal at
-   ``--reps 200``, old against new (target >= 3x faster).
+   ``--reps 200``, old against new (target >= 3x faster): the new version as
+   a user runs it (replications in worker processes on every core, the
+   comparison kept by ``compare`` for ``report``), without keeping it, and in
+   one process without keeping it.
 
 Events per replication are printed for both versions, and the work done is
 asserted to match (people arriving, claims registered, departures, online posts
@@ -34,6 +37,7 @@ import hashlib
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -259,18 +263,22 @@ def journal_of_30(path: Path, model: int, root: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def cli_seconds(path: Path, args: list[str]) -> float:
+def cli_seconds(path: Path, args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (the command's and its worker processes') of one command."""
     code = "import sys; from sim.cli import main; sys.argv[0] = 'drill'; main()"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=path,
-        env={**os.environ, "PYTHONPATH": str(path)},
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(path)},
         check=True,
         capture_output=True,
         timeout=3600,
     )
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> None:
@@ -279,12 +287,15 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=6, help="replications per timing")
     parser.add_argument("--quick", action="store_true", help="skip the compare+report timing")
     parser.add_argument("--cli-only", action="store_true", help="only the compare+report timing")
+    parser.add_argument(
+        "--one-process", action="store_true", help="compare+report also in one process, nothing kept"
+    )
     args = parser.parse_args()
     seeds = list(range(args.reps))
     with tempfile.TemporaryDirectory() as tmp:
         old_root = unpack_old(Path(tmp) / "old")
         if args.cli_only:
-            compare_and_report(args.rounds, old_root)
+            compare_and_report(args.rounds, old_root, args.one_process)
             return
         old, new = Worker("old", old_root), Worker("new", ROOT)
         try:
@@ -337,31 +348,57 @@ def report(args: argparse.Namespace, seeds: list[int], old: Worker, new: Worker,
         f"(old {s_old[8000][0] / s_old[500][0]:.2f}x) (target <= 1.2x)"
     )
     if not args.quick:
-        compare_and_report(args.rounds, old_root)
+        compare_and_report(args.rounds, old_root, args.one_process)
 
 
-def compare_and_report(rounds: int, old_root: Path) -> None:
+# the new version as a user runs it (workers on every core, the comparison kept from
+# `compare` for `report` in a fresh folder each round), and without each of those
+NEW_WAYS = {
+    "new": {},
+    "new, nothing kept": {"DRILL_CACHE": "off"},
+}
+ONE_PROCESS = {"new, one process, nothing kept": {"DRILL_CACHE": "off", "DRILL_WORKERS": "1"}}
+
+
+def compare_and_report(rounds: int, old_root: Path, one_process: bool = False) -> None:
     """`drill compare` then `drill report` on a 30-decision journal, --reps 200,
-    each in a fresh interpreter, old and new alternately."""
+    each in a fresh interpreter, old and new alternately. The new version's
+    reports must be the same, byte for byte, whichever way it ran."""
     with tempfile.TemporaryDirectory() as tmp:
         jold, jnew = Path(tmp) / "old.jsonl", Path(tmp) / "new.jsonl"
         journal_of_30(jold, 2, old_root)
         journal_of_30(jnew, 3, ROOT)
-        totals: dict[str, list[float]] = {"old": [], "new": []}
+        ways: list[tuple[str, Path, Path, dict[str, str]]] = [("old", old_root, jold, {})]
+        new_ways = {**NEW_WAYS, **(ONE_PROCESS if one_process else {})}
+        ways += [(name, ROOT, jnew, env) for name, env in new_ways.items()]
+        totals: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in ways}
+        reports: dict[str, bytes] = {}
         for r in range(max(1, rounds // 3)):
-            for name, root, journal in (("old", old_root, jold), ("new", ROOT, jnew))[
-                :: 1 if r % 2 == 0 else -1
-            ]:
-                out = Path(tmp) / f"{name}-{r}.md"
-                seconds = cli_seconds(root, ["compare", str(journal), "--reps", "200"])
-                seconds += cli_seconds(
-                    root, ["report", str(journal), "--reps", "200", "--format", "md", "--out", str(out)]
+            for name, root, journal, env in ways[:: 1 if r % 2 == 0 else -1]:
+                out = Path(tmp) / f"{ways.index((name, root, journal, env))}-{r}.md"
+                env = {**env, "DRILL_CACHE_DIR": str(Path(tmp) / f"cache-{len(totals[name])}-{name}")}
+                w1, c1 = cli_seconds(root, ["compare", str(journal), "--reps", "200"], env)
+                w2, c2 = cli_seconds(
+                    root, ["report", str(journal), "--reps", "200", "--format", "md", "--out", str(out)], env
                 )
-                totals[name].append(seconds)
-        o, n = statistics.median(totals["old"]), statistics.median(totals["new"])
+                totals[name].append((w1 + w2, c1 + c2))
+                if root == ROOT:
+                    reports[name] = out.read_bytes()
+        assert len(set(reports.values())) == 1, "the new version's reports differ with the way it ran"
+
+        def medians(name: str) -> tuple[float, float]:
+            return statistics.median(w for w, _ in totals[name]), statistics.median(
+                c for _, c in totals[name]
+            )
+
+        ow, oc = medians("old")
         print(
-            f"5. drill compare + drill report, 30 decisions, --reps 200: old {o:.0f} s, new {n:.0f} s, {o / n:.2f}x faster (target >= 3x)"
+            f"5. drill compare + drill report, 30 decisions, --reps 200: old {ow:.0f} s wall, {oc:.0f} s CPU "
+            "(target >= 3x faster)"
         )
+        for name in new_ways:
+            nw, nc = medians(name)
+            print(f"   {name}: {nw:.0f} s wall ({ow / nw:.2f}x faster), {nc:.0f} s CPU ({oc / nc:.2f}x less)")
 
 
 def check_same_work(sid: str, old: dict[str, Any], new: dict[str, Any]) -> None:

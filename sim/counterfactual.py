@@ -21,17 +21,26 @@ from typing import Any
 
 import numpy as np
 
+from . import counterfactual_cache as C
+from .counterfactual_runs import (
+    ARMS,
+    PARALLEL_FROM_RUNS,
+    Rep,
+    Runs,
+    Variant,
+    met_of,
+    play_policy,
+    play_script,
+    workers_for,
+)
 from .engine import params as P
 from .engine.drill import Drill
 from .engine.milestones import MET, MISSED
-from .engine.policies import make
 from .engine.streams import replication_seed
 from .journal import Journal, resolve_sources
 from .replay import script_of
-from .script import Refusal, Script, Timed
-from .stats import Paired, Proportion, mcnemar, outcome, proportion
-
-ARMS = ("team", "plan", "passive")
+from .script import Script, Timed
+from .stats import Paired, Proportion, mcnemar, proportion
 
 # A verdict per milestone, used by the report's findings and by ``drill compare``.
 LUCK = "luck"  # missed in the drill, but the team's decisions meet it in most situations
@@ -62,8 +71,7 @@ def play_decisions(
 ) -> tuple[Drill, list[int]]:
     """Play ``script`` and run to the horizon; returns the drill and the indices of
     the items refused in this replication."""
-    played = script.play(Drill(plan, scenario, seed), Refusal.RECORD)
-    return played.drill, [r.index for r in played.refused]
+    return play_script(plan, scenario, seed, script)
 
 
 def play_policy_logged(
@@ -75,20 +83,12 @@ def play_policy_logged(
 ) -> tuple[Drill, list[Timed]]:
     """``policy`` plays the drill, with the facilitator's actions replayed at their
     times (so it meets the same injects as the team); returns the decisions it took."""
-    taken: list[Timed] = []
-    played = (facilitation or Script(())).play(
-        Drill(plan, scenario, seed),
-        Refusal.IGNORE,
-        policy=make(policy),
-        on_decision=lambda t, d: taken.append(Timed(t, d)),
-    )
-    return played.drill, taken
+    return play_policy(plan, scenario, seed, policy, facilitation)
 
 
 def met_vector(drill: Drill) -> dict[str, bool | None]:
-    """Met, not met, or not scored per milestone; a milestone still open when the drill
-    ended (undecided: censored) is not met, never dropped (``sim.stats.outcome``)."""
-    return {m.id: outcome(m.status) for m in drill.scorecard().milestones}
+    """Met, not met, or not scored per milestone (``counterfactual_runs.met_of``)."""
+    return met_of(drill.scorecard())
 
 
 @dataclass
@@ -157,14 +157,10 @@ def _verdict(actual: str, team: Proportion, plan: Proportion, late_share: float)
     return NOT_RUN
 
 
-def _late_share(drills: list[Drill], mid: str) -> float:
-    late = n = 0
-    for drill in drills:
-        for m in drill.scorecard().milestones:
-            if m.id == mid and m.status == MET and m.after_min is not None and m.deadline_min > 0:
-                n += 1
-                late += m.after_min >= 0.75 * m.deadline_min
-    return late / n if n else 0.0
+def _late_share(lates: list[tuple[tuple[str, bool], ...]], mid: str) -> float:
+    """Of the times ``mid`` was met, the share met in the last quarter of its limit."""
+    flags = [late for reps in lates for m, late in reps if m == mid]
+    return sum(flags) / len(flags) if flags else 0.0
 
 
 def compare(
@@ -173,8 +169,17 @@ def compare(
     force: bool = False,
     costly_reps: int | None = None,
     progress: Any = None,
+    workers: int | None = None,
+    cache: bool | None = None,
 ) -> Comparison:
-    """The team's decisions against ``plan`` and ``passive`` over ``reps`` replications."""
+    """The team's decisions against ``plan`` and ``passive`` over ``reps`` replications.
+
+    ``workers``: processes to play the replications in (default: ``DRILL_WORKERS``,
+    else every core once the work is large enough to repay starting them). The
+    replications and the sums over them are the same whatever the number.
+    ``cache``: read the numbers back from, and keep them for, a later call asking
+    for the same comparison (``counterfactual_cache``; default: when large enough
+    to use workers, unless ``DRILL_CACHE=off``)."""
     started = time.perf_counter()
     plan, scenario, changes = resolve_sources(journal, force)
     plan, scenario = P.apply(plan, scenario, journal.header.get("params") or None)
@@ -184,36 +189,82 @@ def compare(
     decisions = [script.items[n] for n in decision_at]
     index_of = {n: k for k, n in enumerate(decision_at)}
     facilitation = script.facilitation()
-    actual, _ = play_decisions(plan, scenario, journal.seed, script)
-    actual_card = actual.scorecard()
-
-    results: dict[str, list[dict[str, bool | None]]] = {a: [] for a in ARMS}
-    team_drills: list[Drill] = []
-    refused_count = [0] * len(decisions)
-    # the search for the most costly decision replays every variant k times: count
-    # those runs in the progress total from the start
+    # the search for the most costly decision replays every variant k times (at
+    # most two per decision): counted in the progress total from the start
     k = min(reps, 50) if costly_reps is None else min(reps, costly_reps)
-    variants = _variants(plan, scenario, journal.seed, script, decision_at) if k and decisions else []
-    total = reps + k * len(variants)
-    for r in range(reps):
-        seed = replication_seed(journal.seed, r)
-        drill, refused = play_decisions(plan, scenario, seed, script)
-        team_drills.append(drill)
-        for n in refused:
+    searched = bool(k and decisions)
+    runs_at_most = 3 * reps + 2 * k * len(decisions) if searched else 3 * reps
+    kept_as = (
+        C.key(plan, scenario, journal.seed, script, reps, k)
+        if (cache if cache is not None else C.enabled() and runs_at_most >= PARALLEL_FROM_RUNS)
+        else None
+    )
+    kept = C.load(kept_as) if kept_as is not None else None
+    if kept is not None:
+        actual, _ = play_decisions(plan, scenario, journal.seed, script)
+        if progress is not None:
+            progress(kept["total"], kept["total"])
+        return Comparison(
+            journal=journal,
+            reps=reps,
+            milestones=kept["milestones"],
+            refused=kept["refused"],
+            decisions=decisions,
+            costly=kept["costly"],
+            mean_met=kept["mean_met"],
+            seconds=time.perf_counter() - started,
+            changes=changes,
+            actual_drill=actual,
+            facilitation=facilitation,
+        )
+    n_workers = workers_for(workers, runs_at_most)
+    runs = Runs(plan, scenario, journal.seed, n_workers)
+    try:
+        # the team's first k replications first: the search is paired with them
+        team_first = runs.submit_team(script, range(k))
+        arms_rest = runs.submit_arms(script, facilitation, reps, k)
+        actual, _ = play_decisions(plan, scenario, journal.seed, script)
+        actual_card = actual.scorecard()
+        variants = _variants(plan, scenario, journal.seed, script, decision_at) if searched else []
+        total = reps + k * len(variants)
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if n and progress is not None:
+                progress(done, total)
+
+        team: list[Rep | None] = [None] * reps
+        for r, arm_reps in runs.gather(team_first):
+            team[r] = arm_reps["team"]
+        baseline = [rep for rep in team[:k] if rep is not None]
+        search = runs.submit_variants(variants, decision_at, baseline) if variants else None
+        results: dict[str, list[dict[str, bool | None]]] = {a: [{} for _ in range(reps)] for a in ARMS}
+        for r, arm_reps in runs.gather(arms_rest, lambda: tick(1)):
+            for arm, rep in arm_reps.items():
+                if arm == "team":
+                    team[r] = rep
+                results[arm][r] = rep.met
+        for r, rep in enumerate(team):
+            assert rep is not None
+            results["team"][r] = rep.met
+        rows = runs.variant_rows(search, baseline, tick) if search is not None else []
+    finally:
+        runs.close()
+
+    refused_count = [0] * len(decisions)
+    for rep in team:
+        assert rep is not None
+        for n in rep.refused:
             if n in index_of:
                 refused_count[index_of[n]] += 1
-        results["team"].append(met_vector(drill))
-        for arm in ("plan", "passive"):
-            d, _ = play_policy_logged(plan, scenario, seed, arm, facilitation)
-            results[arm].append(met_vector(d))
-        if progress is not None:
-            progress(r + 1, total)
 
     milestones = []
     for m in actual_card.milestones:
         series = {a: [v.get(m.id) for v in results[a]] for a in ARMS}
         props = {a: proportion(series[a]) for a in ARMS}
-        late = _late_share(team_drills, m.id)
+        late = _late_share([rep.late for rep in team if rep is not None], m.id)
         milestones.append(
             MilestoneCompare(
                 id=m.id,
@@ -236,16 +287,18 @@ def compare(
         for a in ARMS
     }
     refused_by = [(n, decisions[n].t, decisions[n].action.kind, c) for n, c in enumerate(refused_count) if c]
-
-    def costly_progress(done: int) -> None:
-        if progress is not None:
-            progress(reps + done, total)
-
-    costly = (
-        most_costly(plan, scenario, journal.seed, decisions, results["team"][:k], variants, costly_progress)
-        if variants
-        else None
-    )
+    costly = _pick_costly(decisions, results["team"][:k], variants, rows) if variants else None
+    if kept_as is not None:
+        C.store(
+            kept_as,
+            {
+                "milestones": milestones,
+                "refused": refused_by,
+                "costly": costly,
+                "mean_met": mean_met,
+                "total": total,
+            },
+        )
     return Comparison(
         journal=journal,
         reps=reps,
@@ -261,9 +314,7 @@ def compare(
     )
 
 
-def _variants(
-    plan: Any, scenario: Any, seed: int, script: Script, decision_at: list[int]
-) -> list[tuple[int, str, float | None, Script]]:
+def _variants(plan: Any, scenario: Any, seed: int, script: Script, decision_at: list[int]) -> list[Variant]:
     """For each team decision (``k``, at ``decision_at[k]`` in the script): the script
     without it, and (if it came later than the plan-following response took it, at
     the journal's own seed and with the same injects) the script with it moved to
@@ -274,7 +325,7 @@ def _variants(
     for td in plan_taken:
         first_plan.setdefault(repr(td.action.to_dict()), td.t)
         first_plan_kind.setdefault(td.action.kind, td.t)
-    out: list[tuple[int, str, float | None, Script]] = []
+    out: list[Variant] = []
     for k, n in enumerate(decision_at):
         td = script.items[n]
         out.append((k, "removed", None, script.without(n)))
@@ -296,21 +347,37 @@ def most_costly(
     variants: list[tuple[int, str, float | None, Script]],
     progress: Callable[[int], None] | None = None,
 ) -> CostlyDecision | None:
-    """The decision whose removal or earlier timing gains most milestones under CRN.
-    ``progress(runs done)`` hears of each replication played."""
-    reps = len(baseline)
-    base_met = [sum(1 for v in row.values() if v) for row in baseline]
-    best: CostlyDecision | None = None
+    """The decision whose removal or earlier timing gains most milestones under CRN
+    (every variant played in this process). ``progress(runs done)`` hears of each
+    replication played."""
+    rows: list[list[dict[str, bool | None]]] = []
     done = 0
-    for n, variant, new_t, seq in variants:
-        gains = []
-        per: dict[str, float] = {}
-        for r in range(reps):
+    for _n, _variant, _new_t, seq in variants:
+        rows.append([])
+        for r in range(len(baseline)):
             drill, _ = play_decisions(plan, scenario, replication_seed(seed, r), seq)
+            rows[-1].append(met_vector(drill))
             done += 1
             if progress is not None:
                 progress(done)
-            row = met_vector(drill)
+    return _pick_costly(decisions, baseline, variants, rows)
+
+
+def _pick_costly(
+    decisions: list[Timed],
+    baseline: list[dict[str, bool | None]],
+    variants: list[tuple[int, str, float | None, Script]],
+    rows: list[list[dict[str, bool | None]]],
+) -> CostlyDecision | None:
+    """Of the variants (each with its milestones met per replication, paired with
+    ``baseline``), the first that gains most milestones on average."""
+    reps = len(baseline)
+    base_met = [sum(1 for v in row.values() if v) for row in baseline]
+    best: CostlyDecision | None = None
+    for (n, variant, new_t, _seq), variant_rows in zip(variants, rows, strict=True):
+        gains = []
+        per: dict[str, float] = {}
+        for r, row in enumerate(variant_rows):
             gains.append(sum(1 for v in row.values() if v) - base_met[r])
             for mid, v in row.items():
                 per[mid] = per.get(mid, 0.0) + (bool(v) - bool(baseline[r].get(mid))) / reps
