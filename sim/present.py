@@ -173,9 +173,19 @@ def span_text(after: float, clock: str, lang: str) -> str:
     return f"{n} min after {start}" if n >= 0 else f"{-n} min before {start}"
 
 
+def limit_minutes(deadline_min: float, assumed: bool = False) -> str:
+    """A limit's minutes for a table's limit column: "60", "45*" (assumed), "–" for an
+    action the plan names with no time (its deadline is infinite, never "inf")."""
+    if not math.isfinite(deadline_min):
+        return "–"
+    return f"{deadline_min:g}" + ("*" if assumed else "")
+
+
 def limit_text(deadline_min: float, clock: str, lang: str) -> str:
     """The limit with its clock start: "limit 60 min after the first report"."""
     start = clock_start_text(clock, lang)
+    if not math.isfinite(deadline_min):
+        return status_text("untimed", lang)
     if lang == "zh":
         if deadline_min < 0:
             return f"时限：{start}前 {-deadline_min:g} 分钟"

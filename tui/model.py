@@ -8,6 +8,7 @@ touches the model.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -142,6 +143,11 @@ def _milestone_state(m: Any, plan: Plan, scenario: Scenario, now: float, lang: s
             text += tr(lang, "ms.due", due=at(scenario, m.deadline))
         mark = "✓\u00a0" if m.status == "met" else "✗\u00a0"
         return mark + text, "bold green" if m.status == "met" else "bold red"
+    if m.status == "pending" and not math.isfinite(m.deadline_min):
+        # applies, but the plan names the action without a time: nothing is due
+        return milestone_result_text(
+            "untimed", None, None, m.deadline_min, clock, scenario.wall_start, lang
+        ), ""
     if m.status == "pending":
         if m.deadline is None:
             return tr(lang, "ms.not_yet"), "dim"

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from sim.present import limit_minutes
 from sim.room.room import Room
 
 from ..i18n import CATALOGS, tr
@@ -146,7 +147,7 @@ class BriefingScreen(Screen[None]):
                 ms.add_row(
                     Text(m.level or tr(lang, "brief.all_levels")),
                     Text(m.label.get(lang)),
-                    Text(f"{m.deadline_min:g}" + ("*" if m.assumed else "")),
+                    Text(limit_minutes(m.deadline_min, m.assumed)),
                     key=m.id,
                 )
             yield ms

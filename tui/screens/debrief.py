@@ -5,6 +5,7 @@ report (with its progress shown)."""
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -111,12 +112,17 @@ class DebriefScreen(Screen[None]):
             card.add_column(tr(lang, f"debrief.col.{key}"), key=key)
         system = system_ids(port.plan)
         for m in port.scorecard().milestones:
-            limit = tr(
-                lang,
-                "debrief.limit",
-                m=f"{m.deadline_min:g}",
-                start=clock_start_text(clock_of(port.plan, m.id), lang),
-            ) + ("*" if m.assumed else "")
+            limit = (
+                tr(
+                    lang,
+                    "debrief.limit",
+                    m=f"{m.deadline_min:g}",
+                    start=clock_start_text(clock_of(port.plan, m.id), lang),
+                )
+                + ("*" if m.assumed else "")
+                if math.isfinite(m.deadline_min)
+                else status_text("untimed", lang)  # the plan names the action, not a time
+            )
             card.add_row(
                 Text(m.level or "·"),
                 Text(m.label(lang) + (tr(lang, "ms.system") if m.id in system else "")),
