@@ -184,7 +184,7 @@ def test_staff_finds_a_staffing(capsys):
     assert "Target set (" in out and "Target set (what the answer is about)" in out
     assert "excluded legal_aid_on_site: applied in no replication" in out
     assert "O'Brien–Fleming" in out
-    assert "Replications run to 1080 min" in out  # run on until its limits are decided
+    assert "Replications run to 1800 min" in out  # run on until its limits are decided (360 + 24 h)
 
 
 def test_staff_unknown_role(capsys):
@@ -225,4 +225,5 @@ def test_evaluate_prints_the_static_check_before_running(tmp_path, capsys):
     )
     assert "│ infeasible" in out
     # the drill ran on past its horizon until its limits were decided, and says to when
-    assert "horizon extended from 14:30 to 02:30 (360 → 1080 min)" in out
+    # (360 min + the longest timed limit, the policy task force's 24 h: 1800 min, 14:30 the next day)
+    assert "horizon extended from 14:30 to" in out and "(360 → 1800 min)" in out

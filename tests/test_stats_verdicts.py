@@ -3,6 +3,7 @@ that the old summaries fail."""
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 
 import pytest
@@ -101,7 +102,13 @@ def test_drill_horizon_override_runs_on_and_keeps_the_window():
     drill = play_policy(plan, scen, 3, "plan", horizon_min=600.0)
     assert drill.horizon == 600.0 and drill.window_min == scen.horizon_min == 240.0
     assert drill.scorecard().outcomes["ended_at_min"] <= 600.0
-    assert decision_horizon(plan, scen) == 240.0 + 720.0
+    # the longest timed limit the drill scores (untimed actions have no deadline: never 14 days)
+    longest = max(
+        m.deadline_min
+        for _level, m in plan.all_milestones()
+        if m.measure.kind != "beyond_model" and math.isfinite(m.deadline_min)
+    )
+    assert decision_horizon(plan, scen) == 240.0 + longest < 240.0 + 24 * 60 + 1
 
 
 def _rows(scenario, reps, horizon_min):
@@ -113,22 +120,22 @@ def _rows(scenario, reps, horizon_min):
 
 
 def test_deadline_after_the_horizon_is_never_kept_and_extension_decides_it():
-    """extreme-individual ends at 240 min; the 12-hour halving limit cannot be
-    decided within it. Unextended: every replication undecided, verdict undecided
-    (before: 0 % "at risk", or 100 % "kept" when pending runs were dropped).
+    """extreme-individual ends at 240 min; the policy task force's 24-hour solution
+    cannot be decided within it. Unextended: every replication undecided, verdict
+    undecided (before: 0 % "at risk", or 100 % "kept" when pending runs were dropped).
     Extended to the decision horizon: no replication is undecided."""
     rows, (plan, scen) = _rows("extreme-individual", 12, None)
     evals = {e.id: e for e in judge(rows, plan, scen, 0.9)}
-    halve = evals["halve_720"]
+    halve = evals["solution_1440"]
     # the screening step is the system's: its figure shown, no verdict against the team, no bottleneck
     screen = evals["screen_5"]
     assert screen.verdict is Verdict.SYSTEM and screen.counts.n == 12 and screen.bottleneck is None
     assert halve.counts.undecided == halve.counts.n > 0
     assert halve.verdict is Verdict.UNDECIDED
-    done, watched = times(rows, "halve_720")
+    done, watched = times(rows, "solution_1440")
     assert not done and len(watched) == halve.counts.n
     rows, _ = _rows("extreme-individual", 12, decision_horizon(plan, scen))
-    assert counts(rows, "halve_720").undecided == 0
+    assert counts(rows, "solution_1440").undecided == 0
 
 
 def test_sweep_summary_keeps_undecided_and_leaves_unscored_limits_out():

@@ -3,6 +3,7 @@ report.html. Every verdict's words and colour come from ``sim.stats.verdicts``."
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def _cells(e: MilestoneEval, lang: str) -> list[str]:
     return [
         e.level or "–",
         e.label(lang),
-        f"{e.limit:g}",
+        f"{e.limit:g}" if math.isfinite(e.limit) else "–",  # an untimed action has no limit
         e.prop.text() if scored else "–",
         str(e.undecided) if scored else "–",
         e.time.quantile_text(e.median, lang) if scored else "–",

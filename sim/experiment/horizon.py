@@ -11,6 +11,7 @@ started within the scenario's own horizon (``columns.status_columns``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..engine.drill import MAX_HORIZON_MIN
@@ -18,7 +19,13 @@ from ..engine.drill import MAX_HORIZON_MIN
 
 def decision_horizon(plan: Any, scenario: Any) -> float:
     longest = max(
-        (m.deadline_min for _level, m in plan.all_milestones() if m.measure.kind != "beyond_model"),
+        (
+            m.deadline_min
+            for _level, m in plan.all_milestones()
+            if m.measure.kind != "beyond_model"
+            and not getattr(m, "untimed", False)
+            and math.isfinite(m.deadline_min)  # an untimed action has no deadline to wait for
+        ),
         default=0.0,
     )
     return float(min(MAX_HORIZON_MIN, scenario.horizon_min + max(0.0, longest)))
