@@ -208,7 +208,10 @@ READERS = [
 
 def _journal_lines(tmp_path: Path) -> tuple[dict, list[dict]]:
     path = tmp_path / "good.jsonl"
-    assert run_cli(main_group, ["run", "group-visit-50", "--seed", "3", "--journal", str(path)]) == 0
+    # a larger first wave takes group-visit-50 to level III, so the journal holds every
+    # decision kind edited below (opening hall B among them)
+    args = ["run", "group-visit-50", "--seed", "3", "--set", "incidents.buyers.size_people.mean=95"]
+    assert run_cli(main_group, [*args, "--journal", str(path)]) == 0
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return lines[0], lines[1:]
 
