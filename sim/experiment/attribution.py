@@ -1,0 +1,483 @@
+"""Which single change to the plan turns a milestone's misses into meets: causal
+attribution by counterfactual under common random numbers.
+
+For one plan and scenario, every replication ``r`` (``SeedSequence(master,
+spawn_key=(r,))``, the engine spawning one named stream per source from it) is
+run as the plan stands and once under each candidate *change* — a lever the
+unit holds, read from the plan (``changes``):
+
+- one more member of a team on duty from the start (``team:<id>:+1``), and the
+  whole team on duty (``team:<id>:all``); a team's call-in N minutes sooner;
+- an official arriving N minutes sooner (``official:<id>:sooner``);
+- a venue open from the start (``venue:<id>:open``);
+- travel to a site N minutes sooner; a channel's service twice as fast;
+  the policy task force's drafting, or the liaison's and the reinforcements'
+  arrival, N minutes sooner.
+
+"N minutes sooner" shifts the distribution down by N, clipped at 0 (so a draw
+becomes ``max(0, draw - N)`` from the same uniform number, where the shape
+allows; a log-normal loses its floor first, then its median). Every change is
+monotone in the very draw it changes, and every other source keeps its own
+stream, so a replication differs between the two runs only by the change and
+what follows from it (common random numbers).
+
+Per milestone, among the replications where the plan as it stands *missed* it
+(status ``missed``; undecided and not-applicable runs are not misses), a change
+``turns`` those it meets, and ``breaks`` those the plan met that it no longer
+meets. The pairs (turned, broken) are McNemar's discordant pairs: the change
+helps when the exact two-sided binomial test of ``turned`` against
+``turned + broken`` at 1/2 rejects at ``alpha`` after a Bonferroni correction
+over the candidates tried for that milestone that could reach significance
+(Tarone's: a change that altered nothing cannot, and does not dilute the rest;
+a best-of-K pick must not pass by chance). The share of misses turned carries an exact (Clopper–Pearson) 95 %
+interval. When no change passes, the answer is "no single change helps", and
+it is said so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..engine import params as P
+from ..spec import catalog
+from ..spec.plan import Plan
+from ..spec.scenario import Scenario
+from .executors import Handle, SerialExecutor
+from .inputs import Inputs
+from .tasks import Task, run_task
+
+SOONER_MIN = 15.0  # the default "N minutes sooner"
+FASTER = 0.5  # a channel's mean service time is multiplied by this
+
+
+class Lever(StrEnum):
+    """The kinds of single change tried."""
+
+    MORE_STAFF = "more_staff"  # one more member on duty from the start
+    WHOLE_TEAM = "whole_team"  # the whole team on duty from the start
+    CALL_IN = "call_in"  # a team's call-in N min sooner
+    OFFICIAL = "official"  # an official arrives N min sooner
+    VENUE = "venue"  # a venue open from the start
+    TRAVEL = "travel"  # travel to a site N min sooner
+    SERVICE = "service"  # a channel's service twice as fast
+    WORK = "work"  # drafting or liaison work N min sooner
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str  # stable id, e.g. "team:reception:+1"
+    lever: Lever
+    params: dict[str, Any]  # --set paths applied on top of the study's own
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def shift_sooner(dist: dict[str, Any], minutes: float) -> dict[str, Any] | None:
+    """A distribution's dump shifted ``minutes`` down, clipped at 0; None when
+    it already is 0 (nothing to gain)."""
+    d = dict(dist)
+    kind = d.get("dist")
+    if kind == "fixed":
+        d["value"] = max(0.0, float(d["value"]) - minutes)
+    elif kind in ("uniform", "triangular"):
+        for k in ("low", "mode", "high"):
+            if k in d:
+                d[k] = max(0.0, float(d[k]) - minutes)
+    elif kind == "exponential":
+        d["mean"] = max(1e-6, float(d["mean"]) - minutes)
+    elif kind == "lognormal":
+        low = float(d.get("low", 0.0))
+        cut = min(low, minutes)
+        d["low"] = low - cut
+        rest = minutes - cut
+        if rest > 0:
+            factor = math.exp(float(d["sigma"]) ** 2 / 2)
+            d["median"] = max(1e-6, float(d["median"]) - rest / factor)
+    else:
+        return None
+    return None if d == dist else d
+
+
+def _mean(dist: Any) -> float:
+    return float(dist.mean())
+
+
+def changes(plan: Plan, scenario: Scenario, sooner_min: float = SOONER_MIN) -> list[Change]:
+    """Every single change tried, in a fixed order (teams, officials, venues,
+    sites, channels, the policy task force's and the site's work)."""
+    n = f"{sooner_min:g}"
+    out: list[Change] = []
+
+    def dump(model: Any) -> dict[str, Any]:
+        return dict(model.model_dump(by_alias=True))
+
+    for tid, team in plan.teams.items():
+        zh, en = team.label.zh, team.label.en
+        more = {f"teams.{tid}.on_duty_people": team.on_duty_people + 1}
+        if team.on_duty_people >= team.size_people:
+            more[f"teams.{tid}.size_people"] = team.size_people + 1
+        out.append(
+            Change(
+                f"team:{tid}:+1",
+                Lever.MORE_STAFF,
+                more,
+                f"{zh}在岗增加1人（{team.on_duty_people}→{team.on_duty_people + 1}）",
+                f"one more of {en} on duty ({team.on_duty_people} → {team.on_duty_people + 1})",
+            )
+        )
+        if team.size_people > team.on_duty_people + 1:
+            out.append(
+                Change(
+                    f"team:{tid}:all",
+                    Lever.WHOLE_TEAM,
+                    {f"teams.{tid}.on_duty_people": team.size_people},
+                    f"{zh}全员在岗（{team.size_people}人）",
+                    f"the whole of {en} on duty ({team.size_people})",
+                )
+            )
+        shifted = shift_sooner(dump(team.call_in_min), sooner_min)
+        if shifted is not None and team.on_duty_people < team.size_people:
+            out.append(
+                Change(
+                    f"team:{tid}:sooner",
+                    Lever.CALL_IN,
+                    {f"teams.{tid}.call_in_min": shifted},
+                    f"{zh}召集提前{n}分钟",
+                    f"{en} called in {n} min sooner",
+                )
+            )
+    for oid, official in plan.officials.items():
+        if official.on_site_at_start:
+            continue
+        shifted = shift_sooner(dump(official.arrival_min), sooner_min)
+        if shifted is not None:
+            out.append(
+                Change(
+                    f"official:{oid}:sooner",
+                    Lever.OFFICIAL,
+                    {f"officials.{oid}.arrival_min": shifted},
+                    f"{official.label.zh}提前{n}分钟到达",
+                    f"{official.label.en} arriving {n} min sooner",
+                )
+            )
+    for vid, venue in plan.venues.items():
+        if not venue.open_at_start:
+            out.append(
+                Change(
+                    f"venue:{vid}:open",
+                    Lever.VENUE,
+                    {f"venues.{vid}.open_at_start": True},
+                    f"{venue.label.zh}一开始即开放",
+                    f"{venue.label.en} open from the start",
+                )
+            )
+    for sid, site in plan.sites.items():
+        shifted = shift_sooner(dump(site.travel_min), sooner_min)
+        if shifted is not None:
+            out.append(
+                Change(
+                    f"site:{sid}:sooner",
+                    Lever.TRAVEL,
+                    {f"sites.{sid}.travel_min": shifted},
+                    f"前往{site.label.zh}路程缩短{n}分钟",
+                    f"travel to {site.label.en} {n} min shorter",
+                )
+            )
+    for cid, channel in plan.channels.items():
+        mean = _mean(channel.service_min)
+        if mean > 0:
+            out.append(
+                Change(
+                    f"channel:{cid}:faster",
+                    Lever.SERVICE,
+                    {f"channels.{cid}.service_min.mean": mean * FASTER},
+                    f"{channel.label.zh}平均办理时间减半（{mean:g}→{mean * FASTER:g}分钟）",
+                    f"{channel.label.en} twice as fast (mean {mean:g} → {mean * FASTER:g} min)",
+                )
+            )
+    work = (
+        ("policy_work", "initial_reply_min", "初步答复口径", "the initial reply"),
+        ("policy_work", "statement_min", "网上回应稿", "a public statement"),
+        ("policy_work", "package_solution_min", "一揽子方案", "the package solution"),
+        ("site_work", "liaison_min", "单位或家属到场", "employers or family arriving"),
+        ("site_work", "support_min", "增援到达", "reinforcements arriving"),
+    )
+    for part, key, zh, en in work:
+        shifted = shift_sooner(dump(getattr(getattr(plan, part), key)), sooner_min)
+        if shifted is not None:
+            out.append(
+                Change(
+                    f"{part}:{key}:sooner",
+                    Lever.WORK,
+                    {f"{part}.{key}": shifted},
+                    f"{zh}提前{n}分钟",
+                    f"{en} {n} min sooner",
+                )
+            )
+    return out
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def exact_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Clopper–Pearson interval of k successes in n (0, 1 when n is 0)."""
+    if n == 0:
+        return 0.0, 1.0
+    from scipy.stats import beta  # type: ignore[import-untyped, unused-ignore]
+
+    a = (1 - level) / 2
+    low = 0.0 if k == 0 else float(beta.ppf(a, k, n - k + 1))
+    high = 1.0 if k == n else float(beta.ppf(1 - a, k + 1, n - k))
+    return low, high
+
+
+def mcnemar_p(turned: int, broken: int) -> float:
+    """Exact two-sided McNemar p-value (a sign test on the discordant pairs)."""
+    n = turned + broken
+    if n == 0:
+        return 1.0
+    from scipy.stats import binomtest  # type: ignore[import-untyped, unused-ignore]
+
+    return float(binomtest(turned, n, 0.5).pvalue)
+
+
+def min_p(discordant: int) -> float:
+    """The smallest two-sided p-value the exact McNemar test can give with this
+    many discordant pairs (all on one side)."""
+    return min(1.0, 2.0 * 0.5**discordant)
+
+
+def tarone(pvalues: Sequence[float], discordant: Sequence[int], alpha: float) -> list[float]:
+    """Bonferroni-adjusted p-values over only the candidates that could reach
+    significance (Tarone 1990): K is the smallest count such that at most K
+    candidates can reach a p-value of alpha / K. A change with no discordant pair
+    (it changed nothing for this milestone) cannot reject, so it does not dilute
+    the others; the number of discordant pairs is ancillary under the null, so
+    this stays a valid family-wise correction."""
+    k = 1
+    while k < len(pvalues) and sum(1 for d in discordant if min_p(d) <= alpha / k) > k:
+        k += 1
+    return [min(1.0, p * k) for p in pvalues]
+
+
+@dataclass(frozen=True)
+class Effect:
+    change: Change
+    misses: int  # replications the plan as it stands missed
+    turned: int  # of those, met under the change
+    broken: int  # replications the plan met that the change no longer meets
+    p_value: float  # exact McNemar, two-sided
+    p_adjusted: float  # Bonferroni–Tarone over the candidates tried for this milestone
+
+    @property
+    def share(self) -> tuple[float, float, float]:
+        """Share of misses turned into meets, with its exact 95 % interval."""
+        low, high = exact_interval(self.turned, self.misses)
+        return (self.turned / self.misses if self.misses else 0.0), low, high
+
+
+@dataclass
+class MilestoneAttribution:
+    milestone: str
+    reps: int  # replications in which it was decided or missed (the plan as it stands)
+    misses: int
+    effects: list[Effect]  # every change tried, best first
+    alpha: float
+
+    @property
+    def best(self) -> Effect | None:
+        """The change that turns most misses into meets net of those it breaks,
+        when it passes the corrected test; None: no single change helps."""
+        if not self.effects:
+            return None
+        top = self.effects[0]
+        helps = top.turned > top.broken and top.p_adjusted < self.alpha
+        return top if helps else None
+
+    @property
+    def cause(self) -> str | None:
+        best = self.best
+        return best.change.key if best else None
+
+    def text(self, lang: str) -> str:
+        zh = lang == "zh"
+        best = self.best
+        if self.misses == 0:
+            return "无未达成" if zh else "no misses"
+        if best is None:
+            tried = len(self.effects)
+            return (
+                f"单项改变均无显著帮助（试了 {tried} 项，共同随机数配对）"
+                if zh
+                else f"no single change helps ({tried} tried on common random numbers)"
+            )
+        p, low, high = best.share
+        if zh:
+            return (
+                f"{best.change.label_zh}：{self.misses} 次未达成中 {best.turned} 次转为达成"
+                f"（{p:.0%}，95% {low:.0%}–{high:.0%}），另有 {best.broken} 次由达成变为未达成"
+            )
+        return (
+            f"{best.change.label_en}: turns {best.turned} of {self.misses} misses into meets "
+            f"({p:.0%}, 95% {low:.0%}–{high:.0%}), {best.broken} meets lost"
+        )
+
+
+@dataclass
+class Attribution:
+    plan: str
+    scenario: str
+    master: int
+    seeds: list[int]
+    sooner_min: float
+    alpha: float
+    milestones: dict[str, MilestoneAttribution] = field(default_factory=dict)
+    baseline: list[dict[str, Any]] = field(default_factory=list)  # rows of the plan as it stands
+
+
+def _status(row: dict[str, Any], mid: str) -> str | None:
+    status = row.get(f"status_{mid}")
+    return None if status is None else str(status)
+
+
+def effect_of(
+    change: Change, base: dict[int, dict[str, Any]], alt: dict[int, dict[str, Any]], mid: str
+) -> tuple[int, int, int]:
+    """(misses, turned, broken) of one change for milestone ``mid``, pairing rows by replication."""
+    misses = turned = broken = 0
+    for rep, row in base.items():
+        before, after = _status(row, mid), _status(alt[rep], mid)
+        if before == "missed":
+            misses += 1
+            turned += after == "met"
+        elif before == "met" and after != "met":
+            broken += 1
+    return misses, turned, broken
+
+
+def merged(given: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """The study's overrides with a change on top: a change that replaces a whole
+    value (a distribution) drops the study's overrides below it, which would
+    otherwise be applied after it (paths apply in sorted order) and undo it."""
+    out = {k: v for k, v in given.items() if not any(k.startswith(c + ".") for c in change)}
+    out.update(change)
+    return out
+
+
+def _runs(seeds: Iterable[int]) -> list[range]:
+    """Consecutive replication numbers as ranges (one task each, or fewer per batch)."""
+    ordered = sorted(set(int(s) for s in seeds))
+    if any(s < 0 for s in ordered):
+        raise ValueError("replication numbers must be >= 0")
+    out: list[range] = []
+    for s in ordered:
+        if out and out[-1].stop == s:
+            out[-1] = range(out[-1].start, s + 1)
+        else:
+            out.append(range(s, s + 1))
+    return out
+
+
+def _rows(
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    inputs: Inputs,
+    master: int,
+    policy: str,
+    handle: Handle | None,
+    batch: int,
+) -> list[dict[int, dict[str, Any]]]:
+    """Rows by point, then by replication number."""
+    tasks: list[Task] = []
+    for i, params in enumerate(points):
+        for run in _runs(seeds):
+            for start in range(run.start, run.stop, batch):
+                stop = min(start + batch, run.stop)
+                tasks.append(Task(len(tasks), i, dict(params), start, stop, inputs, master, policy))
+    executor = handle.executor if handle is not None else SerialExecutor()
+    futures: list[tuple[Task, Future[list[dict[str, Any]]]]] = [
+        (t, executor.submit(run_task, t)) for t in tasks
+    ]
+    out: list[dict[int, dict[str, Any]]] = [{} for _ in points]
+    for task, fut in futures:
+        for row in fut.result():
+            out[task.point][int(row["rep"])] = row
+    return out
+
+
+def attribute(
+    plan: str | Path,
+    scenario: str | Path,
+    milestone_ids: Sequence[str] | None = None,
+    seeds: Iterable[int] = range(100),
+    *,
+    master: int = 0,
+    params: dict[str, Any] | None = None,
+    policy: str = "plan",
+    only: Sequence[str] | None = None,
+    sooner_min: float = SOONER_MIN,
+    alpha: float = 0.05,
+    handle: Handle | None = None,
+    batch: int = 10,
+    progress: Callable[[str], None] | None = None,
+) -> Attribution:
+    """Attribute the misses of ``milestone_ids`` (default: every milestone missed
+    at least once) in replications ``seeds`` of master seed ``master`` — the same
+    replications as a sweep's or an evaluation's with that master seed.
+
+    ``params`` are --set overrides the study itself runs with (a constructed
+    case); ``only`` keeps the changes whose key starts with one of its prefixes
+    (``"team:reception"``). Runs on ``handle`` (serial when None)."""
+    seed_list = sorted(set(int(s) for s in seeds))
+    if not seed_list:
+        raise ValueError("attribution needs at least one replication")
+    inputs = Inputs.read(catalog.plan_path(plan), catalog.scenario_path(scenario))
+    base_plan, base_scen = inputs.load()
+    base_plan, base_scen = P.apply(base_plan, base_scen, params)
+    given = dict(params or {})
+    tried = [
+        c for c in changes(base_plan, base_scen, sooner_min) if only is None or c.key.startswith(tuple(only))
+    ]
+    for c in tried:  # an invalid change (e.g. past a schema bound) is refused here, not on a worker
+        P.apply(*inputs.load(), merged(given, c.params))
+    result = Attribution(base_plan.id, base_scen.id, master, seed_list, sooner_min, alpha)
+    if progress:
+        progress("baseline")
+    (base,) = _rows([given], seed_list, inputs, master, policy, handle, batch)
+    result.baseline = [base[s] for s in seed_list]
+    ids = list(milestone_ids) if milestone_ids is not None else [m.id for _l, m in base_plan.all_milestones()]
+    missed = [mid for mid in ids if any(_status(r, mid) == "missed" for r in base.values())]
+    for mid in ids:
+        if mid not in missed:
+            decided = sum(1 for r in base.values() if _status(r, mid) in ("met", "missed"))
+            result.milestones[mid] = MilestoneAttribution(mid, decided, 0, [], alpha)
+    if not missed or not tried:
+        for mid in missed:
+            n_missed = sum(1 for r in base.values() if _status(r, mid) == "missed")
+            decided = sum(1 for r in base.values() if _status(r, mid) in ("met", "missed"))
+            result.milestones[mid] = MilestoneAttribution(mid, decided, n_missed, [], alpha)
+        return result
+    if progress:
+        progress(f"{len(tried)} changes × {len(seed_list)} replications")
+    alts = _rows([merged(given, c.params) for c in tried], seed_list, inputs, master, policy, handle, batch)
+    for mid in missed:
+        raw = [(c, *effect_of(c, base, alt, mid)) for c, alt in zip(tried, alts, strict=True)]
+        pvalues = [mcnemar_p(t, b) for _c, _m, t, b in raw]
+        adjusted = tarone(pvalues, [t + b for _c, _m, t, b in raw], alpha)
+        effects = [
+            Effect(c, m, t, b, p, q) for (c, m, t, b), p, q in zip(raw, pvalues, adjusted, strict=True)
+        ]
+        effects.sort(key=lambda e: (-(e.turned - e.broken), -e.turned, e.p_value))
+        decided = sum(1 for r in base.values() if _status(r, mid) in ("met", "missed"))
+        result.milestones[mid] = MilestoneAttribution(mid, decided, effects[0].misses, effects, alpha)
+    return result
