@@ -3,6 +3,7 @@
     teams.reception.on_duty_people=2        (the unit suffix may be left out: on_duty=2)
     officials.leader.arrival_min.mean=20    (rescales a distribution to that mean)
     incidents.buyers.size_people.mean=500   (incidents are addressed by id)
+    levels.III.triggers.0.head_count_at_least=150   (items without an id by position, from 0)
     scenario.horizon_min=480                (an explicit prefix picks the file)
 
 The result is validated again, so an override can never produce a plan or
@@ -63,6 +64,8 @@ def _set(data: Any, parts: list[str], value: Any, path: str) -> None:
         last = n == len(parts) - 1
         if isinstance(here, list):
             match = [item for item in here if isinstance(item, dict) and item.get("id") == part]
+            if not match and part.isdigit() and int(part) < len(here):  # items without an id: by position
+                match = [here[int(part)]]
             if not match:
                 ids = ", ".join(str(i.get("id")) for i in here if isinstance(i, dict))
                 raise _problem(path, f"no item with id {part!r} (have: {ids})")
