@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "room_cmds",
     "model_cmds",
     "calibrate_cmds",
+    "sensitivity_cmds",
 )
 
 for _name in COMMAND_MODULES:
