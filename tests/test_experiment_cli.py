@@ -142,16 +142,25 @@ def test_static_check_flags_a_limit_no_arrival_can_meet():
 
 
 def test_bottleneck_names_the_late_official():
+    """evaluate's bottleneck is the counterfactual attribution: with the leader's
+    mean arrival at 40 min, the leader arriving sooner turns the misses."""
+    from sim.experiment.attribution import attribute
+
     plan_file, scen_file = catalog.plan_path("city"), catalog.scenario_path("group-visit-50")
     params = {"officials.leader.arrival_min.mean": 40}
     rows = []
-    for t in make_tasks([params], 20, 10, Inputs.read(plan_file, scen_file), 3, causes=True):
+    for t in make_tasks([params], 20, 10, Inputs.read(plan_file, scen_file), 3):
         rows += run_task(t)
+    causes = attribute(
+        "city", "group-visit-50", ["leader_30"], range(20), master=3, params=params,
+        only=["official:", "team:reception"],
+    ).milestones  # fmt: skip
     plan, scen = P.apply(load_plan("city"), load_scenario("group-visit-50"), params)
-    evals = {e.id: e for e in judge(rows, plan, scen, 0.9)}
+    evals = {e.id: e for e in judge(rows, plan, scen, 0.9, causes)}
     leader = evals["leader_30"]
     assert leader.prop.k < leader.prop.n
-    assert leader.bottleneck[0] == "official:leader"
+    assert leader.bottleneck is not None and leader.bottleneck[0] == "official:leader:sooner"
+    assert "arriving 15 min sooner" in leader.bottleneck_text["en"]
     # the interval lies wholly below the target: not kept (before: "at risk", there was no "not kept")
     assert leader.prop.high < 0.9
     assert leader.verdict == "not_kept"

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "model_cmds",
     "calibrate_cmds",
     "sensitivity_cmds",
+    "attribution_cmds",
 )
 
 for _name in COMMAND_MODULES:

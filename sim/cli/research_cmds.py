@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..files import display
-from ..spec.limits import MAX_DESIGN_POINTS
+from ..spec.limits import MAX_DESIGN_POINTS, MAX_REPLICATIONS
 from .base import REPS, SEED, ProgressBar, UserError, lang_option, pick_lang
 
 if TYPE_CHECKING:
@@ -207,6 +207,15 @@ def sweep_cmd(
     help="Run each replication on past the scenario's horizon up to the latest deadline that can apply, "
     "so that its limits are decided (the output says so and to when); limits still open are undecided.",
 )
+@click.option(
+    "--attribute",
+    "attribution_reps",
+    type=click.IntRange(0, MAX_REPLICATIONS),
+    default=0,
+    show_default=True,
+    help="Attribute each milestone's misses in the first N replications: the single change to the plan "
+    "that turns most of them into meets on the same replications (costs about 40 x N runs per scenario).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @lang_option
 @click.pass_context
@@ -222,6 +231,7 @@ def evaluate_cmd(
     out_dir: Path | None,
     resume: bool,
     extend: bool,
+    attribution_reps: int,
     quiet: bool,
     sub_lang: str | None,
 ) -> None:
@@ -255,6 +265,7 @@ def evaluate_cmd(
             out_dir=out_dir,
             resume=resume,
             extend=extend,
+            attribution_reps=attribution_reps,
         )
     console = _console()
     for table in terminal_tables(report, lang):

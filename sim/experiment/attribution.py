@@ -316,8 +316,18 @@ class MilestoneAttribution:
             return "无未达成" if zh else "no misses"
         if best is None:
             tried = len(self.effects)
+            top = self.effects[0] if self.effects else None
+            if top is not None and top.turned > top.broken:
+                return (
+                    f"单项改变均未被证明有帮助（试了 {tried} 项）；最有希望的是{top.change.label_zh}，"
+                    f"{self.misses} 次未达成中 {top.turned} 次转为达成（校正后 p={top.p_adjusted:.2g}，样本不足以断定）"
+                    if zh
+                    else f"no single change shown to help ({tried} tried); the most promising, "
+                    f"{top.change.label_en}, turns {top.turned} of {self.misses} misses "
+                    f"(corrected p={top.p_adjusted:.2g}: too few to tell)"
+                )
             return (
-                f"单项改变均无显著帮助（试了 {tried} 项，共同随机数配对）"
+                f"单项改变均无帮助（试了 {tried} 项，共同随机数配对）"
                 if zh
                 else f"no single change helps ({tried} tried on common random numbers)"
             )
@@ -430,6 +440,7 @@ def attribute(
     handle: Handle | None = None,
     batch: int = 10,
     progress: Callable[[str], None] | None = None,
+    inputs: Inputs | None = None,
 ) -> Attribution:
     """Attribute the misses of ``milestone_ids`` (default: every milestone missed
     at least once) in replications ``seeds`` of master seed ``master`` — the same
@@ -437,11 +448,14 @@ def attribute(
 
     ``params`` are --set overrides the study itself runs with (a constructed
     case); ``only`` keeps the changes whose key starts with one of its prefixes
-    (``"team:reception"``). Runs on ``handle`` (serial when None)."""
+    (``"team:reception"``). Runs on ``handle`` (serial when None). ``inputs``: the
+    plan's and scenario's content to use instead of reading the files (an
+    evaluation's own snapshot)."""
     seed_list = sorted(set(int(s) for s in seeds))
     if not seed_list:
         raise ValueError("attribution needs at least one replication")
-    inputs = Inputs.read(catalog.plan_path(plan), catalog.scenario_path(scenario))
+    if inputs is None:
+        inputs = Inputs.read(catalog.plan_path(plan), catalog.scenario_path(scenario))
     base_plan, base_scen = inputs.load()
     base_plan, base_scen = P.apply(base_plan, base_scen, params)
     given = dict(params or {})

@@ -68,7 +68,7 @@ def _template(plan: Any) -> dict[str, Any]:
     from ..engine.scorecard import outcomes_from
 
     row: dict[str, Any] = {"point": 0, "master_seed": 0, "rep": 0, "scenario": ""}
-    row.update(milestone_columns(plan, causes=True))
+    row.update(milestone_columns(plan))
     row.update(outcome_columns({k: (None if k == "level" else v) for k, v in outcomes_from([]).items()}))
     return row
 
@@ -87,11 +87,14 @@ def evaluate(
     resume: bool = False,
     stop_after: int | None = None,  # test hook: stop as if killed after this many chunks
     extend: bool = True,
+    attribution_reps: int = 0,
 ) -> Report:
     """Evaluate the plan on each scenario. With ``out_dir`` the replications are
     kept there like a sweep's (``runs.parquet`` with a ``scenario`` column,
     ``meta.json``, the inputs' snapshot) and ``resume`` finishes a killed evaluation.
-    ``extend``: run each scenario on to its ``decision_horizon`` (default)."""
+    ``extend``: run each scenario on to its ``decision_horizon`` (default).
+    ``attribution_reps``: attribute each milestone's misses in the first that many
+    replications by counterfactual (``attribution.attribute``, same seeds and horizon)."""
     if not 1 <= reps <= MAX_REPLICATIONS:
         raise StudyError(f"the number of replications must be within 1..{MAX_REPLICATIONS:,}")
     inputs = {}
@@ -115,7 +118,6 @@ def evaluate(
                 given[sid],
                 master,
                 policy,
-                causes=True,
                 extra={"scenario": sid},
                 chunk_offset=len(out),
                 horizon_min=horizons[sid],
@@ -193,12 +195,25 @@ def evaluate(
     results = []
     for sid in order:
         p, scenario = inputs[sid].load()
+        causes = None
+        missed = [
+            m.id
+            for _l, m in p.all_milestones()
+            if any(r.get(f"status_{m.id}") == "missed" for r in by_scenario[sid])
+        ]
+        if attribution_reps and missed:
+            from .attribution import attribute
+
+            causes = attribute(
+                p.id, sid, missed, range(min(reps, attribution_reps)), master=master, policy=policy,
+                handle=handle, inputs=inputs[sid],
+            ).milestones  # fmt: skip
         results.append(
             ScenarioEval(
                 scenario.id,
                 {"zh": scenario.title.zh, "en": scenario.title.en},
                 reps,
-                judge(by_scenario[sid], p, scenario, target),
+                judge(by_scenario[sid], p, scenario, target, causes),
                 window_min=float(scenario.horizon_min),
                 horizon_min=horizons[sid],
                 wall_start=scenario.wall_start,

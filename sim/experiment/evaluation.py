@@ -9,7 +9,8 @@ replications (``judge``): the status counts, P(met), the time to the milestone
   time they were watched; "not reached" when the estimate never gets there;
 - the verdict (``sim.stats.verdicts``): kept, not kept, at risk, infeasible
   (static check), undecided within the drill, beyond / untimed, the system's;
-- the bottleneck of its misses (``bottleneck``), only for the team's own limits.
+- what accounts for its misses, when an attribution was run (``attribution``,
+  summarised by ``bottleneck``), only for the team's own limits.
 """
 
 from __future__ import annotations
@@ -89,7 +90,13 @@ class Report:
     scenarios: list[ScenarioEval]
 
 
-def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -> list[MilestoneEval]:
+def judge(
+    rows: list[dict[str, Any]],
+    plan: Any,
+    scenario: Any,
+    target: float,
+    causes: dict[str, Any] | None = None,  # milestone -> attribution.MilestoneAttribution
+) -> list[MilestoneEval]:
     infeasible = static_check(plan, scenario)
     out = []
     for level, m in plan.all_milestones():
@@ -99,8 +106,9 @@ def judge(rows: list[dict[str, Any]], plan: Any, scenario: Any, target: float) -
         controllable = not is_system(m, plan)
         v = verdict(c, target, infeasible=m.id in infeasible, controllable=controllable)
         done, watched = times(rows, m.id)
-        neck = summarise([r.get(f"cause_{m.id}") for r in rows]) if v in TEAM_SCORED else None
-        text = {lang: describe(neck[0], plan, lang) for lang in ("zh", "en")} if neck else {}
+        cause = (causes or {}).get(m.id)
+        neck = summarise(cause) if v in TEAM_SCORED else None
+        text = {lang: describe(cause, lang) for lang in ("zh", "en")} if cause is not None and neck else {}
         out.append(
             MilestoneEval(
                 m.id,

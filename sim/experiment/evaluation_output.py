@@ -87,12 +87,7 @@ def _note(e: MilestoneEval, lang: str) -> str:
     if e.reason:
         parts.append(("静态检查：" if zh else "static check: ") + e.reason)
     elif e.bottleneck:
-        _cause, count, misses = e.bottleneck
-        parts.append(
-            f"{e.bottleneck_text[lang]}：{count}/{misses} 次未达成"
-            if zh
-            else f"{e.bottleneck_text[lang]}: {count} of {misses} misses"
-        )
+        parts.append(e.bottleneck_text[lang])
     if e.undecided:
         parts.append(
             f"{e.undecided}/{e.counts.n} 次推演结束时时限未到（计为未达成）"

@@ -35,7 +35,6 @@ class Task:
     inputs: Inputs
     master: int
     policy: str = "plan"
-    causes: bool = False  # also attribute each missed milestone (plan evaluation)
     extra: dict[str, Any] = field(default_factory=dict)  # constant columns (e.g. scenario id)
     model: int = MODEL_VERSION  # the driver's model version
     horizon_min: float | None = None  # run on past the scenario's horizon (until its limits are decided)
@@ -64,10 +63,6 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         row.update(outcome_columns(flat))
         status = status_columns(card, drill.horizon, drill.window_min)
         row.update(status)
-        if task.causes:
-            from .bottleneck import attribute
-
-            row.update(attribute(drill, {**flat, **status}))
         rows.append(row)
     return rows
 
@@ -79,7 +74,6 @@ def make_tasks(
     inputs: Inputs,
     master: int,
     policy: str = "plan",
-    causes: bool = False,
     extra: dict[str, Any] | None = None,
     rep_offset: int = 0,
     chunk_offset: int = 0,
@@ -101,7 +95,6 @@ def make_tasks(
                     inputs,
                     master,
                     policy,
-                    causes,
                     dict(extra or {}),
                     horizon_min=horizon_min,
                 )
