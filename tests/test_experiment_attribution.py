@@ -187,3 +187,20 @@ def test_compound_peaks_blames_reception_only_if_more_reception_helps():
     else:
         # reception does not help: the direct run agrees (no significant gain)
         assert mcnemar_p(gained, 0) >= 0.05 or m.misses == 0
+
+
+def test_attribute_command(capsys):
+    from sim.cli import main_group
+    from sim.cli.base import run_cli
+
+    code = run_cli(
+        main_group,
+        ["attribute", "group-visit-50", "--reps", "6", "--milestones", "screen_5", "--only", "venue:",
+         "--executor", "serial", "--seed", "0"],
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "screen_5" in out and "no single change helps" in out
+    assert run_cli(main_group, ["attribute", "group-visit-50", "--milestones", "nope"]) == 2
+    assert "plan city has no milestone nope" in capsys.readouterr().err
+    assert run_cli(main_group, ["attribute", "no-such-scenario"]) == 2
