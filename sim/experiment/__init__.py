@@ -17,7 +17,12 @@ One concept per module:
 - ``sweep``      the driver tying these together
 - ``plots``      matplotlib figures (imported lazily)
 - ``evaluate``   a unit's plan evaluation (P(met), times, verdicts, static check)
-- ``bottleneck`` which team or official accounts for a milestone's misses
+- ``attribution`` which single change turns a milestone's misses into meets (counterfactual, CRN)
+- ``levers``     the single changes to a plan that attribution tries
+- ``bottleneck`` an attribution summarised for evaluate's table
+- ``assumptions`` the numbers marked ``assumed: true``, as factors with ranges
+- ``sensitivity`` Morris screening over them (SALib); what a verdict rests on
+- ``sensitivity_files`` its table, CSV, heat map and Markdown
 - ``staffing``   the smallest on-duty staffing that reaches a target
 - ``ema``        EMA Workbench adapter (names, replications, NaN for undecided; PRIM data)
 
