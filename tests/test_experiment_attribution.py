@@ -97,6 +97,25 @@ def test_a_change_leaves_every_other_source_s_draws_alone():
             assert a[key] == b[key], (rep, key)
 
 
+def test_baseline_rows_are_the_evaluations_replications():
+    """Replication r of master m is the same drill in an attribution as in an
+    evaluation or a sweep (non-contiguous replication numbers included)."""
+    a = attribute("city", "group-visit-50", ["leader_30"], [4, 2, 3, 9], master=5, only=["venue:"])
+    assert [int(r["rep"]) for r in a.baseline] == [2, 3, 4, 9]
+    for row in a.baseline:
+        direct = run("city", "group-visit-50", None, replication_seed(5, int(row["rep"])))
+        assert row["t_leader_30_min"] == direct["t_leader_30"]
+        assert row["met_leader_30"] == direct["met_leader_30"]
+
+
+def test_a_change_of_a_whole_distribution_is_not_undone_by_the_study_s_own_override():
+    from sim.experiment.attribution import merged
+
+    given = {"officials.leader.arrival_min.mean": 40, "teams.reception.on_duty_people": 2}
+    change = {"officials.leader.arrival_min": {"dist": "fixed", "value": 5}}
+    assert merged(given, change) == {"teams.reception.on_duty_people": 2, **change}
+
+
 # --- constructed cases: the true cause is known --------------------------------------------------
 
 
