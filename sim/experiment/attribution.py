@@ -237,7 +237,18 @@ def _rows(
         for run in _runs(seeds):
             for start in range(run.start, run.stop, batch):
                 stop = min(start + batch, run.stop)
-                tasks.append(Task(len(tasks), i, dict(params), start, stop, inputs, master, policy))
+                tasks.append(
+                    Task(
+                        chunk=len(tasks),
+                        point=i,
+                        params=dict(params),
+                        rep_start=start,
+                        rep_stop=stop,
+                        inputs=inputs,
+                        master=master,
+                        policy=policy,
+                    )
+                )
     executor = handle.executor if handle is not None else SerialExecutor()
     futures: list[tuple[Task, Future[list[dict[str, Any]]]]] = [
         (t, executor.submit(run_task, t)) for t in tasks
