@@ -230,6 +230,7 @@ def _rows(
     policy: str,
     handle: Handle | None,
     batch: int,
+    horizon_min: float | None = None,
 ) -> list[dict[int, dict[str, Any]]]:
     """Rows by point, then by replication number."""
     tasks: list[Task] = []
@@ -247,6 +248,7 @@ def _rows(
                         inputs=inputs,
                         master=master,
                         policy=policy,
+                        horizon_min=horizon_min,
                     )
                 )
     executor = handle.executor if handle is not None else SerialExecutor()
@@ -276,6 +278,7 @@ def attribute(
     batch: int = 10,
     progress: Callable[[str], None] | None = None,
     inputs: Inputs | None = None,
+    horizon_min: float | None = None,
 ) -> Attribution:
     """Attribute the misses of ``milestone_ids`` (default: every milestone missed
     at least once) in replications ``seeds`` of master seed ``master`` — the same
@@ -285,7 +288,8 @@ def attribute(
     case); ``only`` keeps the changes whose key starts with one of its prefixes
     (``"team:reception"``). Runs on ``handle`` (serial when None). ``inputs``: the
     plan's and scenario's content to use instead of reading the files (an
-    evaluation's own snapshot)."""
+    evaluation's own snapshot). ``horizon_min``: run each drill on to this horizon
+    (an evaluation's decision horizon), as the study being explained did."""
     seed_list = sorted(set(int(s) for s in seeds))
     if not seed_list:
         raise ValueError("attribution needs at least one replication")
@@ -302,7 +306,7 @@ def attribute(
     result = Attribution(base_plan.id, base_scen.id, master, seed_list, sooner_min, alpha)
     if progress:
         progress("baseline")
-    (base,) = _rows([given], seed_list, inputs, master, policy, handle, batch)
+    (base,) = _rows([given], seed_list, inputs, master, policy, handle, batch, horizon_min)
     result.baseline = [base[s] for s in seed_list]
     ids = list(milestone_ids) if milestone_ids is not None else [m.id for _l, m in base_plan.all_milestones()]
     missed = [mid for mid in ids if any(_status(r, mid) == "missed" for r in base.values())]
@@ -318,7 +322,16 @@ def attribute(
         return result
     if progress:
         progress(f"{len(tried)} changes × {len(seed_list)} replications")
-    alts = _rows([merged(given, c.params) for c in tried], seed_list, inputs, master, policy, handle, batch)
+    alts = _rows(
+        [merged(given, c.params) for c in tried],
+        seed_list,
+        inputs,
+        master,
+        policy,
+        handle,
+        batch,
+        horizon_min,
+    )
     for mid in missed:
         raw = [(c, *effect_of(c, base, alt, mid)) for c, alt in zip(tried, alts, strict=True)]
         pvalues = [mcnemar_p(t, b) for _c, _m, t, b in raw]

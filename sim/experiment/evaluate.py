@@ -206,7 +206,7 @@ def evaluate(
 
             causes = attribute(
                 p.id, sid, missed, range(min(reps, attribution_reps)), master=master, policy=policy,
-                handle=handle, inputs=inputs[sid],
+                handle=handle, inputs=inputs[sid], horizon_min=horizons[sid],
             ).milestones  # fmt: skip
         results.append(
             ScenarioEval(
