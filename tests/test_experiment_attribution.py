@@ -153,6 +153,9 @@ def test_only_more_reception_helps_a_short_reception_team():
         "teams.public_info.on_duty_people": 6,
         "teams.medical.on_duty_people": 9,
         "teams.logistics.on_duty_people": 6,
+        # the plan names this action without a time; the constructed case gives it 120 min
+        "levels.III.milestones.front_team_on_duty.untimed": False,
+        "levels.III.milestones.front_team_on_duty.deadline_min": 120,
     }
     a = attribute(
         "city",

@@ -39,8 +39,13 @@ def test_every_assumed_block_gives_its_numbers(city_gv50):
     assert "plan.teams.reception.call_in_min.mean" in paths
     # a trigger marked assumed, addressed by its position; a milestone marked assumed: its deadline
     assert "plan.levels.III.triggers.0.head_count_at_least_people" in paths
-    hall = paths["plan.levels.III.milestones.hall_b_open.deadline_min"]
-    assert hall.milestone == "hall_b_open" and (hall.low, hall.value, hall.high) == (22.5, 45, 90)
+    lawyers = paths["plan.levels.II.milestones.legal_aid_on_site.deadline_min"]
+    assert lawyers.milestone == "legal_aid_on_site" and (lawyers.low, lawyers.value, lawyers.high) == (
+        45,
+        90,
+        180,
+    )
+    assert not any(p.startswith("scenario.calibration") for p in paths)  # targets, not inputs
     # cited, not assumed: the level IV trigger, the alert chain, a cited deadline
     assert not any(p.startswith("plan.levels.IV.triggers") for p in paths)
     assert not any(p.startswith("plan.alert_chain") for p in paths)
@@ -100,17 +105,17 @@ def test_morris_ranks_a_known_function():
 def test_rests_on_an_assumed_deadline_and_on_high_mu_star():
     plan = load_plan("city")
     assert rests_on(plan, "leader_30") == []  # cited deadline, no screening
-    own = rests_on(plan, "hall_b_open")
-    assert [r.why for r in own] == ["deadline"] and "45-min deadline is assumed" in own[0].label_en
+    own = rests_on(plan, "legal_aid_on_site")
+    assert [r.why for r in own] == ["deadline"] and "90-min deadline is assumed" in own[0].label_en
     f1 = Assumption("plan.venues.hall_b.open_min.mean", "开放", "opening", 23.3, 11.7, 46.7, False, "x0.5-x2")
     f2 = Assumption("plan.teams.order.size_people", "人数", "size", 20, 10, 40, True, "x0.5-x2")
-    s = Screening("city", "group-visit-50", [f1, f2], [], {"hall_b_open": ("", "")})
+    s = Screening("city", "group-visit-50", [f1, f2], [], {"legal_aid_on_site": ("", "")})
     s.effects = [
-        Effect("hall_b_open", "p_met", f1.path, 0.6, 0.6, 0.1, 0.2),
-        Effect("hall_b_open", "p_met", f2.path, 0.02, 0.02, 0.01, 0.0),
+        Effect("legal_aid_on_site", "p_met", f1.path, 0.6, 0.6, 0.1, 0.2),
+        Effect("legal_aid_on_site", "p_met", f2.path, 0.02, 0.02, 0.01, 0.0),
     ]
-    found = rests_on(plan, "hall_b_open", s)
-    assert [r.path for r in found] == ["deadline:hall_b_open", f1.path]  # f2's μ* is below 0.1
+    found = rests_on(plan, "legal_aid_on_site", s)
+    assert [r.path for r in found] == ["deadline:legal_aid_on_site", f1.path]  # f2's μ* is below 0.1
     with pytest.raises(KeyError):
         rests_on(plan, "no_such_milestone")
 

@@ -32,7 +32,21 @@ from ..spec.problems import SpecError
 from ..spec.scenario import Scenario
 
 UNIT_SUFFIXES = ("_min", "_per_hour", "_people")
-SKIP_KEYS = {"assumed", "reason", "source", "label", "id", "kind", "text", "title", "measure", "actions"}
+# not model inputs: citations and labels, a milestone's measure, a level's actions, and the
+# calibration targets a scenario is checked against (their bands may be assumed too)
+SKIP_KEYS = {
+    "assumed",
+    "reason",
+    "source",
+    "label",
+    "id",
+    "kind",
+    "text",
+    "title",
+    "measure",
+    "actions",
+    "calibration",
+}
 
 # zh names of the keys found in assumed blocks (en: the key itself, with spaces)
 KEY_ZH = {
