@@ -143,14 +143,14 @@ def _below_3(plan: dict[str, Any]) -> dict[str, Any]:
 
 def test_people_who_leave_unanswered_still_count_against_a_head_count():
     """Three people, patience 1 minute, no reply: two leave unanswered at 1, the third
-    once served at 10 (still unanswered), yet 'fewer than 3' is not met: giving up is
+    once served at 11 (still unanswered), yet 'fewer than 3' is not met: giving up is
     no success. Missed at 9 + 60 = 69."""
     drill = _declared(
         _below_3(plan_dict()), scenario_dict(size=3, patience_min={"dist": "fixed", "value": 1})
     )
     drill.advance(drill.horizon)
     left = [(e.t, e.data["reason"]) for e in drill.log if e.kind == "left"]
-    assert left == [(1.0, "unanswered"), (1.0, "unanswered"), (10.0, "unanswered")]
+    assert left == [(1.0, "unanswered"), (1.0, "unanswered"), (11.0, "unanswered")]
     assert [t for t in trace(drill, MARKS) if t[2] == "below_3"] == [
         (9.0, "milestone_applies", "below_3"),
         (69.0, "milestone_missed", "below_3"),
@@ -158,9 +158,9 @@ def test_people_who_leave_unanswered_still_count_against_a_head_count():
 
 
 def test_people_who_leave_answered_meet_a_head_count():
-    """The same three, patient, answered (reply at 9 + 30 = 39) and leaving fast once
-    answered: fewer than 3 is met when the first of them goes."""
-    scenario = scenario_dict(size=3, answered_leave_per_hour=60.0)
+    """The same three, patient, answered (reply at 9 + 30 = 39) and leaving a minute
+    after being answered: fewer than 3 is met when the first of them goes."""
+    scenario = scenario_dict(size=3, answered_leave_min={"dist": "fixed", "value": 1})
     drill = _declared(_below_3(plan_dict()), scenario)
     drill.advance(9)
     assert drill.decide(D.IssueInitialReply("g")).accepted
