@@ -164,7 +164,7 @@ def resume_cmd(ctx: click.Context, journal: Path, headless: bool, force: bool, s
 
 @click.command("compare")
 @click.argument("journal", type=JOURNAL)
-@click.option("--reps", default=200, show_default=True, type=REPS, help="Replications.")
+@click.option("--reps", default=100, show_default=True, type=REPS, help="Replications.")
 @click.option("--force", is_flag=True, help="Compare even if the plan or scenario file changed since.")
 @click.option(
     "--target",
