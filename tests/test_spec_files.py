@@ -15,6 +15,7 @@ import yaml
 from sim.cli import main_group
 from sim.cli.base import run_cli
 from sim.spec import load_plan, load_plan_file, load_scenario_file
+from sim.spec.emergency import SiteEmergency
 from sim.spec.scenario import OnlineTopic
 
 DATA = Path(__file__).resolve().parents[1] / "scenarios"
@@ -36,6 +37,7 @@ SCENARIO_IDS = {
     "station-extreme-act",
     "town-gate-gathering",
     "warning-colours",
+    "station-reception-fire",
 }
 
 
@@ -79,7 +81,9 @@ def test_scenario_plans_resolve_and_hold_its_locations_and_level(path):
         assert scenario.expected_level in plan.levels
         places = set(plan.venues) | set(plan.sites)
         for incident in scenario.incidents:
-            if isinstance(incident, OnlineTopic):
+            if isinstance(incident, SiteEmergency):
+                assert {incident.venue, incident.assembly_point} <= set(plan.venues), (plan_id, incident.id)
+            elif isinstance(incident, OnlineTopic):
                 if incident.copycat is not None:
                     assert incident.copycat.location in places
             else:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec.emergency import SiteEmergency
 from ..spec.plan import Plan
 from ..spec.scenario import ExtremeIndividual, GroupVisit, OnlineTopic, Scenario
 from .assessment import Assessment
@@ -36,6 +37,7 @@ from .people import Crowd
 from .reasons import Name
 from .reception import Reception
 from .roster import Roster
+from .site_emergency import Emergencies
 from .staff import BASE
 from .streams import Streams
 
@@ -57,6 +59,7 @@ class World:
         self.groups = GroupVisits(plan, kernel, log, streams)  # before individuals: re-planned first
         self.individuals = Individuals(kernel, log, streams)
         self.online = Online(scenario, kernel, log, streams)
+        self.emergencies = Emergencies(kernel, log, streams)
         self.injects = Injects(scenario, kernel, log)
         self.incident_order: list[str] = []
         self._connect()
@@ -89,6 +92,9 @@ class World:
         individuals.roster, individuals.online, individuals.levels = roster, online, levels
         online.levels, online.groups, online.individuals = levels, groups, individuals
         injects.groups, injects.individuals, injects.online = groups, individuals, online
+        em = self.emergencies
+        em.roster, em.reception, em.groups, em.levels = roster, reception, groups, levels
+        levels.emergencies = em
 
     def _create_incidents(self) -> None:
         for incident in self.scenario.incidents:
@@ -101,6 +107,8 @@ class World:
                 self.individuals.add(incident, place, venue)
             elif isinstance(incident, OnlineTopic):
                 self.online.add(incident)
+            elif isinstance(incident, SiteEmergency):
+                self.emergencies.add(incident)
 
     def _sample(self) -> None:
         self.groups.sample()

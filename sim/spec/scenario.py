@@ -27,6 +27,7 @@ from .common import (
     bounded_people,
     dist_from_number,
 )
+from .emergency import SiteEmergency
 from .limits import MAX_EXPECTED_POSTS, MAX_INCIDENTS, MAX_PEOPLE_PER_INCIDENT
 from .plan import LevelName
 
@@ -164,7 +165,9 @@ class OnlineTopic(Strict):
     source: Source
 
 
-Incident = Annotated[GroupVisit | ExtremeIndividual | OnlineTopic, Field(discriminator="kind")]
+Incident = Annotated[
+    GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency, Field(discriminator="kind")
+]
 
 
 # --- injects (the Master Scenario Events List) ------------------------------------
@@ -271,7 +274,9 @@ class Scenario(Strict):
             if named is not None and kinds.get(named) != want:
                 raise ValueError(f"calibration {target.id}: {named!r} is not a {want} of this scenario")
 
-    def _posts_within_ceiling(self, incident: GroupVisit | ExtremeIndividual | OnlineTopic) -> None:
+    def _posts_within_ceiling(
+        self, incident: GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency
+    ) -> None:
         """Each post is an event of the model: refuse a topic (or a livestream)
         expected to produce more than MAX_EXPECTED_POSTS within the drill."""
         hours = max(0.0, self.horizon_min - incident.start_min) / 60
