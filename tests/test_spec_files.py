@@ -38,6 +38,7 @@ SCENARIO_IDS = {
     "town-gate-gathering",
     "warning-colours",
     "station-reception-fire",
+    "disaster-surge",
 }
 
 

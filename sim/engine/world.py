@@ -23,6 +23,7 @@ from typing import Any
 from ..spec.emergency import SiteEmergency
 from ..spec.plan import Plan
 from ..spec.scenario import ExtremeIndividual, GroupVisit, OnlineTopic, Scenario
+from ..spec.surge import PetitionSurge
 from .assessment import Assessment
 from .group_visit import GroupVisits
 from .heat import Topic
@@ -40,6 +41,7 @@ from .roster import Roster
 from .site_emergency import Emergencies
 from .staff import BASE
 from .streams import Streams
+from .surge import add_surge
 
 SAMPLE_EVERY_MIN = 5.0  # crowd samples in the log (head count, agitation)
 
@@ -109,6 +111,8 @@ class World:
                 self.online.add(incident)
             elif isinstance(incident, SiteEmergency):
                 self.emergencies.add(incident)
+            elif isinstance(incident, PetitionSurge):
+                self.incident_order.extend(add_surge(incident, self.groups, self.streams))
 
     def _sample(self) -> None:
         self.groups.sample()

@@ -30,6 +30,7 @@ from .common import (
 from .emergency import SiteEmergency
 from .limits import MAX_EXPECTED_POSTS, MAX_INCIDENTS, MAX_PEOPLE_PER_INCIDENT
 from .plan import LevelName
+from .surge import PetitionSurge
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
@@ -165,8 +166,9 @@ class OnlineTopic(Strict):
     source: Source
 
 
+PetitionSurge.model_rebuild(_types_namespace={"GroupBehaviour": GroupBehaviour})
 Incident = Annotated[
-    GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency, Field(discriminator="kind")
+    GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency | PetitionSurge, Field(discriminator="kind")
 ]
 
 
@@ -275,7 +277,7 @@ class Scenario(Strict):
                 raise ValueError(f"calibration {target.id}: {named!r} is not a {want} of this scenario")
 
     def _posts_within_ceiling(
-        self, incident: GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency
+        self, incident: GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency | PetitionSurge
     ) -> None:
         """Each post is an event of the model: refuse a topic (or a livestream)
         expected to produce more than MAX_EXPECTED_POSTS within the drill."""
