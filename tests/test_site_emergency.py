@@ -196,3 +196,19 @@ def test_the_growing_hazard_hurts_later_leavers_more() -> None:
     chance = Emergencies.injury_chance
     assert chance(None, em, 2.0) == pytest.approx(1 - math.exp(-0.12))  # type: ignore[arg-type]
     assert chance(None, em, 5.0) == pytest.approx(1 - math.exp(-0.75))  # type: ignore[arg-type]
+
+
+def test_a_room_closed_by_the_fire_cannot_be_opened_again() -> None:
+    """The trainee's open_venue is refused with the reason and nothing is logged; before
+    the outbreak it was refused only as already open."""
+    from sim.engine import decisions as D
+
+    drill = Drill(_plan(), _scenario(), 1)
+    drill.advance(10)
+    before = drill.decide(D.OpenVenue("reception_room"))
+    assert not before.accepted and "already open" in str(before.reason)
+    drill.advance(30)
+    n = len(drill.log)
+    after = drill.decide(D.OpenVenue("reception_room"))
+    assert not after.accepted and "closed by a fire" in str(after.reason)
+    assert len(drill.log) == n

@@ -110,6 +110,10 @@ class Emergencies:
         """A level trigger: an emergency at the site has been reported."""
         return any(e.reported_at is not None for e in self.all.values())
 
+    def closed(self, venue_id: str) -> bool:
+        """Whether an outbreak closed ``venue_id`` (it is not opened again in the drill)."""
+        return any(e.started and e.spec.venue == venue_id for e in self.all.values())
+
     def anyone_injured(self) -> bool:
         return any(e.injured for e in self.all.values())
 
