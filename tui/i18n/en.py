@@ -156,6 +156,7 @@ STRINGS: dict[str, str] = {
     "feed.agitation_changed": "Mood changes: {who}",
     "feed.representatives_waiting": "{who}: representatives wait for a free meeting room",
     "feed.inject_effect_ignored": "The inject's effect could not apply: {who}",
+    "feed.group_moved_out": "{who} moved out to {where}",
     "feed.emergency_started": "SAFETY EMERGENCY: {who}",
     "feed.venue_closed": "{who} closed; reception stops there",
     "feed.emergency_reported": "Duty room has the report and calls the fire brigade: {who}",

@@ -156,6 +156,7 @@ STRINGS: dict[str, str] = {
     "feed.agitation_changed": "情绪变化：{who}",
     "feed.representatives_waiting": "{who}：代表等待空闲会议室",
     "feed.inject_effect_ignored": "注入的影响未能生效：{who}",
+    "feed.group_moved_out": "{who}转移到{where}",
     "feed.emergency_started": "安全事故：{who}",
     "feed.venue_closed": "{who}关闭，接待暂停",
     "feed.emergency_reported": "值班室接报并报警：{who}",
