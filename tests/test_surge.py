@@ -94,3 +94,25 @@ def test_gaps_between_groups_are_exponential() -> None:
     assert len(g) > 12000
     assert abs(g.mean() - 7.5) <= 0.3
     assert abs(float(np.mean(g < 7.5 * math.log(2))) - 0.5) <= 0.02
+
+
+def test_one_reply_answers_every_group_of_the_surge() -> None:
+    """Once the policy team's reply is out for one group, every other group on site hears
+    it at that moment and each later group on arrival; none waits for a draft of its own
+    unless one was already being drafted for it."""
+    drill = play_policy(load_plan("city"), load_scenario(SURGE), 2, "plan")
+    replies = [e for e in drill.log if e.kind == "reply_issued"]
+    drafted = [e for e in replies if "shared_from" not in e.data]
+    shared = [e for e in replies if "shared_from" in e.data]
+    first = drafted[0]
+    assert shared and all(e.data["shared_from"] == first.subject and e.t >= first.t for e in shared)
+    started = {e.subject: e.t for e in drill.log if e.kind == "group_started"}
+    for e in shared:
+        assert e.t == first.t or e.t == started[e.subject]
+    assert len({e.subject for e in replies}) == len(replies)  # one reply per group, never two
+    # a group that was there when the first reply came out hears it then
+    gone = {e.subject: e.t for e in drill.log if e.kind == "group_dispersed"}
+    present = [g for g, t in started.items() if t < first.t and gone.get(g, math.inf) > first.t]
+    by_group = {e.subject: e for e in replies}
+    assert present and all(g in by_group for g in present)
+    assert all(by_group[g].t <= first.t or "shared_from" not in by_group[g].data for g in present)
