@@ -15,6 +15,7 @@ import yaml
 from sim.cli import main_group
 from sim.cli.base import run_cli
 from sim.spec import load_plan, load_plan_file, load_scenario_file
+from sim.spec.emergency import SiteEmergency
 from sim.spec.scenario import OnlineTopic
 
 DATA = Path(__file__).resolve().parents[1] / "scenarios"
@@ -30,6 +31,14 @@ SCENARIO_IDS = {
     "town-district-incident",
     "mine-group-visit",
     "scheduled-reception",
+    # issue 14: each plan on the situations its seed names
+    "station-group-visit",
+    "station-small-group",
+    "station-extreme-act",
+    "town-gate-gathering",
+    "warning-colours",
+    "station-reception-fire",
+    "disaster-surge",
 }
 
 
@@ -40,7 +49,7 @@ def _stem(path: Path) -> str:
 # --- every file loads ---------------------------------------------------------
 
 
-def test_the_five_plans_and_seven_scenarios_are_shipped():
+def test_the_five_plans_and_their_scenarios_are_shipped():
     """One plan per seed unit and the scenarios the seeds name."""
     assert {p.stem for p in PLAN_FILES} == PLAN_IDS
     assert {p.stem for p in SCENARIO_FILES} == SCENARIO_IDS
@@ -73,7 +82,9 @@ def test_scenario_plans_resolve_and_hold_its_locations_and_level(path):
         assert scenario.expected_level in plan.levels
         places = set(plan.venues) | set(plan.sites)
         for incident in scenario.incidents:
-            if isinstance(incident, OnlineTopic):
+            if isinstance(incident, SiteEmergency):
+                assert {incident.venue, incident.assembly_point} <= set(plan.venues), (plan_id, incident.id)
+            elif isinstance(incident, OnlineTopic):
                 if incident.copycat is not None:
                     assert incident.copycat.location in places
             else:

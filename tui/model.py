@@ -23,7 +23,7 @@ from sim.room.engine import NARRATED, Decision, Entry, Snapshot, Why, wall_clock
 from sim.room.forms import DECISION_KEYS, TRAINEE_DECISIONS, Choice
 from sim.spec import catalog
 from sim.spec.loader import loadable_scenarios
-from sim.spec.plan import Plan
+from sim.spec.plan import Plan, VenueKind
 from sim.spec.scenario import Scenario
 
 from .i18n import CATALOGS, tr
@@ -180,7 +180,13 @@ class FeedLine:
 def _feed_text(
     e: Entry, lang: str, labels: dict[str, str], plan: Plan, scenario: Scenario, count: int = 1
 ) -> str:
-    who = labels.get(e.subject, e.subject)
+    who = labels.get(e.subject) or next(
+        (i.label.get(lang) for i in scenario.incidents if i.id == e.subject), e.subject
+    )  # an incident the snapshot does not show (a fire) by its scenario label
+    if e.kind == "group_moved":
+        venue = plan.venues.get(str(e.data.get("venue")))
+        if venue is not None and venue.kind == VenueKind.outdoor:  # led out (a fire), not in
+            return tr(lang, "feed.group_moved_out", who=who, where=venue.label.get(lang))
     if e.kind == "inject":
         return tr(
             lang, "feed.inject", text=str(e.data.get(lang) or e.data.get("zh") or e.data.get("en") or "")

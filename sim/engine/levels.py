@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .group_visit import GroupVisits
     from .individual import Individuals
     from .online import Online
+    from .site_emergency import Emergencies
 
 
 class Levels:
@@ -48,6 +49,7 @@ class Levels:
         self.groups: GroupVisits
         self.individuals: Individuals
         self.online: Online
+        self.emergencies: Emergencies
 
     def head_count(self) -> int:
         return self.groups.head_count() + self.individuals.head_count()
@@ -67,6 +69,7 @@ class Levels:
         heat = self.online.max_heat()
         self_harm = self.individuals.any_active()
         intent = self.groups.intent_on_site()
+        emergency = self.emergencies.reported()
         found = None
         for name in LEVELS:  # least to most severe: the last that holds wins
             level = self.plan.levels.get(name)  # type: ignore[call-overload]
@@ -82,6 +85,8 @@ class Levels:
                 if trig.heat_at_least is not None and heat < trig.heat_at_least:
                     continue
                 if trig.intent_to_escalate and not intent:
+                    continue
+                if trig.site_emergency and not emergency:
                     continue
                 found = name
                 break

@@ -54,6 +54,13 @@ NARRATED = frozenset(
         "topic_started",
         "joined",
         "representatives_waiting",
+        # a fire or explosion at the site (site_emergency.py)
+        "emergency_started",
+        "venue_closed",
+        "emergency_reported",
+        "fire_brigade_arrived",
+        "evacuation_complete",
+        "casualty_to_hospital",
     }
 )
 

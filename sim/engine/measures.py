@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..spec.emergency import EmergencyDone
 from ..spec.milestone import (
     LEVELS,
     AlertStepDone,
@@ -104,6 +105,8 @@ def depends_on(measure: Measure) -> frozenset[str] | None:
             return frozenset({"individual_resolved", "self_harm"})
         case IncidentFlag(kind=kind):
             return _STARTS_AND_ENDS | {kind}
+        case EmergencyDone():
+            return frozenset({"emergency_reported", "evacuation_complete", "casualty_to_hospital"})
     return None
 
 
@@ -173,6 +176,10 @@ def applicable(world: World, spec: Milestone, scope: Scope) -> bool:
             return bool(scope.started()) or bool(scope.started_topics())
         case IncidentFlag() | SolutionDrafted() | HeadCountBelow() | CrowdAndHeatDown():
             return bool(scope.started())
+        case EmergencyDone(kind="casualties_to_hospital"):
+            return world.emergencies.anyone_injured()  # only once someone is hurt
+        case EmergencyDone():
+            return bool(world.emergencies.all)  # only where a fire or explosion happens
     if not scope.scoped:
         return True
     return bool(scope.started()) or bool(scope.started_topics())
@@ -270,6 +277,9 @@ class Measures:
                 return lambda: self._down(scope, keep)
             case BeyondModel():
                 return lambda: False
+            case EmergencyDone(kind=kind):
+                emergencies = w.emergencies
+                return lambda: emergencies.holds(kind)
         raise AssertionError(measure)  # every measure kind is matched above
 
     # --- places ---------------------------------------------------------------------

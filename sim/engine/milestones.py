@@ -230,6 +230,8 @@ class Tracker:
                 return max(previous, min(required_at.values()))
             return previous
         if m.clock == "incident_start":
+            if m.measure.kind in ("emergency_reported", "evacuation_complete", "casualties_to_hospital"):
+                return self.world.emergencies.first_start()  # the outbreak
             starts = [i.spec.start_min for i in state.scope.all_site()]
             if m.deadline_min < 0:
                 # a limit before the incident needs notice of it: scheduled visits only

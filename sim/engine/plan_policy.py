@@ -392,8 +392,9 @@ class PlanPolicy:
         if not rooms:
             return
         best = max(rooms, key=lambda v: (v.capacity - v.occupancy, v.id))
-        if current is not None and current.indoor and current.occupancy >= current.capacity:
-            # full: who arrives now stands outside, and a larger room may take the group
+        if current is not None and current.indoor:
+            # full, or filled by arrivals before the next look (another group's people may
+            # fill it): who arrives then stands outside, and a larger room may take the group
             self._crowded = self._crowded or any(v.capacity > current.capacity for v in rooms)
         if current is not None and current.indoor:
             if not crowd.outside or best.id == current.id:

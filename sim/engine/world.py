@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec.emergency import SiteEmergency
 from ..spec.plan import Plan
 from ..spec.scenario import ExtremeIndividual, GroupVisit, OnlineTopic, Scenario
+from ..spec.surge import PetitionSurge
 from .assessment import Assessment
 from .group_visit import GroupVisits
 from .heat import Topic
@@ -36,8 +38,10 @@ from .people import Crowd
 from .reasons import Name
 from .reception import Reception
 from .roster import Roster
+from .site_emergency import Emergencies
 from .staff import BASE
 from .streams import Streams
+from .surge import add_surge
 
 SAMPLE_EVERY_MIN = 5.0  # crowd samples in the log (head count, agitation)
 
@@ -57,6 +61,7 @@ class World:
         self.groups = GroupVisits(plan, kernel, log, streams)  # before individuals: re-planned first
         self.individuals = Individuals(kernel, log, streams)
         self.online = Online(scenario, kernel, log, streams)
+        self.emergencies = Emergencies(kernel, log, streams)
         self.injects = Injects(scenario, kernel, log)
         self.incident_order: list[str] = []
         self._connect()
@@ -89,6 +94,9 @@ class World:
         individuals.roster, individuals.online, individuals.levels = roster, online, levels
         online.levels, online.groups, online.individuals = levels, groups, individuals
         injects.groups, injects.individuals, injects.online = groups, individuals, online
+        em = self.emergencies
+        em.roster, em.reception, em.groups, em.levels = roster, reception, groups, levels
+        levels.emergencies = em
 
     def _create_incidents(self) -> None:
         for incident in self.scenario.incidents:
@@ -101,6 +109,10 @@ class World:
                 self.individuals.add(incident, place, venue)
             elif isinstance(incident, OnlineTopic):
                 self.online.add(incident)
+            elif isinstance(incident, SiteEmergency):
+                self.emergencies.add(incident)
+            elif isinstance(incident, PetitionSurge):
+                self.incident_order.extend(add_surge(incident, self.groups, self.streams))
 
     def _sample(self) -> None:
         self.groups.sample()

@@ -36,6 +36,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from .common import Cited, Id, Strict, Text
+from .emergency import EmergencyDone
 
 LEVELS = ("IV", "III", "II", "I")  # lowest to highest
 LevelName = Literal["IV", "III", "II", "I"]
@@ -205,7 +206,8 @@ Measure = Annotated[
     | ResponseStarted
     | HeadCountBelow
     | CrowdAndHeatDown
-    | BeyondModel,
+    | BeyondModel
+    | EmergencyDone,
     Field(discriminator="kind"),
 ]
 

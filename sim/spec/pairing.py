@@ -6,6 +6,7 @@ clear ``SpecError`` without importing YAML loading.
 
 from __future__ import annotations
 
+from .emergency import SiteEmergency, emergency_pairing_problems
 from .plan import Plan
 from .problems import Problem, SpecError, format_path
 from .scenario import OnlineTopic, Scenario
@@ -20,7 +21,9 @@ def pairing_problems(plan: Plan, scenario: Scenario) -> list[tuple[PathKey, str]
     places = set(plan.venues) | set(plan.sites)
     for n, incident in enumerate(scenario.incidents):
         locations: list[tuple[PathKey, str]] = []
-        if isinstance(incident, OnlineTopic):
+        if isinstance(incident, SiteEmergency):
+            out += emergency_pairing_problems(plan, n, incident)
+        elif isinstance(incident, OnlineTopic):
             if incident.copycat is not None:
                 locations.append((("incidents", n, "copycat", "location"), incident.copycat.location))
         else:

@@ -159,6 +159,7 @@ class Trigger(Cited):
     self_harm_signs: bool | None = None
     heat_at_least: float | None = Field(default=None, gt=0)
     intent_to_escalate: bool | None = None  # stated intent to go higher or online
+    site_emergency: bool | None = None  # a fire or explosion at the site has been reported
 
     @model_validator(mode="after")
     def _not_empty(self) -> Trigger:
@@ -168,6 +169,7 @@ class Trigger(Cited):
             self.self_harm_signs,
             self.heat_at_least,
             self.intent_to_escalate,
+            self.site_emergency,
         )
         if all(f is None for f in fields):
             raise ValueError("a trigger needs at least one condition")

@@ -27,8 +27,10 @@ from .common import (
     bounded_people,
     dist_from_number,
 )
+from .emergency import SiteEmergency
 from .limits import MAX_EXPECTED_POSTS, MAX_INCIDENTS, MAX_PEOPLE_PER_INCIDENT
 from .plan import LevelName
+from .surge import PetitionSurge
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
@@ -164,7 +166,10 @@ class OnlineTopic(Strict):
     source: Source
 
 
-Incident = Annotated[GroupVisit | ExtremeIndividual | OnlineTopic, Field(discriminator="kind")]
+PetitionSurge.model_rebuild(_types_namespace={"GroupBehaviour": GroupBehaviour})
+Incident = Annotated[
+    GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency | PetitionSurge, Field(discriminator="kind")
+]
 
 
 # --- injects (the Master Scenario Events List) ------------------------------------
@@ -271,7 +276,9 @@ class Scenario(Strict):
             if named is not None and kinds.get(named) != want:
                 raise ValueError(f"calibration {target.id}: {named!r} is not a {want} of this scenario")
 
-    def _posts_within_ceiling(self, incident: GroupVisit | ExtremeIndividual | OnlineTopic) -> None:
+    def _posts_within_ceiling(
+        self, incident: GroupVisit | ExtremeIndividual | OnlineTopic | SiteEmergency | PetitionSurge
+    ) -> None:
         """Each post is an event of the model: refuse a topic (or a livestream)
         expected to produce more than MAX_EXPECTED_POSTS within the drill."""
         hours = max(0.0, self.horizon_min - incident.start_min) / 60

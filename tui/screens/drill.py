@@ -60,6 +60,7 @@ ALARM_KINDS = {
     "milestone_missed",
     "copycat_gathering",
     "livestream_started",
+    "emergency_started",
 }
 GOOD_KINDS = {"milestone_met", "individual_resolved", "response_ended", "group_dispersed"}
 FEED_FILTERS = ("all", "injects", "decisions")

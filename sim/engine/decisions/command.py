@@ -179,6 +179,12 @@ class OpenVenue(Decision):
             return why("the plan has no venue {v!r}", "预案中没有场所“{v}”", v=self.venue)
         if venue.open:
             return why("{v} is already open", "{v}已启用", v=world.name(self.venue))
+        if world.emergencies.closed(self.venue):
+            return why(
+                "{v} was closed by a fire or explosion and stays closed in this drill",
+                "{v}因火灾、爆炸已关闭，本次推演中不再启用",
+                v=world.name(self.venue),
+            )
         if venue.opening_eta is not None:
             return why(
                 "{v} is already being opened (ready at {eta:.0f} min)",
