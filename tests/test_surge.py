@@ -64,6 +64,13 @@ def test_arrivals_stay_within_the_window_and_the_cap() -> None:
     assert len(start_times(capped, Streams(0))) == 3
 
 
+def _at_8_an_hour() -> PetitionSurge:
+    """The shipped surge's arrival process at 8 groups an hour (the shipped rate is 16, where
+    the cap of 100 groups binds): these tests are about the Poisson process, not the file."""
+    spec = _spec()
+    return spec.model_copy(update={"rate": spec.rate.model_copy(update={"groups_per_hour": 8})})
+
+
 def test_the_number_of_groups_is_poisson_with_the_stated_mean() -> None:
     """8 groups an hour over 480 min: N ~ Poisson(64) (the cap of 100 lies 4.5 SD above,
     P(N >= 100) < 1e-4). Over 400 seeds the mean count has SE sqrt(64/400) = 0.4; a band
@@ -71,7 +78,7 @@ def test_the_number_of_groups_is_poisson_with_the_stated_mean() -> None:
     70.4) lies 16 SE away. The variance-to-mean ratio of a Poisson count is 1; its
     sampling SE over 400 seeds is about sqrt(2/399) = 0.071, and the band 0.7-1.3 (4.2 SE)
     would catch evenly spaced arrivals (ratio 0) or clumping (ratio 2)."""
-    spec = _spec()
+    spec = _at_8_an_hour()
     expected = spec.rate.groups_per_hour * spec.rate.window_min / 60
     assert expected == 64
     counts = np.array([len(start_times(spec, Streams(seed))) for seed in range(400)], dtype=float)
@@ -85,7 +92,7 @@ def test_gaps_between_groups_are_exponential() -> None:
     gaps) the SE of the mean is 7.5/sqrt(12600) = 0.067; band +-0.3 (4.5 SE). The share of
     gaps under the median 7.5 ln 2 is 0.5 with SE 0.0045; band +-0.02 (4.5 SE) rules out
     evenly spaced arrivals (share 0 or 1)."""
-    spec = _spec()
+    spec = _at_8_an_hour()
     gaps: list[float] = []
     for seed in range(200):
         times = [spec.start_min, *start_times(spec, Streams(seed))]
@@ -116,3 +123,18 @@ def test_one_reply_answers_every_group_of_the_surge() -> None:
     by_group = {e.subject: e for e in replies}
     assert present and all(g in by_group for g in present)
     assert all(by_group[g].t <= first.t or "shared_from" not in by_group[g].data for g in present)
+
+
+def test_the_shipped_surge_reaches_its_expected_level_under_the_plan_so_the_24_hour_solution_is_drilled() -> (
+    None
+):
+    """disaster-surge exists to drill the policy task force's 24-hour solution, a level III
+    limit: a plan-following response must still see the surge reach level III (at 8 groups an
+    hour the reception kept up, the drill stayed at IV and the limit never applied). Fixed
+    seeds 0-4, so the check is deterministic; each is about 6 s."""
+    from sim.engine.batch import _load_scenario, run
+
+    expected = _load_scenario("disaster-surge").expected_level
+    rows = [run("city", "disaster-surge", None, seed, "plan") for seed in range(5)]
+    assert [r["level"] for r in rows] == [expected] * 5
+    assert all(r["met_solution_1440"] is not None for r in rows), "the 24-hour limit is decided in each"
