@@ -259,7 +259,7 @@ CASES = [
         "  - kind: riot\n",
         "  - kind: riot",
         "incidents[0]",
-        "'kind' must be one of 'group_visit', 'extreme_individual', 'online_topic'",
+        "'kind' must be one of 'group_visit', 'extreme_individual', 'online_topic', 'site_emergency', 'petition_surge'",
     ),
     Case(
         "YAML syntax error (reported where the parser gives up)",
