@@ -273,6 +273,80 @@ def test_a_cordon_at_one_place_does_not_cover_another():
     ]
 
 
+def _package_for_groups(plan: dict[str, Any]) -> dict[str, Any]:
+    return _with(
+        plan,
+        id="package_group",
+        measure={"kind": "package_signed"},
+        applies_to=["group_visit"],
+        clock="level_declared",
+        deadline_min=60,
+    )
+
+
+def test_a_level_declared_after_the_group_has_gone_starts_no_clock_for_it():
+    """Three people, patience 1 minute: two leave unanswered at 1, the last at 11 once
+    served. A level declared at 20 (in force at 24) is for what is there then; its
+    package for the group never applies (in online-amplification, level III reached by
+    heat hours after the groups left read 0 % 'not kept' on a package for nobody)."""
+    scenario = scenario_dict(size=3, patience_min={"dist": "fixed", "value": 1})
+    drill = Drill(*make(_package_for_groups(plan_dict()), scenario), seed=1)
+    drill.advance(20)
+    assert [e.t for e in drill.log if e.kind == "left"] == [1.0, 1.0, 11.0]
+    assert drill.decide(D.DeclareLevel("IV")).accepted
+    drill.advance(drill.horizon)
+    assert [t for t in trace(drill, MARKS) if t[2] == "package_group"] == []
+    assert drill.scorecard().by_id()["package_group"].status == "not_applicable"
+
+
+def test_a_level_declared_while_the_group_is_there_starts_its_clock_at_once():
+    """The same three, patient: still there when the level is in force at 24, so the
+    60-minute package limit runs from 24 (and the package, 100 min, misses it at 84)."""
+    drill = Drill(*make(_package_for_groups(plan_dict()), scenario_dict(size=3)), seed=1)
+    drill.advance(20)
+    assert drill.decide(D.DeclareLevel("IV")).accepted
+    drill.advance(drill.horizon)
+    assert [t for t in trace(drill, MARKS) if t[2] == "package_group"] == [
+        (24.0, "milestone_applies", "package_group"),
+        (84.0, "milestone_missed", "package_group"),
+    ]
+
+
+def test_a_cordon_stands_once_set_up_and_its_members_are_at_the_group_from_the_order():
+    """With ``cordon_setup_min`` 8, a cordon ordered at 12 stands at 20: the order
+    members are with the group from 12 (a team-on-site limit is met then), the
+    core-zone limit only at 20, and a second order meanwhile is refused."""
+    plan = plan_dict()
+    plan["site_work"]["cordon_setup_min"] = {"dist": "fixed", "value": 8}
+    plan = _with(plan, id="core_zone", measure={"kind": "cordon_set"}, clock="first_report", deadline_min=60)
+    plan = _with(
+        plan,
+        id="order_with_group",
+        measure={"kind": "team_on_site", "team": "order", "people": 2},
+        clock="first_report",
+        deadline_min=60,
+    )
+    drill = Drill(*make(plan, scenario_dict()), seed=1)
+    drill.advance(0)
+    assert drill.decide(D.CallIn("order")).accepted
+    drill.advance(12)
+    outcome = drill.decide(D.SetCordon("g"))
+    assert outcome.accepted and outcome.takes_min == 8
+    drill.advance(15)
+    again = drill.decide(D.SetCordon("g"))
+    assert not again.accepted and "under way" in str(again.reason)
+    drill.advance(30)
+    assert [
+        t for t in trace(drill, MARKS | {"cordon_set"}) if t[2] in ("g", "core_zone", "order_with_group")
+    ] == [
+        (0.0, "milestone_applies", "order_with_group"),
+        (0.0, "milestone_applies", "core_zone"),
+        (12.0, "milestone_met", "order_with_group"),
+        (20.0, "cordon_set", "g"),
+        (20.0, "milestone_met", "core_zone"),
+    ]
+
+
 # --- untimed and uncontrollable --------------------------------------------------------------
 
 

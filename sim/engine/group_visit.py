@@ -307,6 +307,7 @@ class GroupVisits:
         if crowd.escalated_until is not None:
             end = self.env.now + crowd.behaviour.escalation_with_order_min
             crowd.escalated_until = min(crowd.escalated_until, end)
+        self.touch(crowd)  # a cordon cuts the escalation hazard (it may stand minutes after the order)
 
     def spawn_copycat(self, crowd_id: str, spec: GroupVisit, topic: str, heat: float) -> Crowd:
         crowd = self.add(crowd_id, spec, spec.behaviour, self.env.now)

@@ -217,9 +217,12 @@ class Measures:
     def begin(self) -> None:
         """A new judgement (kept for callers; every check reads the present state)."""
 
-    def first_start(self, scope: Scope) -> float | None:
-        """When the first incident the milestone is about started (None: none yet)."""
-        ids = [i.id for i in scope.started()] + [t.id for t in scope.started_topics()]
+    def first_start(self, scope: Scope, present_only: bool = False) -> float | None:
+        """When the first incident the milestone is about started (None: none yet).
+        ``present_only``: among those still present now (a topic, once started,
+        stays present)."""
+        site = scope.active() if present_only else scope.started()
+        ids = [i.id for i in site] + [t.id for t in scope.started_topics()]
         times = [self.started_at[i] for i in ids if i in self.started_at]
         return min(times) if times else None
 

@@ -202,11 +202,15 @@ class Tracker:
 
     def _clock(self, state: MilestoneState) -> float | None:
         """When the clock started (None: not yet); a scoped milestone's clock starts no
-        earlier than the first incident it is about."""
+        earlier than the first incident it is about. A level's measures are for the
+        incidents still there when it is declared: a level reached after every group
+        it is about has gone (online heat, hours later) starts no clock for them
+        until one of them is present again."""
         start = self._clock_event(state)
         if start is None or not state.scope.scoped or state.spec.clock == "incident_start":
             return start
-        first = self.measures.first_start(state.scope)
+        present_only = state.spec.clock == "level_declared"
+        first = self.measures.first_start(state.scope, present_only=present_only)
         return None if first is None else max(start, first)
 
     def _clock_event(self, state: MilestoneState) -> float | None:

@@ -14,6 +14,9 @@ so instead of silently showing other results than the trainees saw.
    place, the cordon and medical post are one per place; a deadline is judged after
    everything else at its minute (a tie is met); "the same day" is the calendar day;
    untimed actions and undecided limits are logged (milestone_done, milestone_undecided).
+5: a level's measures apply to the incidents still present when it is declared (a level
+   reached by online heat after the groups left starts no on-site clock); a cordon takes
+   the plan's ``cordon_setup_min`` to stand.
 """
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5

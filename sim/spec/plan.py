@@ -326,8 +326,15 @@ class SiteWork(Cited):
     liaison_min: Dist  # from a liaison officer reaching the employer or family to their arrival
     support_min: Dist  # from a request to the next level up until reinforcements arrive
     support_fraction: float = Field(gt=0, le=2)  # reinforcement, as a share of each external team
+    cordon_setup_min: Dist | None = Field(
+        default=None,
+        description="Minutes from ordering a cordon to its standing; its members are tied from the order. "
+        "Left out, a cordon stands the moment it is ordered.",
+    )
 
-    _coerce = field_validator("liaison_min", "support_min", mode="before")(dist_from_number)
+    _coerce = field_validator("liaison_min", "support_min", "cordon_setup_min", mode="before")(
+        dist_from_number
+    )
 
 
 class PolicyWork(Cited):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ...spec.common import Dist
 from ...spec.plan import Duty, VenueKind
 from ..heat import Topic
 from ..individual import Individual
@@ -212,6 +213,7 @@ class _OnSiteMeasure(Decision):
     event: ClassVar[str] = ""
     task: ClassVar[str] = ""
     count_from: ClassVar[str | None] = None  # the plan's site_work field giving how many
+    setup_from: ClassVar[str | None] = None  # the plan's site_work field giving how long it takes
 
     def _count(self, world: World) -> int:
         return int(getattr(world.plan.site_work, self.count_from)) if self.count_from else 1
@@ -224,22 +226,45 @@ class _OnSiteMeasure(Decision):
             return target
         if getattr(target, self.flag) is not None:
             return why("already done for {i}", "{i}已落实此项", i=world.name(self.incident))
+        if any(p.what == self.kind and p.data.get("incident") == target.id for p in world.pending.items):
+            return why("already under way for {i}", "{i}的此项正在落实", i=world.name(self.incident))
         return check_take(world, self.duty, target.place, self._count(world))
 
+    def _setup(self, world: World) -> Dist | None:
+        return getattr(world.plan.site_work, self.setup_from) if self.setup_from else None
+
     def estimate(self, world: World) -> Estimate:
+        setup = self._setup(world)
+        if setup is not None:
+            return Estimate(self._count(world), setup.mean(), why("to set up, mean", "平均布设用时"))
         return Estimate(
             self._count(world), 0.0, why("members stay until the incident ends", "人员留守至事件结束")
         )
 
-    def apply(self, world: World) -> None:
+    def apply(self, world: World) -> float | None:
         target = _site_target(world, self.incident)
         taken = take(world, self.duty, target.place, self._count(world), f"{self.task}:{target.id}")
+        setup = self._setup(world)
+        if setup is None:
+            self._done(world, target, len(taken))
+            return None
+        # the members are tied from now; the measure holds once it is set up
+        delay = setup.sample(world.streams(f"{self.kind}:{target.id}"))
+        pending = world.pending.add(self.kind, world.now + delay, incident=target.id)
+
+        def ready() -> None:
+            pending.done()
+            self._done(world, target, len(taken))
+
+        world.kernel.after(delay, ready)
+        return delay
+
+    def _done(self, world: World, target: Crowd | Individual, people: int) -> None:
         if self.flag == "cordon_at" and isinstance(target, Crowd):
             world.groups.cordon(target)
         else:
             setattr(target, self.flag, world.now)
-        world.log.add(world.now, self.event, target.id, people=len(taken))
-        return None
+        world.log.add(world.now, self.event, target.id, people=people)
 
 
 @dataclass(frozen=True)
@@ -251,6 +276,7 @@ class SetCordon(_OnSiteMeasure):
     event: ClassVar[str] = "cordon_set"
     task: ClassVar[str] = "cordon"
     count_from: ClassVar[str | None] = "cordon_people"
+    setup_from: ClassVar[str | None] = "cordon_setup_min"
 
 
 @dataclass(frozen=True)
