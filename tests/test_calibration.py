@@ -19,6 +19,12 @@ beyond the band at which a real departure is caught nine times in ten:
 | online-amplification / heat_5m_48h | share passing 5 M heat | 24 | ≥ 0.95 | 0.044 | 0.20 |
 | compound-peaks / reception_overwhelmed | fall with reception ×2 | 24 | ≥ 0.50 | 0.013 | 0.06 |
 | compound-peaks / reception_overwhelmed | mean gone unanswered | 24 | ≥ 10 | 1.5 | 6.9 people |
+| station-group-visit / group_50_or_more | share with 50+ on site at once | 200 | ≥ 0.95 | 0.015 | 0.070 |
+| station-group-visit / group_50_or_more | mean peak on site | 200 | ≥ 50 | 0.52 | 2.4 people |
+| warning-colours / blue, yellow | share in 1-2, in 3-5 on site | 200 | ≥ 0.95 | 0.015 | 0.070 |
+| warning-colours / orange | share with 6+ on site | 200 | ≥ 0.95 | 0.015 | 0.070 |
+| warning-colours / blue, yellow | mean peak on site | 200 | 1-2, 3-5 | 0 | exact |
+| warning-colours / orange | mean peak on site | 200 | ≥ 6 | 0.050 | 0.23 people |
 
 (A share's SE is taken at the estimate, or at the band's edge once the
 estimate is outside the band - the case that matters: sqrt(0.6 × 0.4 / 100)
@@ -28,6 +34,16 @@ Measured on seeds 10,000 onwards: median 2.83 h, 92 % within 2-4 h, 74.3
 people, 10.2 M views, 293 M reads, heat passed in 24 of 24, a fall of 80 %
 and 18.4 people gone unanswered. The arrival window is not random in what it
 asks (we choose the start), so every run must be inside it: no band.
+
+Head counts (a seed's "50 or more", the warning colours' 1-2, 3-5, 6+) are
+the most people of a group on site at once in a window: measured on seeds
+10,000 onwards, 200 of 200 station runs reach 50 (Wilson 98-100 %; peak 67
+at the least, 80.2 on average), and every warning-colours run shows 2, then
+5, then 8-12 (mean 11.7). Blue's and yellow's peaks are set by the scenario (two residents, three
+more join) and every run shows the same number, so their mean has no spread:
+a change that moved them off the seed's range fails at once. A share falling
+to 0.95 - 0.070 = 0.88 is caught nine times in ten (SE at the band's edge
+sqrt(0.95 × 0.05 / 200) = 0.0154).
 """
 
 from __future__ import annotations
@@ -41,6 +57,7 @@ import pytest
 from sim import load_plan, load_scenario
 from sim.calibration import calibrate
 from sim.calibration.compute import Row
+from sim.calibration.runs import peak_on_site
 from sim.engine import decisions as D
 from sim.engine.drill import Drill
 from sim.engine.heat import Topic
@@ -52,7 +69,14 @@ from tests.engine_fixtures import make, plan_dict, scenario_dict
 
 Z = 3.29
 FIRST_SEED = 10_000
-RUNS = {"group-visit-50": 100, "extreme-individual": 100, "online-amplification": 24, "compound-peaks": 24}
+RUNS = {
+    "group-visit-50": 100,
+    "extreme-individual": 100,
+    "online-amplification": 24,
+    "compound-peaks": 24,
+    "station-group-visit": 200,
+    "warning-colours": 200,
+}
 
 # every behavioural figure a seed states, by the scenario that models it (DOMAIN.md)
 EXPECTED = {
@@ -60,7 +84,18 @@ EXPECTED = {
     "extreme-individual": {"reach"},
     "online-amplification": {"reach", "heat_passes", "arrival_window"},
     "compound-peaks": {"reception_binding", "arrival_window"},
+    "station-group-visit": {"head_count"},
+    "warning-colours": {"head_count"},
 }
+# issue 14's scenarios whose cited seed sections state no behavioural figure: each
+# says so in its file (a comment above ``calibration: []``)
+NO_FIGURE = (
+    "station-small-group",
+    "station-extreme-act",
+    "station-reception-fire",
+    "town-gate-gathering",
+    "disaster-surge",
+)
 
 
 def _assert_row(row: Row) -> None:
@@ -90,8 +125,34 @@ def test_each_shipped_scenario_reproduces_its_seed_figures(name: str) -> None:
 
 
 def test_scenarios_without_a_seed_figure_have_no_targets() -> None:
-    for name in ("mine-group-visit", "scheduled-reception", "town-district-incident"):
+    for name in ("mine-group-visit", "scheduled-reception", "town-district-incident", *NO_FIGURE):
         assert load_scenario(name).calibration == []
+
+
+@pytest.mark.parametrize("name", NO_FIGURE)
+def test_a_new_scenario_without_a_figure_says_so_in_its_file(name: str) -> None:
+    """An empty list stated on purpose, with the reason above it, not an entry forgotten."""
+    from sim.spec import catalog
+
+    text = catalog.scenario_path(name).read_text(encoding="utf-8")
+    head, found, tail = text.partition("\ncalibration: []\n")
+    assert found and tail == "", name  # the last line
+    note = head[head.index("# No calibration entry") :].splitlines()
+    assert all(line.startswith("#") for line in note) and "figure" in " ".join(note)
+
+
+def test_the_seven_new_scenarios_are_all_accounted_for() -> None:
+    """Issue 14's scenarios: each either has targets tested above or says it has none."""
+    new = {
+        "station-group-visit",
+        "station-small-group",
+        "station-extreme-act",
+        "station-reception-fire",
+        "town-gate-gathering",
+        "warning-colours",
+        "disaster-surge",
+    }
+    assert new == (set(EXPECTED) | set(NO_FIGURE)) & new
 
 
 def test_every_target_cites_a_seed_and_an_assumed_band_says_why() -> None:
@@ -150,6 +211,68 @@ def test_a_target_must_name_an_incident_of_the_right_kind() -> None:
 """
     with pytest.raises(SpecError, match="not a online_topic"):
         load_scenario_text(_with_target(bad), Path("x.yaml"))
+
+
+STATION = Path("station-group-visit.yaml")
+
+
+def _head_count(extra: str) -> bytes:
+    from sim.spec import catalog
+
+    text = catalog.scenario_path("station-group-visit").read_text(encoding="utf-8")
+    head = text[: text.index("\ncalibration:\n") + 1]
+    return (
+        head
+        + """calibration:
+  - id: heads
+    measure: head_count
+    incident: taxi_operators
+    at_least_share: 0.9
+    figure: {zh: 甲, en: a}
+    measures: {zh: 乙, en: b}
+    why_tolerance: {zh: 丙, en: c}
+    source: "001 §突发情况预案二.1"
+"""
+        + extra
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            "    at_least_people: 5\n    at_most_people: 4\n",
+            "at_most_people must be at least at_least_people",
+        ),
+        ("    at_least_people: 5\n    from_min: 60\n    to_min: 60\n", "to_min must exceed from_min"),
+        ("    at_least_people: 0\n", "greater than or equal to 1"),
+    ],
+)
+def test_a_head_count_target_checks_its_bounds(extra: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        load_scenario_text(_head_count(extra), STATION)
+
+
+def test_a_head_count_target_fails_when_the_model_falls_short() -> None:
+    """The statistic can fail: 100 at once is more than the taxi operators ever
+    bring (50-85 and 15 more), so none of the runs reaches it and the share row
+    lies outside its band - and its mean peak below the bound."""
+    scenario, _ = load_scenario_text(_head_count("    at_least_people: 100\n"), STATION)
+    share, mean = calibrate(load_plan(scenario.default_plan), scenario, reps=20, first_seed=FIRST_SEED)
+    assert (share.statistic, mean.statistic) == ("share", "mean_peak_people")
+    assert share.model == 0.0 and not share.within and share.n == 20
+    assert mean.model < 100 and not mean.within
+    with pytest.raises(AssertionError):
+        _assert_row(share)
+
+
+def test_peak_on_site_reads_the_number_holding_at_the_window_start() -> None:
+    path = [(0.0, 1), (5.0, 2), (50.0, 1), (61.0, 2), (62.0, 5), (90.0, 3), (130.0, 10)]
+    assert peak_on_site(path, 0, 59) == 2
+    assert peak_on_site(path, 55, 60) == 1  # nothing changes inside: the number at 55
+    assert peak_on_site(path, 60, 129) == 5
+    assert peak_on_site(path, 130, 130) == 10  # both ends included
+    assert peak_on_site([], 0, 10) == 0  # a group that never came
 
 
 # --- mechanisms the figures rest on ---------------------------------------------------------
@@ -215,6 +338,13 @@ def test_drill_calibrate_prints_targets_beside_the_model() -> None:
     assert code == 0 and "累计触达" in out, err
     code, out, err = drill_here("--lang", "en", "calibrate", "town-district-incident", "--reps", "1")
     assert code == 0 and "no figure a seed plan states" in out, err
+    code, out, err = drill_here("--lang", "zh", "calibrate", "warning-colours", "--reps", "2")
+    assert code == 0 and "在场峰值" in out and "1.0 – 2.0" in out, err
+    code, out, err = drill_here("--lang", "en", "calibrate", "station-group-visit", "--reps", "2", "--json")
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert [r["statistic"] for r in rows] == ["share", "mean_peak_people"]
+    assert rows[1]["band"] == [50, None] and rows[0]["band"] == [0.95, 1.0]
 
 
 def test_drill_calibrate_refuses_an_unknown_entry() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.fairness import system_ids
 from sim.labels import label
@@ -27,6 +27,9 @@ from sim.spec.plan import Plan, VenueKind
 from sim.spec.scenario import Scenario
 
 from .i18n import CATALOGS, tr
+
+if TYPE_CHECKING:
+    from sim.engine.snapshot import EmergencyView
 
 __all__ = ["DECISION_KEYS", "TRAINEE_DECISIONS", "clock_start_text", "minutes_up"]
 
@@ -71,7 +74,15 @@ def level_label(plan: Plan, level: str | None, lang: str) -> str:
 def names(plan: Plan, snap: Snapshot, lang: str) -> dict[str, str]:
     """Display names of every id the log, decisions and views may name."""
     out: dict[str, str] = {}
-    for group in (snap.incidents, snap.topics, snap.teams, snap.officials, snap.venues, snap.milestones):
+    for group in (
+        snap.incidents,
+        snap.topics,
+        snap.teams,
+        snap.officials,
+        snap.venues,
+        snap.milestones,
+        snap.emergencies,
+    ):
         for item in group:
             out[item.id] = item.label.get(lang)
     for step in snap.alert:
@@ -182,7 +193,7 @@ def _feed_text(
 ) -> str:
     who = labels.get(e.subject) or next(
         (i.label.get(lang) for i in scenario.incidents if i.id == e.subject), e.subject
-    )  # an incident the snapshot does not show (a fire) by its scenario label
+    )  # an incident the snapshot does not show (yet) by its scenario label
     if e.kind == "group_moved":
         venue = plan.venues.get(str(e.data.get("venue")))
         if venue is not None and venue.kind == VenueKind.outdoor:  # led out (a fire), not in
@@ -348,6 +359,80 @@ def places(plan: Plan, scenario: Scenario, snap: Snapshot, lang: str) -> list[Pl
                 "",
             )
         )
+    return rows
+
+
+# --- a fire or explosion ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmergencyRow:
+    key: str  # unique across emergencies: "<id>:<fact>"
+    what: str
+    value: str
+    style: str
+
+
+def emergency_rows(em: EmergencyView, scenario: Scenario, lang: str) -> list[EmergencyRow]:
+    """What a drill room needs about a fire or an explosion, one fact a row: its
+    state, the venue (closed) and where the evacuated wait, who is still inside,
+    out, hurt and taken to hospital, the fire brigade and the ambulance crews."""
+    status = em.status
+    if status == "evacuating":
+        state, style = tr(lang, "em.evacuating", n=em.inside), "bold red"
+    else:
+        out_at = at(scenario, em.evacuated_at if em.evacuated_at is not None else em.started_at)
+        if status == "casualties":
+            state = tr(lang, "em.casualties", at=out_at, n=em.injured - em.to_hospital)
+            style = "bold yellow"
+        else:
+            state, style = tr(lang, "em.done", at=out_at), "green"
+    rows = [
+        EmergencyRow(f"{em.id}:what", tr(lang, f"em.{em.hazard}"), em.label.get(lang), "bold"),
+        EmergencyRow(f"{em.id}:state", tr(lang, "em.row.state"), state, style),
+        EmergencyRow(
+            f"{em.id}:venue",
+            tr(lang, "em.row.venue"),
+            tr(lang, "em.venue", venue=em.venue_label.get(lang), where=em.assembly_label.get(lang)),
+            "",
+        ),
+        EmergencyRow(
+            f"{em.id}:people",
+            tr(lang, "em.row.people"),
+            tr(
+                lang,
+                "em.people",
+                inside=em.inside,
+                out=em.evacuated,
+                hurt=em.injured,
+                hospital=em.to_hospital,
+            ),
+            "bold red" if em.inside else ("yellow" if em.to_hospital < em.injured else ""),
+        ),
+    ]
+    if em.brigade_at is not None:
+        brigade, b_style = tr(lang, "em.brigade_here", at=at(scenario, em.brigade_at)), "green"
+    elif em.reported_at is not None:
+        due = at(scenario, em.brigade_eta) if em.brigade_eta is not None else "–"
+        brigade, b_style = tr(lang, "em.brigade_called", at=at(scenario, em.reported_at), due=due), "yellow"
+    else:
+        brigade, b_style = tr(lang, "em.brigade_not_called"), "bold yellow"
+    rows.append(EmergencyRow(f"{em.id}:brigade", tr(lang, "em.row.brigade"), brigade, b_style))
+    sep = "，" if lang == "zh" else ", "
+    parts = []
+    if em.medical_on_duty:
+        parts.append(tr(lang, "em.medical_on", n=em.medical_on_duty))
+    if em.medical_en_route:
+        due = at(scenario, em.medical_eta) if em.medical_eta is not None else "–"
+        parts.append(tr(lang, "em.medical_en_route", n=em.medical_en_route, at=due))
+    if parts:
+        medical, m_style = sep.join(parts), "green" if not em.medical_en_route else "yellow"
+    elif em.medical_off_duty:
+        medical = tr(lang, "em.medical_off", n=em.medical_off_duty)
+        m_style = "bold yellow" if em.injured > em.to_hospital else "dim"
+    else:
+        medical, m_style = tr(lang, "em.medical_none"), "dim"
+    rows.append(EmergencyRow(f"{em.id}:medical", tr(lang, "em.row.medical"), medical, m_style))
     return rows
 
 

@@ -3,8 +3,10 @@
     rows = calibrate(plan, scenario, reps=200)
 
 One ``Row`` per statistic: a group-duration target gives the median duration
-and the share of groups within the seed's range, a reception target the
-relative reduction and the people gone unanswered. Each row carries the band
+and the share of groups within the seed's range, a head-count target the
+share of groups whose peak on site reaches the seed's number and the mean
+peak, a reception target the relative reduction and the people gone
+unanswered. Each row carries the band
 the statistic must lie in (``band``), the interval (``low``..``high``) and a
 standard error (``se``) that the tests widen the band with.
 
@@ -29,13 +31,14 @@ from ..spec.calibration import (
     CalibrationTarget,
     GroupDurationTarget,
     GroupSizeTarget,
+    HeadCountTarget,
     HeatPassesTarget,
     ReachTarget,
     ReceptionBindingTarget,
 )
 from ..spec.plan import Plan
 from ..spec.scenario import Scenario
-from .runs import RunFigures, first_arrivals, named_groups, play_to, wall_clock
+from .runs import RunFigures, first_arrivals, named_groups, peak_on_site, play_to, wall_clock
 
 Z95 = NormalDist().inv_cdf(0.975)
 
@@ -43,7 +46,8 @@ Z95 = NormalDist().inv_cdf(0.975)
 @dataclass(frozen=True)
 class Row:
     target: CalibrationTarget
-    statistic: str  # median_h, share, mean_people, median_reach, reduction, mean_unanswered_people
+    # median_h, share, mean_people, mean_peak_people, median_reach, reduction, mean_unanswered_people
+    statistic: str
     model: float
     low: float
     high: float
@@ -144,7 +148,7 @@ def _runner(seeds: Iterable[int]) -> Runner:
     return runs
 
 
-def _groups(target: GroupDurationTarget | GroupSizeTarget, scenario: Scenario) -> list[str]:
+def _groups(target: GroupDurationTarget | GroupSizeTarget | HeadCountTarget, scenario: Scenario) -> list[str]:
     return [target.incident] if target.incident else named_groups(scenario)
 
 
@@ -173,6 +177,19 @@ def rows_for(
         ]
         v, tol = target.value_people, target.tolerance_people
         return [mean_row(target, "mean_people", sizes, (v - tol, v + tol))]
+    if isinstance(target, HeadCountTarget):
+        names = _groups(target, scenario)
+        to_min = horizon if target.to_min is None else min(target.to_min, horizon)
+        peaks = [
+            peak_on_site(r.on_site.get(g, []), target.from_min, to_min)
+            for r in runs(plan, scenario, policy, horizon)
+            for g in names
+        ]
+        high = math.inf if target.at_most_people is None else float(target.at_most_people)
+        return [
+            share_row(target, [target.holds(n) for n in peaks], (target.at_least_share, 1.0)),
+            mean_row(target, "mean_peak_people", [float(n) for n in peaks], (target.at_least_people, high)),
+        ]
     if isinstance(target, ArrivalWindowTarget):
         inside = []
         for seed in seeds:

@@ -30,6 +30,8 @@ class RunFigures:
     durations_h: dict[str, float] = field(default_factory=dict)  # per named group; inf if still there
     start_min: dict[str, float] = field(default_factory=dict)  # first arrival, per named group
     people: dict[str, int] = field(default_factory=dict)  # who came with each named group
+    # each named group's people on site after every arrival or departure: (minute, on site)
+    on_site: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
     reach: dict[str, float] = field(default_factory=dict)  # per topic, at ``until``
     peak_heat: dict[str, float] = field(default_factory=dict)  # per topic, up to ``until``
     waiting_or_unanswered: int = 0  # on site, or gone unanswered, at ``until``
@@ -61,13 +63,15 @@ def read(drill: Drill, scenario: Scenario, until: float) -> RunFigures:
     on_site: dict[str, int] = {}
     for entry in drill.log.entries:
         kind, subject, data = entry.kind, entry.subject, entry.data
-        if kind == "arrive":
+        if kind in ("arrive", "left"):
             on_site[subject] = data["on_site"]
+            if subject in names:
+                out.on_site.setdefault(subject, []).append((entry.t, data["on_site"]))
+        if kind == "arrive":
             last_arrival[subject] = entry.t
             if subject in names:
                 out.people[subject] = out.people.get(subject, 0) + 1
         elif kind == "left":
-            on_site[subject] = data["on_site"]
             if data["reason"] == "unanswered":
                 out.unanswered += data["n"]
         elif kind == "group_started":
@@ -85,6 +89,15 @@ def read(drill: Drill, scenario: Scenario, until: float) -> RunFigures:
     for topic in drill.snapshot().topics:
         out.peak_heat[topic.id] = topic.peak
     return out
+
+
+def peak_on_site(path: list[tuple[float, int]], from_min: float, to_min: float) -> int:
+    """The most people on site at once between ``from_min`` and ``to_min``
+    (both included), from a group's (minute, on site) changes in time order:
+    the number holding at ``from_min`` and every number reached inside."""
+    before = [n for t, n in path if t < from_min]
+    inside = [n for t, n in path if from_min <= t <= to_min]
+    return max([*before[-1:], *inside], default=0)
 
 
 def first_arrivals(plan: Plan, scenario: Scenario, seed: int) -> dict[str, float]:

@@ -20,6 +20,7 @@ STATISTICS = {
     "median_h": ("时长中位数（小时）", "median duration (h)"),
     "share": ("比例", "share"),
     "mean_people": ("平均人数", "mean people"),
+    "mean_peak_people": ("在场峰值均数", "mean peak on site"),
     "median_reach": ("累计触达中位数", "median cumulative reach"),
     "reduction": ("接待加倍后减少的比例", "fall with reception doubled"),
     "mean_unanswered_people": ("未获答复离开的平均人数", "mean people gone unanswered"),

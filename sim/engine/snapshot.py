@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..spec.plan import LEVELS
+from ..spec.plan import LEVELS, Duty
 from .heat import Topic
 from .individual import Individual, IndividualStatus
 from .injects import InjectStatus
@@ -106,6 +106,44 @@ class IncidentView:
     status: str  # expected | active | over (a group); expected | active | resolved | harmed
     measures: dict[str, float | None]  # reply, package, cordon, medical, legal, family, dialogue
     dialogue_with: str | None
+
+
+@dataclass(frozen=True)
+class EmergencyView:
+    """A fire or explosion at the reception site, once it has broken out (a drill
+    room learns of it then; before, it is not in the snapshot at all): where,
+    who is still inside, out, hurt and on the way to hospital, and the fire
+    brigade (called with the duty room's report) and the plan's ambulance crews
+    (its medical teams, called in like any team)."""
+
+    id: str
+    label: Label
+    hazard: str  # fire | explosion
+    venue: str  # the venue it broke out in (closed from then on)
+    venue_label: Label
+    assembly_point: str  # the open-air venue where the evacuated wait
+    assembly_label: Label
+    started_at: float
+    inside: int  # people still inside the venue
+    evacuated: int  # people out so far
+    injured: int  # people hurt so far
+    to_hospital: int  # casualties handed to an ambulance crew and gone
+    awaiting_ambulance: int  # casualties out, not yet taken (no crew free, or being loaded)
+    evacuated_at: float | None  # everyone out
+    reported_at: float | None  # the duty room has the report; the fire brigade is called with it
+    brigade_eta: float | None  # when the brigade is due, once called
+    brigade_at: float | None  # when it arrived
+    medical_on_duty: int  # ambulance crew members on duty (arrived)
+    medical_en_route: int  # called in, on the way
+    medical_eta: float | None  # the next of them due
+    medical_off_duty: int  # not called
+
+    @property
+    def status(self) -> str:
+        """evacuating | casualties (everyone out, someone hurt still to be taken) | done"""
+        if self.evacuated_at is None:
+            return "evacuating"
+        return "casualties" if self.to_hospital < self.injured else "done"
 
 
 @dataclass(frozen=True)
@@ -205,6 +243,7 @@ class Snapshot:
     head_count: int
     max_heat: float
     levels: tuple[str, ...]  # the plan's levels, least severe first
+    emergencies: tuple[EmergencyView, ...] = ()  # fires or explosions that have broken out
 
 
 def _history(trends: Trends, incident: str, now: float, started: bool) -> tuple[float, ...]:
@@ -290,6 +329,53 @@ def _topic_view(t: Topic, world: World, trends: Trends) -> TopicView:
     heat = t.heat
     history = _history(trends, t.id, heat, t.started)
     return TopicView(t.id, _label(t.spec.label), heat, t.peak_heat, threshold, t.statements, history)
+
+
+def _brigade_eta(world: World, emergency: str) -> float | None:
+    """When the fire brigade is due: the duty room's report logs it as the call is made."""
+    for entry in world.log.entries:
+        if entry.kind == "emergency_reported" and entry.subject == emergency:
+            eta = entry.data.get("fire_brigade_eta")
+            return float(eta) if eta is not None else None
+    return None
+
+
+def _emergency_views(world: World, teams: tuple[TeamView, ...]) -> tuple[EmergencyView, ...]:
+    plan = world.plan
+    medical = [t for t in teams if Duty.medical.value in t.duties]
+    etas = [t.next_eta for t in medical if t.next_eta is not None]
+    out = []
+    for em in world.emergencies.all.values():
+        if em.started_at is None:
+            continue  # nobody knows a fire is coming
+        spec = em.spec
+        eta = _brigade_eta(world, em.id) if em.reported_at is not None else None
+        out.append(
+            EmergencyView(
+                id=em.id,
+                label=_label(spec.label),
+                hazard=spec.hazard,
+                venue=spec.venue,
+                venue_label=_label(plan.venues[spec.venue].label),
+                assembly_point=spec.assembly_point,
+                assembly_label=_label(plan.venues[spec.assembly_point].label),
+                started_at=em.started_at,
+                inside=len(em.inside),
+                evacuated=em.evacuated,
+                injured=em.injured,
+                to_hospital=em.to_hospital,
+                awaiting_ambulance=em.waiting_casualties,
+                evacuated_at=em.evacuated_at,
+                reported_at=em.reported_at,
+                brigade_eta=eta,
+                brigade_at=em.brigade_at,
+                medical_on_duty=sum(t.idle + t.busy for t in medical),
+                medical_en_route=sum(t.en_route for t in medical),
+                medical_eta=min(etas) if etas else None,
+                medical_off_duty=sum(t.off_duty for t in medical),
+            )
+        )
+    return tuple(out)
 
 
 def _places(world: World, teams: tuple[TeamView, ...]) -> tuple[PlaceView, ...]:
@@ -427,4 +513,5 @@ def build(world: World, tracker: Tracker, view: View, trends: Trends) -> Snapsho
         head_count=world.head_count(),
         max_heat=world.online.max_heat(),
         levels=tuple(name for name in LEVELS if name in plan.levels),
+        emergencies=_emergency_views(world, team_views),
     )

@@ -1,8 +1,8 @@
 """Calibration targets (``calibration:`` in a scenario file) as typed data.
 
 Each entry is one figure a seed plan states about behaviour (a group visit
-lasts 2-4 h, 73 people per group, 10 million views in 2 h, ...), what the
-model measures to compare with it, under which policy, and the tolerance
+lasts 2-4 h, 73 people per group, 50 or more at once, 10 million views in
+2 h, ...), what the model measures to compare with it, under which policy, and the tolerance
 with its justification. ``sim.calibration`` computes the model's figure over
 many seeds; the tests assert each shipped scenario reproduces its figures.
 
@@ -85,6 +85,39 @@ class GroupSizeTarget(_Target):
     tolerance_people: float = Field(gt=0)
 
 
+class HeadCountTarget(_Target):
+    """The most people of a group visit on site at once between ``from_min`` and
+    ``to_min`` (minutes from the drill's start; the whole drill by default): at
+    least ``at_least_people`` and, when given, at most ``at_most_people``, for at
+    least ``at_least_share`` of the groups over all runs; the mean of that peak
+    must lie within the same bounds. A seed's "50 people or more" is a lower
+    bound (no ``at_most_people``); a warning colour's "3-5 people" is a range.
+
+    On site at once, not who came over the drill: a plan's scope ("a group
+    visit of 50 or more") and its level triggers read the crowd in front of the
+    staff, and people who have been answered and gone are no longer in it."""
+
+    measure: Literal["head_count"]
+    incident: Id | None = None  # one group visit, or every one named in the scenario
+    from_min: float = Field(default=0.0, ge=0)
+    to_min: float | None = Field(default=None, gt=0)  # None: to the drill's end
+    at_least_people: int = Field(ge=1, le=100_000)
+    at_most_people: int | None = Field(default=None, ge=1, le=100_000)
+    at_least_share: Share
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HeadCountTarget:
+        if self.to_min is not None and self.to_min <= self.from_min:
+            raise ValueError("to_min must exceed from_min")
+        if self.at_most_people is not None and self.at_most_people < self.at_least_people:
+            raise ValueError("at_most_people must be at least at_least_people")
+        return self
+
+    def holds(self, people: int) -> bool:
+        high = self.at_most_people
+        return people >= self.at_least_people and (high is None or people <= high)
+
+
 class ReachTarget(_Target):
     """A topic's cumulative reach (views or reads, never decaying) at
     ``at_min`` after the drill starts: its median within ``tolerance_fraction``
@@ -139,6 +172,7 @@ CalibrationTarget = Annotated[
     GroupDurationTarget
     | ArrivalWindowTarget
     | GroupSizeTarget
+    | HeadCountTarget
     | ReachTarget
     | HeatPassesTarget
     | ReceptionBindingTarget,

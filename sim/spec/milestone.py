@@ -43,11 +43,17 @@ LevelName = Literal["IV", "III", "II", "I"]
 
 
 class IncidentKind(StrEnum):
-    """The scenario's incident kinds a milestone can be about."""
+    """The scenario's incident kinds a milestone can be about: every ``kind`` a
+    scenario's incident may have (``sim.spec.scenario.Incident``)."""
 
-    group_visit = "group_visit"  # a gathering (copycat gatherings too)
+    group_visit = "group_visit"  # a gathering (copycat gatherings and a surge's groups too)
     extreme_individual = "extreme_individual"
     online_topic = "online_topic"
+    # a fire or explosion where people are received (001 §突发情况预案二.3)
+    site_emergency = "site_emergency"
+    # many small groups through a day (001 §信访事件预案 特殊应用场合2): the surge as a
+    # whole; each of its groups is also a group_visit
+    petition_surge = "petition_surge"
 
 
 class Where(StrEnum):

@@ -39,6 +39,7 @@ from ..model import (
     at,
     decision_text,
     dlabel,
+    emergency_rows,
     level_label,
     milestone_text,
     minutes_up,
@@ -200,6 +201,10 @@ class DrillScreen(Screen[None]):
         yield Static(id="clock")
         with Horizontal(id="drill-main"):
             with VerticalScroll(id="drill-left"):
+                # a fire or explosion, once it breaks out (hidden until then): the most urgent, first
+                emergencies = self._table("emergencies", "panel.emergencies", ["fact", "value"])
+                emergencies.show_header = False
+                yield emergencies
                 yield self._table(
                     "incidents", "panel.incidents", ["incident", "heads", "mood", "trend", "state"]
                 )
@@ -242,6 +247,8 @@ class DrillScreen(Screen[None]):
         "status": (18, 26),
         "milestone": (22, 40),
         "countdown": (30, 40),
+        "fact": (10, 14),
+        "value": (34, 48),
     }
 
     def _table(self, name: str, title_key: str, cols: list[str]) -> DataTable[Text]:
@@ -523,6 +530,12 @@ class DrillScreen(Screen[None]):
                 )
             )
         self._fill("incidents", rows, rebuild=True)
+        rows = [
+            (r.key, [_t(r.what, "bold red" if r.key.endswith(":what") else "dim"), _t(r.value, r.style)])
+            for em in snap.emergencies
+            for r in emergency_rows(em, scenario, lang)
+        ]
+        self._fill("emergencies", rows, rebuild=True)
         rows = []
         for topic in snap.topics:
             hot = topic.threshold is not None and topic.heat >= topic.threshold

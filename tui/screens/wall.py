@@ -138,6 +138,11 @@ class WallScreen(Screen[None]):
                     ],
                 )
             )
+        for em in snap.emergencies:
+            label = Text(tr(lang, f"em.{em.hazard}") + "\u00a0" + em.label.get(lang))
+            hot = em.status == "evacuating"
+            state_text = tr(lang, f"em.short.{em.status}")
+            rows.append((em.id, [label, Text(str(em.inside)), Text(state_text, "bold red" if hot else "")]))
         self._fill("wall-figures", rows)
         labels: dict[str, Any] = names(plan, snap, lang)
         new, changed = self.feed.update(self.link.entries, labels)
