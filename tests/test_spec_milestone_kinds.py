@@ -66,13 +66,7 @@ def test_a_milestone_about_a_surge_loads_and_an_unknown_kind_does_not() -> None:
         load_plan_text(_station_with("[earthquake]"), path)
 
 
-# --- the engine's side (sim/engine/measures.py, the lead's) -------------------------------
-# The spec accepts the two kinds; the engine's Scope still maps only group_visit,
-# extreme_individual and online_topic to incidents, so a milestone scoped to a fire
-# or a surge is never applicable unless its measure is one of the emergency
-# measures (which ignore the scope). These state the rule (docs/milestones.md:
-# "a milestone applies only once an incident of those kinds has started") and
-# fail loudly, strict, once the engine honours it, so they can be made plain tests.
+# --- the engine's side: a scope of a fire or a surge picks out those incidents ------------
 
 
 def _status(plan_name: str, old: str, new: str, scenario: str, milestone: str) -> str:
@@ -88,17 +82,31 @@ def _status(plan_name: str, old: str, new: str, scenario: str, milestone: str) -
     return str(drill.scorecard().by_id()[milestone].status)
 
 
-@pytest.mark.xfail(strict=True, reason="measures.Scope does not map site_emergency to the fire yet")
+OFFICE = "    applies_to: [group_visit]\n    clock: first_report\n    deadline_min: 20\n"
+
+
 def test_a_limit_scoped_to_a_fire_applies_where_one_breaks_out() -> None:
-    old = "    applies_to: [group_visit]\n    clock: first_report\n    deadline_min: 20\n"
-    new = old.replace("[group_visit]", "[site_emergency]")
-    status = _status("transport-station", old, new, "station-reception-fire", "office_on_site")
-    assert status != "not_applicable"
+    """Office staff at the scene, scoped to a fire: judged in the fire scenario (the
+    staff on duty at the premises are at it), not applicable where no fire breaks out."""
+    fire = OFFICE.replace("[group_visit]", "[site_emergency]")
+    assert _status("transport-station", OFFICE, fire, "station-reception-fire", "office_on_site") in (
+        "met",
+        "missed",
+    )
+    assert (
+        _status("transport-station", OFFICE, fire, "station-group-visit", "office_on_site")
+        == "not_applicable"
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="measures.Scope does not map petition_surge to its groups yet")
-def test_a_limit_scoped_to_a_surge_applies_once_its_groups_come() -> None:
-    old = "        applies_to: [group_visit]  # the whole front team is for gatherings, not for one person\n"
-    new = "        applies_to: [petition_surge]\n"
-    status = _status("city", old, new, "disaster-surge", "front_team_on_duty")
-    assert status != "not_applicable"
+FRONT = "        applies_to: [group_visit]  # the whole front team is for gatherings, not for one person\n"
+
+
+def test_a_limit_scoped_to_a_surge_applies_to_its_groups_only() -> None:
+    """The whole front team, scoped to a petition surge: judged in disaster-surge once
+    its groups come; a single group visit, which is no surge, leaves it not applicable."""
+    surge = "        applies_to: [petition_surge]\n"
+    assert _status("city", FRONT, surge, "disaster-surge", "front_team_on_duty") != "not_applicable"
+    group = _status("city", FRONT, FRONT, "compound-peaks", "front_team_on_duty")
+    assert group != "not_applicable"  # the same limit about gatherings applies there
+    assert _status("city", FRONT, surge, "compound-peaks", "front_team_on_duty") == "not_applicable"

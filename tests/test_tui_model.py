@@ -95,6 +95,21 @@ def test_arrivals_of_one_team_make_one_line_and_injects_stay_findable() -> None:
     )
 
 
+def test_levels_required_at_one_minute_are_told_as_the_highest_only() -> None:
+    """A fire at the station requires level II, and with it III and IV (logged lowest
+    first, same minute): the feed says once that the situation calls for II, not also
+    for III, whose label names the 50+ group visit that is not happening."""
+    feed = Feed("en", load_plan("transport-station"), load_scenario("station-reception-fire"))
+    labels = {"IV": "Level IV", "III": "Group visit of 50 or more", "II": "Extreme acts"}
+    entries = [Entry(3.0, "level_required", level, {}) for level in ("IV", "III", "II")]
+    feed.update(entries[:1], labels)
+    new, changed = feed.update(entries, labels)
+    assert [line.text for line in feed.lines] == ["The situation now calls for Extreme acts"]
+    assert changed and new == [], "the line already shown is rewritten, not repeated"
+    feed.update([*entries, Entry(50.0, "level_required", "I", {})], {**labels, "I": "Level I"})
+    assert [line.subject for line in feed.lines] == ["II", "I"], "a later minute is a new line"
+
+
 def test_places_show_everyone_on_site_and_the_hub() -> None:
     room = new_room("compound-peaks", None, 1, None, ManualTime())
     room.start()

@@ -263,6 +263,13 @@ class Feed:
                 line = FeedLine(
                     e.t, e.kind, e.subject, _feed_text(e, self.lang, labels, self.plan, self.scenario), 1, e.t
                 )
+                last = self.lines[-1] if self.lines else None
+                if e.kind == "level_required" and last is not None and last.kind == e.kind and last.t == e.t:
+                    # levels required at one minute come lowest first: the room is told the
+                    # highest only (a fire requiring II would also read "calls for" III's label)
+                    last.subject, last.text = line.subject, line.text
+                    changed = changed or last not in new
+                    continue
             self.lines.append(line)
             new.append(line)
         self.seen = len(entries)

@@ -43,6 +43,7 @@ from .staff import BASE, ON_DUTY, OfficialStatus
 
 if TYPE_CHECKING:
     from .heat import Topic
+    from .site_emergency import Emergency
     from .world import World
 
 SiteIncident = Crowd | Individual
@@ -77,6 +78,9 @@ _STARTS_AND_ENDS = frozenset(
         "individual_resolved",
         "self_harm",
         "joined",
+        "emergency_started",
+        "evacuation_complete",  # with its casualties gone, a fire is no longer present
+        "casualty_to_hospital",
     }
 )
 
@@ -121,20 +125,39 @@ _SITE_KINDS = {IncidentKind.group_visit: Crowd, IncidentKind.extreme_individual:
 
 
 class Scope:
-    """The incidents one milestone is about: its ``applies_to`` kinds at its ``where``."""
+    """The incidents one milestone is about: its ``applies_to`` kinds at its ``where``.
+
+    A surge's groups are group visits too; ``petition_surge`` alone narrows a milestone
+    to them. A fire or explosion (``site_emergency``) is at the unit's own premises:
+    it makes a milestone apply from its outbreak, and everyone on duty there is at it
+    (they are the ones who guide people out)."""
 
     def __init__(self, world: World, spec: Milestone):
         self.w = world
         self.spec = spec
         kinds = spec.applies_to
         self.scoped = kinds is not None or spec.where is not Where.anywhere
-        self.site_types: tuple[type, ...] = (
-            (Crowd, Individual) if kinds is None else tuple(_SITE_KINDS[k] for k in kinds if k in _SITE_KINDS)
+        site_types = (
+            [_SITE_KINDS[k] for k in kinds if k in _SITE_KINDS] if kinds is not None else [Crowd, Individual]
         )
+        # a surge's groups only (not other gatherings) when the surge is named without group_visit
+        self.surge_only = (
+            kinds is not None
+            and IncidentKind.petition_surge in kinds
+            and IncidentKind.group_visit not in kinds
+        )
+        if self.surge_only:
+            site_types.append(Crowd)
+        self.site_types: tuple[type, ...] = tuple(site_types)
         self.topics = kinds is None or IncidentKind.online_topic in kinds
+        self.fires = (
+            kinds is not None and IncidentKind.site_emergency in kinds and spec.where is not Where.site
+        )
 
     def takes(self, incident: SiteIncident) -> bool:
         if not isinstance(incident, self.site_types):
+            return False
+        if self.surge_only and isinstance(incident, Crowd) and incident.id not in self.w.surge_groups:
             return False
         where = self.spec.where
         if where is Where.base:
@@ -155,6 +178,13 @@ class Scope:
 
     def started_topics(self) -> list[Topic]:
         return [t for t in self.w.online.topics.values() if t.started] if self.topics else []
+
+    def started_fires(self) -> list[Emergency]:
+        return [e for e in self.w.emergencies.all.values() if e.started] if self.fires else []
+
+    def present_fires(self) -> list[Emergency]:
+        """Fires whose evacuation or casualties are still being dealt with."""
+        return [e for e in self.started_fires() if not e.casualties_done]
 
     def crowds(self) -> list[Crowd]:
         return [c for c in self.w.groups.crowds.values() if self.takes(c)]
@@ -182,7 +212,7 @@ def applicable(world: World, spec: Milestone, scope: Scope) -> bool:
             return bool(world.emergencies.all)  # only where a fire or explosion happens
     if not scope.scoped:
         return True
-    return bool(scope.started()) or bool(scope.started_topics())
+    return bool(scope.started()) or bool(scope.started_topics()) or bool(scope.started_fires())
 
 
 def failed_for_good(world: World, measure: Measure) -> bool:
@@ -224,6 +254,8 @@ class Measures:
         site = scope.active() if present_only else scope.started()
         ids = [i.id for i in site] + [t.id for t in scope.started_topics()]
         times = [self.started_at[i] for i in ids if i in self.started_at]
+        fires = scope.present_fires() if present_only else scope.started_fires()
+        times += [e.started_at for e in fires if e.started_at is not None]
         return min(times) if times else None
 
     def checker(self, spec: Milestone, scope: Scope) -> Callable[[], bool]:
@@ -247,7 +279,10 @@ class Measures:
                         for c in scope.all_site()
                         if isinstance(c, Crowd) and c.spec.scheduled
                     )
-                return lambda: any(self._members_at(team_id, inc) >= need for inc in scope.started())
+                return lambda: (
+                    any(self._members_at(team_id, inc) >= need for inc in scope.started())
+                    or (bool(scope.started_fires()) and len(team.at(BASE)) >= need)
+                )
             case TeamsAllOnDuty(teams=teams):
                 roster = w.roster.teams
                 return lambda: all(len(roster[t].on_duty()) >= len(roster[t].members) for t in teams)
@@ -290,6 +325,8 @@ class Measures:
     def _places(self, scope: Scope) -> set[str]:
         """Where the incidents are (the base when the milestone's incidents are online only)."""
         places = {i.place for i in scope.started()}
+        if scope.started_fires():
+            places.add(BASE)  # a fire is at the unit's own premises
         return places or {BASE}
 
     def _members_at(self, team_id: str, incident: SiteIncident) -> int:

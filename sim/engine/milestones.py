@@ -237,6 +237,7 @@ class Tracker:
             if m.measure.kind in ("emergency_reported", "evacuation_complete", "casualties_to_hospital"):
                 return self.world.emergencies.first_start()  # the outbreak
             starts = [i.spec.start_min for i in state.scope.all_site()]
+            starts += [e.started_at for e in state.scope.started_fires() if e.started_at is not None]
             if m.deadline_min < 0:
                 # a limit before the incident needs notice of it: scheduled visits only
                 starts = [c.spec.start_min for c in state.scope.crowds() if c.spec.scheduled]

@@ -64,6 +64,7 @@ class World:
         self.emergencies = Emergencies(kernel, log, streams)
         self.injects = Injects(scenario, kernel, log)
         self.incident_order: list[str] = []
+        self.surge_groups: set[str] = set()  # the group visits a petition surge brought
         self._connect()
         self.assessment.start()
         self.injects.start()
@@ -112,7 +113,9 @@ class World:
             elif isinstance(incident, SiteEmergency):
                 self.emergencies.add(incident)
             elif isinstance(incident, PetitionSurge):
-                self.incident_order.extend(add_surge(incident, self.groups, self.streams))
+                surge = add_surge(incident, self.groups, self.streams)
+                self.incident_order.extend(surge)
+                self.surge_groups.update(surge)
 
     def _sample(self) -> None:
         self.groups.sample()
