@@ -316,9 +316,10 @@ def report(args: argparse.Namespace, seeds: list[int], old: Worker, new: Worker,
     )
     logged = statistics.median(new.ask("logged_loop", n=200_000)["seconds"] for _ in range(3))
     ratios, overheads, per_event = [], {}, {}
+    notes: list[str] = []
     for sid in SCENARIOS:
         c_old, c_new = old.ask("count", sid=sid, seeds=seeds), new.ask("count", sid=sid, seeds=seeds)
-        check_same_work(sid, c_old, c_new)
+        notes.append(check_same_work(sid, c_old, c_new))
         t_old, t_new = alternate(args.rounds, old, new, "policy", sid=sid, seeds=seeds)
         _, e_new = alternate(args.rounds, old, new, "engine", sid=sid, seeds=seeds)
         ratio = t_old / t_new
@@ -331,6 +332,8 @@ def report(args: argparse.Namespace, seeds: list[int], old: Worker, new: Worker,
         )
     geo = math.exp(statistics.fmean(math.log(r) for r in ratios))
     worst = max(per_event, key=lambda s: per_event[s])
+    for note in filter(None, notes):
+        print(f"   {note}")
     print()
     print(f"1. throughput, plan policy, new/old: geometric mean {geo:.2f}x (target >= 3x)")
     worst_over = max(overheads, key=lambda s: overheads[s])
@@ -401,13 +404,31 @@ def compare_and_report(rounds: int, old_root: Path, one_process: bool = False) -
             print(f"   {name}: {nw:.0f} s wall ({ow / nw:.2f}x faster), {nc:.0f} s CPU ({oc / nc:.2f}x less)")
 
 
-def check_same_work(sid: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-    """The same people come, are served and leave, and the same posts are drawn,
-    within a few per cent (decisions taken at other moments move a few)."""
-    for key in ("arrive", "registered", "left"):
-        a, b = old["work"][key], new["work"][key]
-        assert abs(a - b) <= 0.05 * max(a, b, 20), (sid, key, a, b)
+def same_file(path: str) -> bool:
+    """Whether ``path`` is the same in the old commit and in this checkout."""
+    then = subprocess.run(["git", "show", f"{OLD}:{path}"], cwd=ROOT, capture_output=True, timeout=60)
+    return then.returncode == 0 and then.stdout == (ROOT / path).read_bytes()
+
+
+def check_same_work(sid: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+    """The same people come and the same posts are drawn, within a few per cent
+    (decisions taken at other moments move a few): the load put on the engine is
+    the same. How many are served and leave is the model's answer, and model 4
+    (issue 11: people leave once received and answered, not by a hazard after the
+    reply) changed it on purpose; a difference there is returned to be printed."""
+    a, b = old["work"]["arrive"], new["work"]["arrive"]
+    if same_file(f"scenarios/{sid}.yaml"):
+        assert abs(a - b) <= 0.05 * max(a, b, 20), (sid, "arrive", a, b)
+    elif abs(a - b) > 0.05 * max(a, b, 20):
+        # the scenario's own numbers were corrected since (issue 11): the load differs
+        return f"{sid}: scenario file changed since {OLD}, people arriving {a:.0f}->{b:.0f} per rep"
     assert abs(old["posts"] - new["posts"]) <= 0.05 * max(old["posts"], new["posts"], 20), (sid, old, new)
+    moved = [
+        f"{key} {old['work'][key]:.0f}->{new['work'][key]:.0f}"
+        for key in ("registered", "left")
+        if abs(old["work"][key] - new["work"][key]) > 0.05 * max(old["work"][key], new["work"][key], 20)
+    ]
+    return f"{sid}: {', '.join(moved)} per rep (the model's answer changed, not the load)" if moved else ""
 
 
 if __name__ == "__main__":

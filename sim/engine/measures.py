@@ -153,6 +153,8 @@ class Scope:
         self.fires = (
             kinds is not None and IncidentKind.site_emergency in kinds and spec.where is not Where.site
         )
+        self._known = -1
+        self._taken: list[SiteIncident] = []
 
     def takes(self, incident: SiteIncident) -> bool:
         if not isinstance(incident, self.site_types):
@@ -166,15 +168,27 @@ class Scope:
             return incident.place != BASE
         return True
 
+    def _mine(self) -> list[SiteIncident]:
+        """The site incidents this milestone is about, in scenario order. Whether one is
+        taken never changes (its kind and place are fixed); only new ones come (copycats,
+        a surge's groups), so the list is kept until the world has more incidents."""
+        known = len(self.w.incident_order)
+        if known != self._known:
+            self._known = known
+            self._taken = [i for i in self.w.site_incidents() if self.takes(i)]
+        return self._taken
+
     def all_site(self) -> list[SiteIncident]:
         """Started or not (a booked visit is known before it starts)."""
-        return [i for i in self.w.site_incidents() if self.takes(i)]
+        return list(self._mine())
 
     def started(self) -> list[SiteIncident]:
-        return [i for i in self.w.site_incidents() if i.started and self.takes(i)]
+        return [i for i in self._mine() if i.started]
 
     def active(self) -> list[SiteIncident]:
-        return [i for i in self.w.active_site_incidents() if self.takes(i)]
+        return [
+            i for i in self._mine() if (i.started and not i.is_over() if isinstance(i, Crowd) else i.active)
+        ]
 
     def started_topics(self) -> list[Topic]:
         return [t for t in self.w.online.topics.values() if t.started] if self.topics else []
@@ -187,10 +201,10 @@ class Scope:
         return [e for e in self.started_fires() if not e.casualties_done]
 
     def crowds(self) -> list[Crowd]:
-        return [c for c in self.w.groups.crowds.values() if self.takes(c)]
+        return [c for c in self._mine() if isinstance(c, Crowd)]
 
     def individuals(self) -> list[Individual]:
-        return [i for i in self.w.individuals.all.values() if self.takes(i)]
+        return [i for i in self._mine() if isinstance(i, Individual)]
 
 
 def applicable(world: World, spec: Milestone, scope: Scope) -> bool:
