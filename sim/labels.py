@@ -50,7 +50,7 @@ DECISIONS: dict[str, KindLabel] = {
     "public_statement": KindLabel(
         "发布权威信息回应关切", "Publish a public statement", ("statement", "publish", "fabu")
     ),
-    "set_cordon": KindLabel("设置警戒（核心区半封闭）", "Set a cordon", ("cordon", "order", "jingjie")),
+    "set_cordon": KindLabel("设置现场警戒", "Set a cordon", ("cordon", "order", "jingjie")),
     "medical_standby": KindLabel(
         "医疗力量现场待命", "Put medical on standby", ("medical", "ambulance", "yiliao")
     ),

@@ -165,11 +165,11 @@ def clock_start_text(clock: str, lang: str) -> str:
 
 
 def span_text(after: float, clock: str, lang: str) -> str:
-    """ "45 min after the first report" / "首报后 45 分钟"; before it for negative spans."""
+    """ "45 min after the first report" / "首报后45分钟"; before it for negative spans."""
     start = clock_start_text(clock, lang)
     n = ceil_min(after)
     if lang == "zh":
-        return f"{start}后 {n} 分钟" if n >= 0 else f"{start}前 {-n} 分钟"
+        return f"{start}后{n}分钟" if n >= 0 else f"{start}前{-n}分钟"
     return f"{n} min after {start}" if n >= 0 else f"{-n} min before {start}"
 
 
@@ -188,8 +188,8 @@ def limit_text(deadline_min: float, clock: str, lang: str) -> str:
         return status_text("untimed", lang)
     if lang == "zh":
         if deadline_min < 0:
-            return f"时限：{start}前 {-deadline_min:g} 分钟"
-        return f"时限：{start}后 {deadline_min:g} 分钟"
+            return f"时限：{start}前{-deadline_min:g}分钟"
+        return f"时限：{start}后{deadline_min:g}分钟"
     if deadline_min < 0:
         return f"limit {-deadline_min:g} min before {start}"
     return f"limit {deadline_min:g} min after {start}"
@@ -217,9 +217,9 @@ def milestone_result_text(
             return f"{word}：{at}完成，{span}" if zh else f"{word} — done {at}, {span}"
         if zh:
             limit = (
-                f"时限 {deadline_min:g} 分钟"
+                f"时限{deadline_min:g}分钟"
                 if deadline_min >= 0
-                else f"时限为{origin}前 {-deadline_min:g} 分钟"
+                else f"时限为{origin}前{-deadline_min:g}分钟"
             )
             done = "" if status == "met" else "才完成"
             return f"{word}：{at}{done}，{span_text(after, clock, lang)}（{limit}）"

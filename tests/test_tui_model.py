@@ -29,7 +29,7 @@ def test_a_met_milestone_says_when_how_long_from_its_named_start_and_its_limit()
     en, style = milestone_text(m, plan, scen, 80.0, "en")
     assert en == "✓\u00a0met 09:39 — 30 of 30 min after the level was declared" and style == "bold green"
     zh, _ = milestone_text(m, plan, scen, 80.0, "zh")
-    assert zh.startswith("✓\u00a0达成：09:39") and "宣布响应级别后 30 分钟" in zh and "时限 30 分钟" in zh
+    assert zh.startswith("✓\u00a0达成：09:39") and "宣布响应级别后30分钟" in zh and "时限30分钟" in zh
     late = SimpleNamespace(**{**m.__dict__, "met_at": 69.5})  # 30.3 min: shown as 31, never as 30
     assert "31 of 30 min" in milestone_text(late, plan, scen, 80.0, "en")[0]
     missed = SimpleNamespace(**{**m.__dict__, "status": "missed", "met_at": None})
