@@ -217,9 +217,7 @@ def milestone_result_text(
             return f"{word}：{at}完成，{span}" if zh else f"{word} — done {at}, {span}"
         if zh:
             limit = (
-                f"时限{deadline_min:g}分钟"
-                if deadline_min >= 0
-                else f"时限为{origin}前{-deadline_min:g}分钟"
+                f"时限{deadline_min:g}分钟" if deadline_min >= 0 else f"时限为{origin}前{-deadline_min:g}分钟"
             )
             done = "" if status == "met" else "才完成"
             return f"{word}：{at}{done}，{span_text(after, clock, lang)}（{limit}）"

@@ -250,6 +250,31 @@ def test_one_cordon_per_place_not_one_per_group():
     assert result.status == "met" and result.met_at == 12.0
 
 
+def test_a_cordon_covers_every_group_at_its_place_and_takes_its_members_once():
+    """Two groups in the same room, the second arriving at 30: the cordon set up for
+    the first at 12 covers both (the second once it comes, logged as covered, with no
+    members of its own), a cordon for the second is refused, and only the plan's two
+    cordon members are tied."""
+    scenario = _two_groups()
+    scenario["incidents"][1]["start_min"] = 30
+    drill = Drill(*make(plan_dict(), scenario), seed=1)
+    drill.advance(0)
+    assert drill.decide(D.CallIn("order")).accepted
+    drill.advance(12)
+    assert drill.decide(D.SetCordon("g")).accepted
+    drill.advance(40)
+    assert [(e.t, e.subject, e.data) for e in drill.log if e.kind == "cordon_set"] == [
+        (12.0, "g", {"people": 2}),
+        (30.0, "h", {"people": 0, "covered_by": "g"}),
+    ]
+    refused = drill.decide(D.SetCordon("h"))
+    assert not refused.accepted and "already done" in str(refused.reason)
+    tasked = [
+        e for e in drill.log if e.kind == "member_tasked" and str(e.data.get("task", "")).startswith("cordon")
+    ]
+    assert len(tasked) == 2
+
+
 def test_a_cordon_at_one_place_does_not_cover_another():
     """The second group stands at an outlying hub: the cordon at the base does not
     cover it, so the core-zone limit is missed at 60 (one per place, not one in all)."""

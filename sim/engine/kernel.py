@@ -82,16 +82,16 @@ class Kernel:
 
     def settle(self) -> None:
         """The work after an event: re-plan what it touched, then what asked to look."""
-        touched = self._touched
-        while touched:
-            item = next(iter(touched))
-            del touched[item]
-            item.replan()
-        due = self._due
-        while due:
-            callback = next(iter(due))
-            del due[callback]
-            callback()
+        touched, due = self._touched, self._due
+        while touched or due:
+            while touched:
+                item = next(iter(touched))
+                del touched[item]
+                item.replan()
+            if due:  # one at a time: what it touches is re-planned before the next
+                callback = next(iter(due))
+                del due[callback]
+                callback()
 
     # --- running -----------------------------------------------------------------------
 

@@ -17,6 +17,9 @@ so instead of silently showing other results than the trainees saw.
 5: a level's measures apply to the incidents still present when it is declared (a level
    reached by online heat after the groups left starts no on-site clock); a cordon takes
    the plan's ``cordon_setup_min`` to stand.
+6: one cordon and one medical post per place: set up for one incident, it covers every
+   incident there, now and later (logged ``covered_by``), with the members only once; the
+   work left after an event re-plans what each callback touched before the next.
 """
 
-MODEL_VERSION = 5
+MODEL_VERSION = 6

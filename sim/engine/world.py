@@ -39,6 +39,7 @@ from .reasons import Name
 from .reception import Reception
 from .roster import Roster
 from .site_emergency import Emergencies
+from .site_posts import SitePosts
 from .staff import BASE
 from .streams import Streams
 from .surge import add_surge
@@ -63,6 +64,7 @@ class World:
         self.online = Online(scenario, kernel, log, streams)
         self.emergencies = Emergencies(kernel, log, streams)
         self.injects = Injects(scenario, kernel, log)
+        self.posts = SitePosts(kernel, log, self.groups)
         self.incident_order: list[str] = []
         self.surge_groups: set[str] = set()  # the group visits a petition surge brought
         self._connect()
@@ -98,6 +100,7 @@ class World:
         em = self.emergencies
         em.roster, em.reception, em.groups, em.levels = roster, reception, groups, levels
         levels.emergencies = em
+        self.posts.present, self.posts.lookup = self.active_site_incidents, self.site_incident
 
     def _create_incidents(self) -> None:
         for incident in self.scenario.incidents:

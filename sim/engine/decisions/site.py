@@ -214,6 +214,7 @@ class _OnSiteMeasure(Decision):
     task: ClassVar[str] = ""
     count_from: ClassVar[str | None] = None  # the plan's site_work field giving how many
     setup_from: ClassVar[str | None] = None  # the plan's site_work field giving how long it takes
+    per_place: ClassVar[bool] = False  # one for the whole place (set up for one, it covers all there)
 
     def _count(self, world: World) -> int:
         return int(getattr(world.plan.site_work, self.count_from)) if self.count_from else 1
@@ -226,8 +227,13 @@ class _OnSiteMeasure(Decision):
             return target
         if getattr(target, self.flag) is not None:
             return why("already done for {i}", "{i}已落实此项", i=world.name(self.incident))
-        if any(p.what == self.kind and p.data.get("incident") == target.id for p in world.pending.items):
-            return why("already under way for {i}", "{i}的此项正在落实", i=world.name(self.incident))
+        for p in world.pending.items:
+            if p.what != self.kind:
+                continue
+            other = world.site_incident(str(p.data.get("incident")))
+            if other is target or (self.per_place and other is not None and other.place == target.place):
+                # one cordon, one medical post per place (002 §五(二))
+                return why("already under way for {i}", "{i}的此项正在落实", i=world.name(other.id))
         return check_take(world, self.duty, target.place, self._count(world))
 
     def _setup(self, world: World) -> Dist | None:
@@ -260,6 +266,9 @@ class _OnSiteMeasure(Decision):
         return delay
 
     def _done(self, world: World, target: Crowd | Individual, people: int) -> None:
+        if self.per_place:
+            world.posts.stand(self.flag, target, people)
+            return
         if self.flag == "cordon_at" and isinstance(target, Crowd):
             world.groups.cordon(target)
         else:
@@ -277,6 +286,7 @@ class SetCordon(_OnSiteMeasure):
     task: ClassVar[str] = "cordon"
     count_from: ClassVar[str | None] = "cordon_people"
     setup_from: ClassVar[str | None] = "cordon_setup_min"
+    per_place: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -288,6 +298,7 @@ class MedicalStandby(_OnSiteMeasure):
     event: ClassVar[str] = "medical_standby"
     task: ClassVar[str] = "standby"
     count_from: ClassVar[str | None] = "standby_people"
+    per_place: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
