@@ -60,21 +60,21 @@ def list_cmd(ctx: click.Context, sub_lang: str | None) -> None:
     plans.add_column("级别" if zh else "levels")
     for pid in catalog.shipped_plan_ids():
         plan, _ = load_plan_file(catalog.plan_path(pid))
-        plans.add_row(pid, f"{plan.unit.zh}\n{plan.unit.en}", plan.source, " ".join(plan.levels))
+        plans.add_row(pid, plan.unit.get(lang), plan.source, " ".join(plan.levels))
     console.print(plans)
     scen = Table(title="情景 Scenarios" if zh else "Scenarios", title_justify="left")
     scen.add_column("id", no_wrap=True)
     scen.add_column("标题" if zh else "title", overflow="fold", ratio=1)
-    scen.add_column("来源" if zh else "source", no_wrap=True)
-    scen.add_column("默认预案" if zh else "default plan")
-    scen.add_column("预期级别" if zh else "expected level")
+    scen.add_column("来源" if zh else "source", overflow="fold", max_width=16)
+    scen.add_column("适用预案" if zh else "plans", no_wrap=True)  # the default first
+    scen.add_column("预期级别" if zh else "level", no_wrap=True)
     for sid in catalog.shipped_scenario_ids():
         scenario, _ = load_scenario_file(catalog.scenario_path(sid))
         scen.add_row(
             sid,
-            f"{scenario.title.zh}\n{scenario.title.en}",
+            scenario.title.get(lang),  # in the language asked for: half the rows at 80 columns
             scenario.source,
-            ", ".join(scenario.plans()),
+            "\n".join(scenario.plans()),
             scenario.expected_level,
         )
     console.print(scen)
