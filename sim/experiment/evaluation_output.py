@@ -4,6 +4,7 @@ report.html. Every verdict's words and colour come from ``sim.stats.verdicts``."
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +76,13 @@ def _headers(lang: str) -> list[str]:
     ]
 
 
-def _note(e: MilestoneEval, lang: str) -> str:
+def _note(e: MilestoneEval, lang: str, terse: bool = False) -> str:
+    """The reason column: why a limit reads as it does. ``terse`` (the narrow
+    terminal) leaves out what the row says already: the system's step (its verdict
+    and the caption say it) and an assumed limit (its ``*``)."""
     zh = lang == "zh"
     parts = []
-    if e.verdict is Verdict.SYSTEM:
+    if e.verdict is Verdict.SYSTEM and not terse:
         parts.append(
             "系统环节：本组决策无法改变，不计入本组成绩，不据此提出建议"
             if zh
@@ -94,7 +98,7 @@ def _note(e: MilestoneEval, lang: str) -> str:
             if zh
             else f"{e.undecided} of {e.counts.n} undecided when the drill ended (counted as not met)"
         )
-    if e.assumed:
+    if e.assumed and not terse:
         parts.append("时限为假定值" if zh else "the limit is an assumed figure")
     return "; ".join(parts)
 
@@ -131,29 +135,129 @@ def caption(lang: str) -> str:
     )
 
 
-def terminal_tables(report: Report, lang: str) -> list[Any]:
-    from rich.table import Table
+# From this console width on, the terminal table has the report's layout (an id
+# column and the reasons beside each row); narrower, each label carries its id on a
+# dim line of its own and the reasons become numbered notes under the table, so a
+# 120-column terminal reads without squeezed columns.
+WIDE_MIN_COLUMNS = 160
 
-    zh = lang == "zh"
-    tables = []
-    for s in report.scenarios:
-        title = f"{s.title[lang]} · {report.unit[lang]} · " + (
+
+def _assumed_caption(lang: str) -> str:
+    return "* 预案未写时限：假定值" if lang == "zh" else "* no limit in the plan: an assumed value"
+
+
+# a Chinese (or full-width) character: a line may break before or after any of them
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_PIECES = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+
+
+def wrap_zh(text: str, width: int) -> str:
+    """Lines of at most ``width`` cells, broken between any two Chinese characters
+    as well as at spaces. (rich breaks only at spaces: 'Wilson 95% 下限不低于…'
+    would end its first line after '95%' and fold the rest.)"""
+    from rich.cells import cell_len
+
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for piece in _PIECES.findall(paragraph):
+            if cell_len(line + piece) <= width:
+                line += piece
+            elif piece.isspace():
+                out.append(line.rstrip())
+                line = ""
+            else:
+                if line.strip():
+                    out.append(line.rstrip())
+                line = piece
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+class EvaluationTable:
+    """One scenario's table for the terminal. The milestone is named by its label in
+    the user's language (what a drill room reads); its id (the column names of
+    runs.parquet, what a researcher looks up) stays beside it, dim. The layout is
+    picked for the console's width when it is printed (``WIDE_MIN_COLUMNS``)."""
+
+    def __init__(self, report: Report, scenario: ScenarioEval, lang: str):
+        self.report = report
+        self.scenario = scenario
+        self.lang = lang
+
+    def title(self) -> str:
+        s, report = self.scenario, self.report
+        reps = (
             f"{s.reps} 次独立重复，目标 {report.target:g}"
-            if zh
+            if self.lang == "zh"
             else f"{s.reps} independent replications, target {report.target:g}"
         )
-        table = Table(title=title + "\n" + horizon_note(s, lang), title_justify="left")
+        return f"{s.title[self.lang]} · {report.unit[self.lang]} · {reps}\n{horizon_note(s, self.lang)}"
+
+    def render(self, width: int) -> list[Any]:
+        """What is printed for a console ``width`` wide: the title, the table, the
+        caption and, in the narrow layout, the notes. Title and caption are printed
+        beside the table, not in it, so that they wrap at the console's width (a
+        table's own title wraps at the table's, unknown until it is laid out)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        lang = self.lang
+        wide = width >= WIDE_MIN_COLUMNS
         headers = _headers(lang)
-        table.add_column(headers[1])
-        for h in headers[2:]:
-            table.add_column(h, justify="left" if h in (headers[-1], headers[-2]) else "right")
-        for e in s.milestones:
+
+        def wrapped(text: str) -> str:
+            return wrap_zh(text, width) if lang == "zh" else text
+
+        table = Table()
+        # narrow: the figures' columns wrap their headers and words ('not reached')
+        # so that the label keeps the room; a header or an id is folded, never cut
+        # (a Chinese header has no space to wrap at)
+        narrow = None if wide else 8
+        table.add_column(headers[0], no_wrap=True)
+        table.add_column(headers[1], overflow="fold")
+        if wide:
+            table.add_column("id", style="dim", no_wrap=True)
+        table.add_column(headers[2], justify="right", max_width=narrow, overflow="fold")
+        table.add_column(headers[3], justify="right", no_wrap=True)
+        table.add_column(headers[4], justify="right", max_width=None if wide else 9, overflow="fold")
+        for h in headers[5:7]:
+            table.add_column(h, justify="right", max_width=narrow, overflow="fold")
+        table.add_column(headers[7], max_width=None if wide else 12)
+        if wide:
+            table.add_column(headers[8], overflow="fold")
+        notes: list[str] = []
+        for e in self.scenario.milestones:
             cells = _cells(e, lang)
-            cells[7] = f"[{STYLE[e.verdict]}]{cells[7]}[/]"
-            table.add_row(f"{e.level or ''} {e.id}".strip(), *cells[2:])
-        table.caption = caption(lang)
-        tables.append(table)
-    return tables
+            verdict = Text(cells[7], style=STYLE[e.verdict])
+            if wide:
+                table.add_row(cells[0], cells[1], e.id, *cells[2:7], verdict, cells[8])
+                continue
+            note = _note(e, lang, terse=True)
+            if note:
+                notes.append(f"[{len(notes) + 1}] {e.id}: {note}")
+                verdict.append(f" [{len(notes)}]", style="default")
+            limit = cells[2] + ("*" if e.assumed and cells[2] != "–" else "")
+            name = Text(cells[1])
+            name.append("\n" + e.id, style="dim")
+            table.add_row(cells[0], name, limit, *cells[3:7], verdict)
+        below = caption(lang) + ("" if wide else "\n" + _assumed_caption(lang))
+        out: list[Any] = [
+            Text(wrapped(self.title()), style="table.title"),
+            table,
+            Text(wrapped(below), style="table.caption"),
+        ]
+        if notes:
+            out.append(Text(wrapped("\n".join(notes))))
+        return out
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield from self.render(options.max_width)
+
+
+def terminal_tables(report: Report, lang: str) -> list[Any]:
+    """One table per scenario (rich renderables, laid out when printed)."""
+    return [EvaluationTable(report, s, lang) for s in report.scenarios]
 
 
 _COLOURS = {
