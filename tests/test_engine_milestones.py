@@ -337,6 +337,38 @@ def test_a_level_declared_while_the_group_is_there_starts_its_clock_at_once():
     ]
 
 
+def test_a_reply_done_before_the_clock_starts_counts_only_if_it_still_holds_then():
+    """The level is for five people or more: g's three are not enough. g's reply, asked
+    for at 0, is out at 30; h's three come at 40. The level, declared at 50, is in force
+    at 54, when h has no reply: the reply limit is not met by g's old reply (before, it
+    was 'met' at 54 with nothing done for h); h's reply, asked for at 54, meets it at 84."""
+    scenario = _two_groups()
+    scenario["incidents"][1]["start_min"] = 40
+    five = plan_dict()
+    five["levels"]["IV"]["triggers"][0]["head_count_at_least_people"] = 5
+    plan = _with(
+        five,
+        id="reply_60",
+        measure={"kind": "reply_issued"},
+        clock="level_declared",
+        deadline_min=60,
+    )
+    drill = Drill(*make(plan, scenario), seed=1)
+    drill.advance(0)
+    assert drill.decide(D.IssueInitialReply("g")).accepted
+    drill.advance(50)
+    assert drill.decide(D.DeclareLevel("IV")).accepted
+    drill.advance(54)
+    assert drill.decide(D.IssueInitialReply("h")).accepted
+    drill.advance(drill.horizon)
+    assert [t for t in trace(drill, MARKS | {"reply_issued"}) if t[2] in ("g", "h", "reply_60")] == [
+        (30.0, "reply_issued", "g"),
+        (54.0, "milestone_applies", "reply_60"),
+        (84.0, "reply_issued", "h"),
+        (84.0, "milestone_met", "reply_60"),
+    ]
+
+
 def test_a_cordon_stands_once_set_up_and_its_members_are_at_the_group_from_the_order():
     """With ``cordon_setup_min`` 8, a cordon ordered at 12 stands at 20: the order
     members are with the group from 12 (a team-on-site limit is met then), the

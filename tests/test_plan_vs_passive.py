@@ -8,7 +8,7 @@ logs hash, 15 today) is played under the ``plan`` and the ``passive`` policy on
 the same seeds, 0-79 (common random numbers: each source of randomness has its
 own named stream, so a seed gives both policies the same arrivals, moods and
 delays until their decisions make the drills differ). disaster-surge costs 20
-times as much as the others (a day of 16 groups an hour: 2.5 s of CPU a seed
+times as much as the others (a day of 20 groups an hour: 2.5 s of CPU a seed
 for both policies), so it plays seeds 0-19 only. Each pair is played once, by
 one test that makes both of its claims; the module costs about 80 s of CPU.
 

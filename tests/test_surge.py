@@ -105,8 +105,9 @@ def test_gaps_between_groups_are_exponential() -> None:
 
 def test_one_reply_answers_every_group_of_the_surge() -> None:
     """Once the policy team's reply is out for one group, every other group on site hears
-    it at that moment and each later group on arrival; none waits for a draft of its own
-    unless one was already being drafted for it."""
+    it at that moment (even one whose own draft is under way: that draft then issues
+    nothing) and each later group on arrival; those of a group already received leave
+    answered then, as with a reply of the group's own."""
     drill = play_policy(load_plan("city"), load_scenario(SURGE), 2, "plan")
     replies = [e for e in drill.log if e.kind == "reply_issued"]
     drafted = [e for e in replies if "shared_from" not in e.data]
@@ -122,7 +123,12 @@ def test_one_reply_answers_every_group_of_the_surge() -> None:
     present = [g for g, t in started.items() if t < first.t and gone.get(g, math.inf) > first.t]
     by_group = {e.subject: e for e in replies}
     assert present and all(g in by_group for g in present)
-    assert all(by_group[g].t <= first.t or "shared_from" not in by_group[g].data for g in present)
+    assert all(by_group[g].t == first.t for g in present)
+    # people of other groups received before it go home answered (before the fix they
+    # were never answered and stayed until they gave up)
+    received = {e.subject for e in drill.log if e.kind == "registered" and e.t < first.t} - {first.subject}
+    answered = {e.subject for e in drill.log if e.kind == "left" and e.data.get("reason") == "answered"}
+    assert received and received <= answered, received - answered
 
 
 def test_the_shipped_surge_reaches_its_expected_level_under_the_plan_so_the_24_hour_solution_is_drilled() -> (

@@ -303,6 +303,11 @@ class Tracker:
                 state.clock_start = start
                 state.deadline = self._deadline_of(state.spec, start)
                 state.status = PENDING
+                if mono and state.cond_at is not None and not state.holds():
+                    # done for the incidents of before, not for those there now (a reply
+                    # to the residents is no reply to the person who threatens self-harm
+                    # at red): it is not done until it holds again
+                    state.cond_at = None
                 self.world.log.add(
                     now,
                     "milestone_applies",

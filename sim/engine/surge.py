@@ -79,11 +79,13 @@ class SharedReply:
                 self._answer(crowd)
 
     def _answer(self, crowd: Crowd) -> None:
-        if crowd.reply_at is not None or crowd.reply_pending or crowd.is_over():
+        # a group whose own reply is still being drafted is answered now all the same
+        if crowd.reply_at is not None or crowd.is_over():
             return
         groups = self.groups
         crowd.reply_at = groups.env.now
         groups.drop(crowd, crowd.behaviour.reply_drop)
+        groups.replied(crowd)  # those already received are answered, as with a reply of its own
         groups.log.add(groups.env.now, "reply_issued", crowd.id, shared_from=self.first)
 
 

@@ -20,6 +20,9 @@ so instead of silently showing other results than the trainees saw.
 6: one cordon and one medical post per place: set up for one incident, it covers every
    incident there, now and later (logged ``covered_by``), with the members only once; the
    work left after an event re-plans what each callback touched before the next.
+7: a limit done before its clock starts counts only if it still holds then (a reply to
+   earlier incidents is no reply to those there now); a surge's shared reply reaches a
+   group whose own draft is pending and answers those of it already received.
 """
 
-MODEL_VERSION = 6
+MODEL_VERSION = 7

@@ -414,6 +414,8 @@ class IssueInitialReply(Decision):
 
         def issued() -> None:
             pending.done()
+            if target.reply_at is not None:
+                return  # answered meanwhile (a petition surge's shared reply)
             target.reply_at = world.now
             if isinstance(target, Crowd):
                 world.groups.drop(target, target.behaviour.reply_drop)
