@@ -131,6 +131,26 @@ def test_one_reply_answers_every_group_of_the_surge() -> None:
     assert received and received <= answered, received - answered
 
 
+def test_one_package_covers_every_group_of_the_surge() -> None:
+    """The surge's matter gets one package solution: once signed for one group, every
+    group of the surge on site has it at that moment and each later group on arrival;
+    no group gets a second one (before, each of some 60 groups waited for a package of
+    its own and the 6-hour limit was kept in 30 % of runs)."""
+    drill = play_policy(load_plan("city"), load_scenario(SURGE), 2, "plan")
+    signed = [e for e in drill.log if e.kind == "package_signed"]
+    own = [e for e in signed if "shared_from" not in e.data]
+    shared = [e for e in signed if "shared_from" in e.data]
+    first = own[0]
+    assert shared and all(e.data["shared_from"] == first.subject and e.t >= first.t for e in shared)
+    assert len({e.subject for e in signed}) == len(signed)  # one package per group, never two
+    started = {e.subject: e.t for e in drill.log if e.kind == "group_started"}
+    gone = {e.subject: e.t for e in drill.log if e.kind == "group_dispersed"}
+    present = {g for g, t in started.items() if t < first.t and gone.get(g, math.inf) > first.t}
+    at_first = {e.subject for e in signed if e.t == first.t}
+    assert present and present <= at_first
+    assert drill.scorecard().by_id()["package_360"].status == "met"
+
+
 def test_the_shipped_surge_reaches_its_expected_level_under_the_plan_so_the_24_hour_solution_is_drilled() -> (
     None
 ):

@@ -104,7 +104,7 @@ def depends_on(measure: Measure) -> frozenset[str] | None:
         case ResponseStarted():
             return frozenset({"level_declared"})
         case SolutionDrafted():
-            return _STARTS_AND_ENDS | {"package_drafted"}
+            return _STARTS_AND_ENDS | {"package_drafted", "package_signed"}
         case IncidentFlag(kind="safe_resolution"):
             return frozenset({"individual_resolved", "self_harm"})
         case IncidentFlag(kind=kind):
@@ -251,8 +251,8 @@ class Measures:
         kind = entry.kind
         if kind in ("group_started", "individual_started", "topic_started"):
             self.started_at.setdefault(entry.subject, entry.t)
-        elif kind == "package_drafted":
-            self.drafted.add(entry.subject)
+        elif kind == "package_drafted" or kind == "package_signed":
+            self.drafted.add(entry.subject)  # a package signed (a surge's shared one too) was drafted
 
     def holds(self, spec: Milestone) -> bool:
         """Whether the milestone's measure holds now (a judgement of its own, for checks)."""

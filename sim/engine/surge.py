@@ -8,8 +8,12 @@ people stream.
 The groups share one grievance, so one initial reply (初步答复口径, a line of
 answer for the matter) answers them all: once the policy team has issued it to
 one group of the surge, every other group of it on site hears it at once, and
-every later group on arrival (logged as reply_issued with ``shared_from``). A
-group whose own reply is being drafted then keeps waiting for that draft.
+every later group on arrival (logged as reply_issued with ``shared_from``),
+a group whose own reply is still being drafted too (that draft then issues
+nothing). Likewise one package solution for the matter, once signed for one
+group, is the package for every group of the surge (package_signed with
+``shared_from``): the plan asks for a package for the matter, not one per
+household that happened to come in its own car.
 """
 
 from __future__ import annotations
@@ -54,29 +58,48 @@ def group_spec(spec: PetitionSurge, n: int, start: float) -> GroupVisit:
 
 
 class SharedReply:
-    """One initial reply for the surge's shared grievance (see the module's doc)."""
+    """One initial reply and one package for the surge's shared grievance (see the
+    module's doc)."""
 
     def __init__(self, groups: GroupVisits, ids: list[str]):
         self.groups = groups
         self.ids = frozenset(ids)
         self.first: str | None = None  # the group the reply was drafted for
+        self.package_from: str | None = None  # the group the package was signed for
         groups.log.listen(self._on_entry)
 
     def _on_entry(self, entry: Entry) -> None:
-        if entry.subject not in self.ids:
+        if entry.subject not in self.ids or "shared_from" in entry.data:
             return
         if entry.kind == "reply_issued" and self.first is None:
             self.first = entry.subject
             self.groups.kernel.soon(self._spread)  # once the drafting's event is complete
-        elif entry.kind == "group_started" and self.first is not None:
+        elif entry.kind == "package_signed" and self.package_from is None:
+            self.package_from = entry.subject
+            self.groups.kernel.soon(self._spread)
+        elif entry.kind == "group_started" and (self.first or self.package_from) is not None:
             crowd = self.groups.crowds[entry.subject]
-            self.groups.kernel.soon(lambda: self._answer(crowd))
+            self.groups.kernel.soon(lambda: self._both(crowd))
 
     def _spread(self) -> None:
         for crowd_id in sorted(self.ids, key=lambda s: int(s.rsplit("-", 1)[1])):
             crowd = self.groups.crowds[crowd_id]
             if crowd.started and not crowd.is_over():
-                self._answer(crowd)
+                self._both(crowd)
+
+    def _both(self, crowd: Crowd) -> None:
+        if self.first is not None:
+            self._answer(crowd)
+        if self.package_from is not None:
+            self._package(crowd)
+
+    def _package(self, crowd: Crowd) -> None:
+        if crowd.package_at is not None or crowd.is_over():
+            return
+        groups = self.groups
+        crowd.package_at = groups.env.now
+        groups.drop(crowd, crowd.behaviour.package_drop)
+        groups.log.add(groups.env.now, "package_signed", crowd.id, shared_from=self.package_from)
 
     def _answer(self, crowd: Crowd) -> None:
         # a group whose own reply is still being drafted is answered now all the same

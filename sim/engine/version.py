@@ -23,6 +23,8 @@ so instead of silently showing other results than the trainees saw.
 7: a limit done before its clock starts counts only if it still holds then (a reply to
    earlier incidents is no reply to those there now); a surge's shared reply reaches a
    group whose own draft is pending and answers those of it already received.
+8: a surge's package solution, once signed for one group, is every group's (shared_from);
+   a signed package counts as drafted.
 """
 
-MODEL_VERSION = 7
+MODEL_VERSION = 8

@@ -465,12 +465,17 @@ class AskPackageSolution(Decision):
 
         def signed() -> None:
             pending.done()
+            if target.package_at is not None:
+                return  # covered meanwhile (a petition surge's shared package)
             target.package_at = world.now
             if isinstance(target, Crowd):
                 world.groups.drop(target, target.behaviour.package_drop)
             world.log.add(world.now, "package_signed", self.incident, by=signatory or "")
 
         def drafted() -> None:
+            if target.package_at is not None:
+                pending.done()
+                return  # covered meanwhile (a petition surge's shared package)
             world.log.add(world.now, "package_drafted", self.incident)
             # signed on site: on the signatory's arrival (at any of the response's places)
             if signatory is None:
