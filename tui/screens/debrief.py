@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
 from sim.fairness import system_ids
-from sim.present import OUTCOMES, STYLE, status_text
+from sim.present import OUTCOMES, STYLE, span_text, status_text
 from sim.room.clock import TimeSource
 from sim.room.engine import plan_policy_drill
 from sim.room.room import Room
 
 from ..i18n import tr
-from ..model import at, clock_of, clock_start_text, decision_text, minutes_up, names
+from ..model import at, clock_of, decision_text, minutes_up, names
 from .common import Confirm, localized
 
 
@@ -113,13 +113,8 @@ class DebriefScreen(Screen[None]):
         system = system_ids(port.plan)
         for m in port.scorecard().milestones:
             limit = (
-                tr(
-                    lang,
-                    "debrief.limit",
-                    m=f"{m.deadline_min:g}",
-                    start=clock_start_text(clock_of(port.plan, m.id), lang),
-                )
-                + ("*" if m.assumed else "")
+                # "30 min before the incident" for a limit set before it, never "-30 after"
+                span_text(m.deadline_min, clock_of(port.plan, m.id), lang) + ("*" if m.assumed else "")
                 if math.isfinite(m.deadline_min)
                 else status_text("untimed", lang)  # the plan names the action, not a time
             )
@@ -221,12 +216,12 @@ class DebriefScreen(Screen[None]):
         table = self.query_one("#scorecard", DataTable)
         for m in card.milestones:
             if m.id in {str(k.value) for k in table.rows}:
-                table.update_cell(m.id, "plan", self._result(m))
+                table.update_cell(m.id, "plan", self._result(m), update_width=True)
         outcomes = self.query_one("#outcomes", DataTable)
         keys = {str(k.value) for k in outcomes.rows}
         for key, value in card.outcomes.items():
             if key in keys:
-                outcomes.update_cell(key, "plan", Text(_value(value)))
+                outcomes.update_cell(key, "plan", Text(_value(value)), update_width=True)
         self._counts()
 
     def action_save_log(self) -> None:

@@ -62,11 +62,12 @@ class PickScreen(Screen[None]):
     def on_mount(self) -> None:
         lang = self.lang
         table = self.query_one("#scenarios", DataTable)
+        # the title, long in two languages, last: a narrow terminal cuts it, not the plan
         table.add_column(tr(lang, "pick.col.id"), key="id")
-        table.add_column(tr(lang, "pick.col.title"), key="title")
-        table.add_column(tr(lang, "pick.col.source"), key="source")
-        table.add_column(tr(lang, "pick.col.level"), key="level")
         table.add_column(tr(lang, "pick.col.plan"), key="plan")
+        table.add_column(tr(lang, "pick.col.level"), key="level")
+        table.add_column(tr(lang, "pick.col.source"), key="source")
+        table.add_column(tr(lang, "pick.col.title"), key="title")
         other = "en" if lang == "zh" else "zh"
         row = 0
         for n, info in enumerate(self.scenarios):
@@ -75,10 +76,10 @@ class PickScreen(Screen[None]):
             title.append("\n" + scen.title.get(other), style="dim")
             table.add_row(
                 Text(info.id),
-                title,
-                Text(str(scen.source)),
-                Text(scen.expected_level),
                 Text(scen.default_plan),
+                Text(scen.expected_level),
+                Text(str(scen.source)),
+                title,
                 key=info.id,
                 height=2,
             )
