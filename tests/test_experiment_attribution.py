@@ -144,7 +144,10 @@ def test_a_late_official_is_named():
 def test_only_more_reception_helps_a_short_reception_team():
     """The whole front team on duty (level III): every team but reception is at
     full strength from the start, reception is one short and its call-in takes
-    5000 min (beyond the drill). Only one more receptionist on duty can turn the misses."""
+    5000 min (beyond the drill). Only one more receptionist on duty can turn the misses.
+    compound-peaks, where level III arises while the groups are there (in
+    online-amplification it now comes by online heat after they have gone, and the
+    front team's limit, about gatherings, no longer applies: model 5)."""
     params = {
         "teams.reception.size_people": 5,
         "teams.reception.on_duty_people": 4,
@@ -159,7 +162,7 @@ def test_only_more_reception_helps_a_short_reception_team():
     }
     a = attribute(
         "city",
-        "online-amplification",
+        "compound-peaks",
         ["front_team_on_duty"],
         range(16),
         params=params,
