@@ -18,11 +18,10 @@ from .command import (
     RequestSupport,
     Summon,
 )
+from .drafts import AskPackageSolution, IssueInitialReply
 from .site import (
-    AskPackageSolution,
     AskRepresentatives,
     ContactFamily,
-    IssueInitialReply,
     MedicalStandby,
     MoveGroup,
     SetCordon,
