@@ -263,13 +263,10 @@ class _OnSiteMeasure(Decision):
         return delay
 
     def _done(self, world: World, target: Crowd | Individual, people: int) -> None:
-        if self.per_place:
+        if self.per_place:  # the cordon and the medical post (site_posts.py)
             world.posts.stand(self.flag, target, people)
             return
-        if self.flag == "cordon_at" and isinstance(target, Crowd):
-            world.groups.cordon(target)
-        else:
-            setattr(target, self.flag, world.now)
+        setattr(target, self.flag, world.now)
         world.log.add(world.now, self.event, target.id, people=people)
 
 
